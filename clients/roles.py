@@ -1,0 +1,57 @@
+"""The roles of PRODUCT.md, held as auth groups; Admin is a superuser."""
+
+from enum import StrEnum
+
+from django.contrib.auth.models import AnonymousUser, User
+
+
+class Role(StrEnum):
+    PM = "Implementation PM"
+    MANAGER = "Implementation manager"
+    SALES = "Sales rep"
+    SUPPORT = "Support"
+
+
+def roles_of(user: User | AnonymousUser) -> frozenset[str]:
+    """The role names of a user, read once per user object."""
+    if not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_golive_roles", None)
+    if cached is None:
+        cached = frozenset(user.groups.values_list("name", flat=True))
+        user._golive_roles = cached
+    return cached
+
+
+def is_admin(user) -> bool:
+    return bool(user.is_authenticated and user.is_superuser)
+
+
+def is_manager(user) -> bool:
+    return is_admin(user) or Role.MANAGER in roles_of(user)
+
+
+def is_pm(user) -> bool:
+    return Role.PM in roles_of(user)
+
+
+def is_sales_rep(user) -> bool:
+    return Role.SALES in roles_of(user)
+
+
+def is_support(user) -> bool:
+    return Role.SUPPORT in roles_of(user)
+
+
+def is_staff_reader(user) -> bool:
+    """Roles that may read every client and project: PMs, managers, support, admins."""
+    return is_manager(user) or is_pm(user) or is_support(user)
+
+
+def role_label(user) -> str:
+    if is_admin(user):
+        return "Admin"
+    for role in Role:
+        if role in roles_of(user):
+            return role.value
+    return "No role"

@@ -1,0 +1,57 @@
+"""Named fixtures for each role, shared by every app's tests."""
+
+import pytest
+
+from clients.roles import Role
+from clients.tests.factories import UserFactory
+
+
+@pytest.fixture
+def pm(db):
+    return UserFactory(username="pm_user", role=Role.PM)
+
+
+@pytest.fixture
+def other_pm(db):
+    return UserFactory(username="other_pm_user", role=Role.PM)
+
+
+@pytest.fixture
+def manager(db):
+    return UserFactory(username="manager_user", role=Role.MANAGER)
+
+
+@pytest.fixture
+def sales_rep(db):
+    return UserFactory(username="sales_user", role=Role.SALES)
+
+
+@pytest.fixture
+def other_sales_rep(db):
+    return UserFactory(username="other_sales_user", role=Role.SALES)
+
+
+@pytest.fixture
+def support(db):
+    return UserFactory(username="support_user", role=Role.SUPPORT)
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(username="admin_user", is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def no_role_user(db):
+    return UserFactory(username="no_role_user")
+
+
+@pytest.fixture
+def client_as(client):
+    """Log the test client in as the given user: `client_as(pm).get(url)`."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login

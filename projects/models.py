@@ -1,0 +1,631 @@
+"""The implementation project and everything inside it."""
+
+from datetime import date
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Count, Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from clients import roles
+from clients.models import Client, Contact, Product, SalesHandoff
+
+User = settings.AUTH_USER_MODEL
+
+
+class Phase(models.TextChoices):
+    SALES_HANDOFF = "sales_handoff", "Sales handoff"
+    KICKOFF = "kickoff", "Kick-off"
+    DISCOVERY = "discovery", "Discovery & planning"
+    CONFIGURATION = "configuration", "Configuration"
+    DATA_CONVERSION = "data_conversion", "Data conversion & integrations"
+    TESTING = "testing", "Testing (ORT/UAT)"
+    GO_LIVE = "go_live", "Go-live"
+    HYPERCARE = "hypercare", "Hypercare"
+    HANDED_OFF = "handed_off", "Handed off"
+
+    @classmethod
+    def ordered(cls) -> list["Phase"]:
+        return list(cls)
+
+    @property
+    def index(self) -> int:
+        return list(Phase).index(self)
+
+
+class Health(models.TextChoices):
+    GREEN = "green", "Green"
+    AMBER = "amber", "Amber"
+    RED = "red", "Red"
+
+    @property
+    def rank(self) -> int:
+        return {"green": 0, "amber": 1, "red": 2}[self.value]
+
+
+class ProjectQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ProjectQuerySet":
+        """Project pages are for the implementation side; sales reps use the account status page."""
+        if roles.is_staff_reader(user):
+            return self
+        return self.none()
+
+    def editable_by(self, user) -> "ProjectQuerySet":
+        if roles.is_manager(user):
+            return self
+        if roles.is_pm(user):
+            member = ProjectMembership.objects.filter(project=OuterRef("pk"), user=user)
+            return self.filter(Q(pm=user) | Exists(member))
+        return self.none()
+
+    def managed_or_joined_by(self, user) -> "ProjectQuerySet":
+        member = ProjectMembership.objects.filter(project=OuterRef("pk"), user=user)
+        return self.filter(Q(pm=user) | Exists(member))
+
+    def active(self) -> "ProjectQuerySet":
+        return self.filter(status=ImplementationProject.Status.ACTIVE)
+
+    def in_flight(self) -> "ProjectQuerySet":
+        return self.active().exclude(phase=Phase.HANDED_OFF)
+
+    def with_progress(self) -> "ProjectQuerySet":
+        return self.annotate(
+            task_total=Count("tasks", distinct=True),
+            task_done=Count("tasks", filter=Q(tasks__status=Task.Status.DONE), distinct=True),
+        )
+
+    def with_list_related(self) -> "ProjectQuerySet":
+        return self.select_related("client", "pm").prefetch_related("products")
+
+
+class ImplementationProject(models.Model):
+    """One client's onboarding onto one or more products."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        ON_HOLD = "on_hold", "On hold"
+        CANCELLED = "cancelled", "Cancelled"
+
+    name = models.CharField(max_length=200)
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="projects")
+    products = models.ManyToManyField(Product, related_name="projects")
+    sales_handoff = models.OneToOneField(
+        SalesHandoff, null=True, blank=True, on_delete=models.SET_NULL, related_name="project"
+    )
+    pm = models.ForeignKey(
+        User,
+        verbose_name="project manager",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="managed_projects",
+        limit_choices_to={"groups__name": roles.Role.PM},
+    )
+    team = models.ManyToManyField(
+        User, through="ProjectMembership", related_name="projects", blank=True
+    )
+    phase = models.CharField(max_length=20, choices=Phase.choices, default=Phase.SALES_HANDOFF)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    kickoff_date = models.DateField("kick-off date", null=True, blank=True)
+    baseline_go_live = models.DateField("baseline go-live", null=True, blank=True)
+    forecast_go_live = models.DateField("forecast go-live", null=True, blank=True)
+    actual_go_live = models.DateField("actual go-live", null=True, blank=True)
+    budget_hours = models.DecimalField(
+        max_digits=8, decimal_places=1, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    budget_amount = models.DecimalField(
+        "budget (money)",
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    uat_signed_off_at = models.DateTimeField("UAT signed off", null=True, blank=True)
+    uat_signed_off_by = models.ForeignKey(
+        Contact,
+        verbose_name="UAT signed off by",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    # Health is computed by projects.health and stored, so lists can filter and sort by it.
+    computed_health = models.CharField(max_length=10, choices=Health.choices, default=Health.GREEN)
+    health = models.CharField(max_length=10, choices=Health.choices, default=Health.GREEN)
+    health_reasons = models.JSONField(default=list, blank=True)
+    health_computed_at = models.DateTimeField(null=True, blank=True)
+    health_override = models.CharField(max_length=10, choices=Health.choices, blank=True)
+    health_override_reason = models.TextField(blank=True)
+    health_override_until = models.DateField(null=True, blank=True)
+    health_override_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    last_activity_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(
+        excluded_fields=["health_computed_at", "last_activity_at", "updated_at", "health_reasons"]
+    )
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["forecast_go_live", "name"]
+        indexes = [
+            models.Index(fields=["status", "phase"]),
+            models.Index(fields=["health", "status"]),
+            models.Index(fields=["pm", "status"]),
+            models.Index(fields=["forecast_go_live"]),
+            models.Index(fields=["name"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:detail", args=[self.pk])
+
+    @property
+    def phase_enum(self) -> Phase:
+        return Phase(self.phase)
+
+    @property
+    def slip_days(self) -> int | None:
+        if self.baseline_go_live and self.forecast_go_live:
+            return (self.forecast_go_live - self.baseline_go_live).days
+        return None
+
+    @property
+    def progress_percent(self) -> int:
+        """Share of tasks done; needs `with_progress()` or falls back to a query."""
+        total = getattr(self, "task_total", None)
+        done = getattr(self, "task_done", None)
+        if total is None:
+            total = self.tasks.count()
+            done = self.tasks.filter(status=Task.Status.DONE).count()
+        return round(100 * done / total) if total else 0
+
+    def override_active(self, today: date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return bool(
+            self.health_override
+            and self.health_override_until
+            and self.health_override_until >= today
+        )
+
+
+class ProjectMembership(models.Model):
+    """A user on a project's team, with the role they play on it."""
+
+    class TeamRole(models.TextChoices):
+        CONSULTANT = "consultant", "Implementation consultant"
+        SOLUTION_ARCHITECT = "solution_architect", "Solution architect"
+        DATA_CONVERSION = "data_conversion", "Data conversion specialist"
+        INTEGRATION = "integration", "Integration engineer"
+        TRAINER = "trainer", "Trainer"
+        SUPPORT = "support", "Support liaison"
+
+    project = models.ForeignKey(
+        ImplementationProject, on_delete=models.CASCADE, related_name="memberships"
+    )
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="project_memberships")
+    role = models.CharField(max_length=30, choices=TeamRole.choices, default=TeamRole.CONSULTANT)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["project", "user"], name="unique_project_member")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()}"
+
+
+class PhaseChange(models.Model):
+    """A move of a project from one phase to another: who and when."""
+
+    project = models.ForeignKey(
+        ImplementationProject, on_delete=models.CASCADE, related_name="phase_changes"
+    )
+    from_phase = models.CharField(max_length=20, choices=Phase.choices)
+    to_phase = models.CharField(max_length=20, choices=Phase.choices)
+    changed_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    changed_at = models.DateTimeField(default=timezone.now)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-changed_at"]
+        indexes = [models.Index(fields=["project", "-changed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_from_phase_display()} → {self.get_to_phase_display()}"
+
+
+class MilestoneQuerySet(models.QuerySet):
+    def open(self) -> "MilestoneQuerySet":
+        return self.filter(completed_on__isnull=True)
+
+    def overdue(self, today: date) -> "MilestoneQuerySet":
+        return self.open().filter(due_date__lt=today)
+
+
+class Milestone(models.Model):
+    """A checkpoint in the plan, optionally key or go-live critical, signed off by the client."""
+
+    project = models.ForeignKey(
+        ImplementationProject, on_delete=models.CASCADE, related_name="milestones"
+    )
+    name = models.CharField(max_length=200)
+    order = models.PositiveIntegerField(default=0)
+    baseline_date = models.DateField(null=True, blank=True)
+    due_date = models.DateField(null=True, blank=True)
+    completed_on = models.DateField(null=True, blank=True)
+    is_key = models.BooleanField("key milestone", default=False)
+    is_golive_critical = models.BooleanField("go-live critical", default=False)
+    signed_off_by = models.ForeignKey(
+        Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    signed_off_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = MilestoneQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "due_date", "pk"]
+        indexes = [
+            models.Index(fields=["project", "order"]),
+            models.Index(fields=["due_date", "completed_on"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:detail", args=[self.project_id]) + f"#milestone-{self.pk}"
+
+    @property
+    def is_complete(self) -> bool:
+        return self.completed_on is not None
+
+    @property
+    def is_signed_off(self) -> bool:
+        return self.signed_off_at is not None
+
+    def is_overdue(self, today: date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return not self.is_complete and self.due_date is not None and self.due_date < today
+
+
+class TaskQuerySet(models.QuerySet):
+    def open(self) -> "TaskQuerySet":
+        return self.exclude(status=Task.Status.DONE)
+
+    def overdue(self, today: date) -> "TaskQuerySet":
+        return self.open().filter(due_date__lt=today)
+
+    def due_between(self, start: date, end: date) -> "TaskQuerySet":
+        return self.open().filter(due_date__gte=start, due_date__lte=end)
+
+    def with_related(self) -> "TaskQuerySet":
+        return self.select_related("owner_user", "owner_contact", "milestone")
+
+
+class Task(models.Model):
+    """A piece of work, owned by a user or (client-side) by a client contact."""
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", "Not started"
+        IN_PROGRESS = "in_progress", "In progress"
+        BLOCKED = "blocked", "Blocked"
+        DONE = "done", "Done"
+
+    class Priority(models.TextChoices):
+        LOW = "low", "Low"
+        NORMAL = "normal", "Normal"
+        HIGH = "high", "High"
+        URGENT = "urgent", "Urgent"
+
+    project = models.ForeignKey(
+        ImplementationProject, on_delete=models.CASCADE, related_name="tasks"
+    )
+    milestone = models.ForeignKey(
+        Milestone, null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks"
+    )
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    owner_user = models.ForeignKey(
+        User,
+        verbose_name="owner",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_tasks",
+    )
+    owner_contact = models.ForeignKey(
+        Contact,
+        verbose_name="client-side owner",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_tasks",
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
+    priority = models.CharField(max_length=10, choices=Priority.choices, default=Priority.NORMAL)
+    start_date = models.DateField(null=True, blank=True)
+    due_date = models.DateField(null=True, blank=True)
+    estimate_hours = models.DecimalField(
+        max_digits=6, decimal_places=1, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    completed_at = models.DateTimeField(null=True, blank=True)
+    visible_to_client = models.BooleanField(default=False)
+    depends_on = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="successors",
+        help_text="Tasks that must finish before this one can start.",
+    )
+
+    history = HistoricalRecords(m2m_fields=[])
+    objects = TaskQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_date", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(owner_user__isnull=True) | Q(owner_contact__isnull=True),
+                name="task_has_one_owner_kind",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["project", "status"]),
+            models.Index(fields=["owner_user", "status", "due_date"]),
+            models.Index(fields=["status", "due_date"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:task_detail", args=[self.pk])
+
+    @property
+    def owner(self):
+        return self.owner_user or self.owner_contact
+
+    @property
+    def owner_label(self) -> str:
+        if self.owner_user_id:
+            return self.owner_user.get_full_name() or self.owner_user.username
+        if self.owner_contact_id:
+            return f"{self.owner_contact.name} (client)"
+        return "Unassigned"
+
+    def is_overdue(self, today: date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return (
+            self.status != self.Status.DONE and self.due_date is not None and self.due_date < today
+        )
+
+
+class Risk(models.Model):
+    """Something that may go wrong: probability × impact, with an owner and a mitigation plan."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        MITIGATING = "mitigating", "Mitigating"
+        CLOSED = "closed", "Closed"
+        OCCURRED = "occurred", "Occurred"
+
+    project = models.ForeignKey(
+        ImplementationProject, on_delete=models.CASCADE, related_name="risks"
+    )
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    probability = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text="1 (rare) to 5 (almost certain)",
+    )
+    impact = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(5)], help_text="1 (minor) to 5 (severe)"
+    )
+    score = models.GeneratedField(
+        expression=models.F("probability") * models.F("impact"),
+        output_field=models.PositiveSmallIntegerField(),
+        db_persist=True,
+    )
+    owner = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_risks"
+    )
+    mitigation_plan = models.TextField(blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    raised_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["score"])
+
+    class Meta:
+        ordering = ["-score", "pk"]
+        indexes = [
+            models.Index(fields=["project", "status"]),
+            models.Index(fields=["status", "score"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:risk_detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (self.Status.OPEN, self.Status.MITIGATING)
+
+
+class IssueQuerySet(models.QuerySet):
+    def open(self) -> "IssueQuerySet":
+        return self.filter(status__in=[Issue.Status.OPEN, Issue.Status.IN_PROGRESS])
+
+    def critical(self) -> "IssueQuerySet":
+        return self.filter(severity=Issue.Severity.CRITICAL)
+
+
+class Issue(models.Model):
+    """Something that has gone wrong and needs resolving."""
+
+    class Severity(models.TextChoices):
+        LOW = "low", "Low"
+        MEDIUM = "medium", "Medium"
+        HIGH = "high", "High"
+        CRITICAL = "critical", "Critical"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        IN_PROGRESS = "in_progress", "In progress"
+        RESOLVED = "resolved", "Resolved"
+        CLOSED = "closed", "Closed"
+
+    project = models.ForeignKey(
+        ImplementationProject, on_delete=models.CASCADE, related_name="issues"
+    )
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    severity = models.CharField(max_length=10, choices=Severity.choices, default=Severity.MEDIUM)
+    owner = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_issues"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    raised_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution = models.TextField(blank=True)
+    escalation_level = models.PositiveSmallIntegerField(default=0)
+    from_risk = models.OneToOneField(
+        Risk, null=True, blank=True, on_delete=models.SET_NULL, related_name="raised_issue"
+    )
+
+    history = HistoricalRecords()
+    objects = IssueQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["status", "-raised_at"]
+        indexes = [
+            models.Index(fields=["project", "status"]),
+            models.Index(fields=["severity", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:issue_detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (self.Status.OPEN, self.Status.IN_PROGRESS)
+
+
+class TimeEntry(models.Model):
+    """Hours someone spent on a project; burns its budget."""
+
+    project = models.ForeignKey(
+        ImplementationProject, on_delete=models.CASCADE, related_name="time_entries"
+    )
+    task = models.ForeignKey(
+        Task, null=True, blank=True, on_delete=models.SET_NULL, related_name="time_entries"
+    )
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="time_entries")
+    spent_on = models.DateField(default=timezone.localdate)
+    hours = models.DecimalField(
+        max_digits=5, decimal_places=2, validators=[MinValueValidator(0.25), MaxValueValidator(24)]
+    )
+    billable = models.BooleanField(default=True)
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-spent_on", "-pk"]
+        verbose_name_plural = "time entries"
+        indexes = [models.Index(fields=["project", "spent_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.hours} h on {self.spent_on}"
+
+
+class Comment(models.Model):
+    """A note on a project, or on one of its tasks, risks or issues."""
+
+    project = models.ForeignKey(
+        ImplementationProject, on_delete=models.CASCADE, related_name="comments"
+    )
+    task = models.ForeignKey(
+        Task, null=True, blank=True, on_delete=models.CASCADE, related_name="comments"
+    )
+    risk = models.ForeignKey(
+        Risk, null=True, blank=True, on_delete=models.CASCADE, related_name="comments"
+    )
+    issue = models.ForeignKey(
+        Issue, null=True, blank=True, on_delete=models.CASCADE, related_name="comments"
+    )
+    author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["project", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"Comment by {self.author} on {self.created_at:%Y-%m-%d}"
+
+
+class HandoffReportQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "HandoffReportQuerySet":
+        if roles.is_staff_reader(user):
+            return self
+        if roles.is_sales_rep(user):
+            return self.filter(project__client__sales_rep=user)
+        return self.none()
+
+
+class HandoffReport(models.Model):
+    """The document handed to support at go-live, and support's answer to it."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SENT = "sent", "Sent to support"
+        ACCEPTED = "accepted", "Accepted"
+        RETURNED = "returned", "Returned with questions"
+
+    project = models.OneToOneField(
+        ImplementationProject, on_delete=models.CASCADE, related_name="handoff_report"
+    )
+    configuration_summary = models.TextField("what was configured", blank=True)
+    decisions = models.TextField("decisions made", blank=True)
+    training = models.TextField("training done", blank=True)
+    open_items = models.TextField("notes for support", blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    sent_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    sent_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    support_comment = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+    objects = HandoffReportQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["status"])]
+
+    def __str__(self) -> str:
+        return f"Handoff report for {self.project.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:handoff_report", args=[self.project_id])
