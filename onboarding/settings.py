@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     "simple_history",
     "clients",
     "projects",
+    "outbox",
+    "reports",
+    "alerts",
 ]
 
 MIDDLEWARE = [
@@ -89,6 +92,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "clients.context_processors.user_role",
+                "alerts.context_processors.alert_count",
             ],
         },
     },
@@ -176,6 +180,53 @@ GOLIVE_HEALTH = {
 }
 
 PAGE_SIZE = env.int("PAGE_SIZE", default=25)
+
+# How often the periodic jobs run (onboarding/schedules.py), in seconds.
+GOLIVE_SCHEDULES = {
+    "HEALTH_REFRESH_SECONDS": env.int("HEALTH_REFRESH_SECONDS", default=3600),
+    "STATUS_REPORT_TICK_SECONDS": env.int("STATUS_REPORT_TICK_SECONDS", default=300),
+    "ESCALATION_SWEEP_SECONDS": env.int("ESCALATION_SWEEP_SECONDS", default=300),
+    "OUTBOX_RECOVER_SECONDS": env.int("OUTBOX_RECOVER_SECONDS", default=60),
+}
+
+# Status reports (reports app).
+GOLIVE_STATUS_REPORTS = {
+    # The reporting day starts at this local hour (TIME_ZONE): a report due on Monday goes out
+    # with the first tick after 07:00 on Monday, not at midnight.
+    "SEND_HOUR": env.int("STATUS_REPORT_SEND_HOUR", default=7),
+    # Weekday of projects that never chose one: 0 = Monday … 6 = Sunday.
+    "DEFAULT_WEEKDAY": env.int("STATUS_REPORT_DEFAULT_WEEKDAY", default=0),
+    "TOP_RISKS": env.int("STATUS_REPORT_TOP_RISKS", default=5),
+    # Longest list of tasks or issues shown in one section; the report states the full count.
+    "MAX_ITEMS": env.int("STATUS_REPORT_MAX_ITEMS", default=15),
+}
+
+# Escalations (alerts app): what the sweep raises an alert for, and how fast it climbs the
+# ladder owner → PM → implementation managers.
+GOLIVE_ESCALATIONS = {
+    # An open task more than this many days past its due date.
+    "TASK_OVERDUE_DAYS": env.int("ESCALATION_TASK_OVERDUE_DAYS", default=2),
+    # A key milestone whose due date is more than this many days after its baseline date.
+    "MILESTONE_SLIP_DAYS": env.int("ESCALATION_MILESTONE_SLIP_DAYS", default=7),
+    # An open or mitigating risk scoring at least this (probability × impact) with no plan.
+    "RISK_SCORE": env.int("ESCALATION_RISK_SCORE", default=15),
+    # A critical issue still open this many hours after it was raised.
+    "CRITICAL_ISSUE_HOURS": env.int("ESCALATION_CRITICAL_ISSUE_HOURS", default=24),
+    # An active project with no recorded activity for this many days.
+    "INACTIVE_DAYS": env.int("ESCALATION_INACTIVE_DAYS", default=14),
+    # Hours an open alert waits for an acknowledgement before the next rung is told.
+    "ESCALATE_AFTER_HOURS": env.int("ESCALATION_ESCALATE_AFTER_HOURS", default=24),
+}
+
+# Delivery of outgoing email (outbox app). Seconds unless stated otherwise.
+OUTBOX = {
+    "RETRY_BASE_SECONDS": env.int("OUTBOX_RETRY_BASE_SECONDS", default=30),
+    "RETRY_MAX_SECONDS": env.int("OUTBOX_RETRY_MAX_SECONDS", default=3600),
+    "MAX_ATTEMPTS": env.int("OUTBOX_MAX_ATTEMPTS", default=6),
+    # A message claimed by a worker longer ago than this is taken to be lost and sent again.
+    "CLAIM_TIMEOUT_SECONDS": env.int("OUTBOX_CLAIM_TIMEOUT_SECONDS", default=600),
+    "RECOVER_BATCH": env.int("OUTBOX_RECOVER_BATCH", default=5000),
+}
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

@@ -2,7 +2,10 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from projects.views import home
+
 urlpatterns = [
+    path("", home, name="home"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
@@ -11,5 +14,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("clients/", include("clients.urls")),
+    path("alerts/", include("alerts.urls")),
+    path("outbox/", include("outbox.urls")),
     path("", include("projects.urls")),
+    path("", include("reports.urls")),
 ]

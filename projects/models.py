@@ -151,7 +151,15 @@ class ImplementationProject(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords(
-        excluded_fields=["health_computed_at", "last_activity_at", "updated_at", "health_reasons"]
+        # Health is recomputed in bulk; a person's change is what the history is for.
+        excluded_fields=[
+            "computed_health",
+            "health",
+            "health_reasons",
+            "health_computed_at",
+            "last_activity_at",
+            "updated_at",
+        ]
     )
     objects = ProjectQuerySet.as_manager()
 

@@ -1,2 +1,73 @@
+from django.urls import path
+
+from projects import item_views, views
+
 app_name = "projects"
-urlpatterns = []
+
+urlpatterns = [
+    path("clients/<int:pk>/status/", views.account_status, name="account_status"),
+    path("projects/", views.project_list, name="list"),
+    path("projects/new/", views.project_create, name="create"),
+    path("projects/<int:pk>/", views.project_detail, name="detail"),
+    path("projects/<int:pk>/edit/", views.project_edit, name="edit"),
+    path("projects/<int:pk>/phase/", views.project_phase, name="phase"),
+    path("projects/<int:pk>/health/", views.project_health_override, name="health_override"),
+    path(
+        "projects/<int:pk>/health/clear/",
+        views.project_health_override_clear,
+        name="health_override_clear",
+    ),
+    path("projects/<int:pk>/uat-signoff/", views.project_uat_signoff, name="uat_signoff"),
+    path("projects/<int:pk>/team/", views.project_member_add, name="member_add"),
+    path(
+        "projects/<int:pk>/team/<int:user_pk>/remove/",
+        views.project_member_remove,
+        name="member_remove",
+    ),
+    path("projects/<int:pk>/comments/", views.project_comment, name="comment"),
+    path("projects/<int:pk>/history/", views.project_history, name="history"),
+    # Milestones
+    path("projects/<int:pk>/milestones/new/", item_views.milestone_create, name="milestone_create"),
+    path("milestones/<int:pk>/edit/", item_views.milestone_edit, name="milestone_edit"),
+    path("milestones/<int:pk>/complete/", item_views.milestone_complete, name="milestone_complete"),
+    path("milestones/<int:pk>/reopen/", item_views.milestone_reopen, name="milestone_reopen"),
+    path("milestones/<int:pk>/sign-off/", item_views.milestone_sign_off, name="milestone_sign_off"),
+    # Tasks
+    path("projects/<int:pk>/tasks/", item_views.task_list, name="task_list"),
+    path("projects/<int:pk>/tasks/new/", item_views.task_create, name="task_create"),
+    path("tasks/<int:pk>/", item_views.task_detail, name="task_detail"),
+    path("tasks/<int:pk>/edit/", item_views.task_edit, name="task_edit"),
+    path("tasks/<int:pk>/status/", item_views.task_status, name="task_status"),
+    path("tasks/<int:pk>/owner/", item_views.task_owner, name="task_owner"),
+    path("tasks/<int:pk>/comments/", item_views.task_comment, name="task_comment"),
+    # Risks
+    path("projects/<int:pk>/risks/new/", item_views.risk_create, name="risk_create"),
+    path("risks/<int:pk>/", item_views.risk_detail, name="risk_detail"),
+    path("risks/<int:pk>/edit/", item_views.risk_edit, name="risk_edit"),
+    path("risks/<int:pk>/status/", item_views.risk_status, name="risk_status"),
+    path("risks/<int:pk>/comments/", item_views.risk_comment, name="risk_comment"),
+    # Issues
+    path("projects/<int:pk>/issues/new/", item_views.issue_create, name="issue_create"),
+    path("issues/<int:pk>/", item_views.issue_detail, name="issue_detail"),
+    path("issues/<int:pk>/edit/", item_views.issue_edit, name="issue_edit"),
+    path("issues/<int:pk>/status/", item_views.issue_status, name="issue_status"),
+    path("issues/<int:pk>/comments/", item_views.issue_comment, name="issue_comment"),
+    # Time and the handoff report
+    path("projects/<int:pk>/time/", item_views.time_entry_create, name="time_entry_create"),
+    path("projects/<int:pk>/handoff-report/", item_views.handoff_report, name="handoff_report"),
+    path(
+        "projects/<int:pk>/handoff-report/edit/",
+        item_views.handoff_report_edit,
+        name="handoff_report_edit",
+    ),
+    path(
+        "projects/<int:pk>/handoff-report/send/",
+        item_views.handoff_report_send,
+        name="handoff_report_send",
+    ),
+    path(
+        "projects/<int:pk>/handoff-report/decide/",
+        item_views.handoff_report_decide,
+        name="handoff_report_decide",
+    ),
+]

@@ -1,0 +1,119 @@
+# Golive's two commands: `make run` starts the app with demo data, `make test` runs the checks.
+# Both set up .venv first. GNU make and bash on Linux.
+
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.ONESHELL:
+.DELETE_ON_ERROR:
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-builtin-rules
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+REQUIREMENTS_STAMP := $(VENV)/.requirements-installed
+STATIC_STAMP := staticfiles/.collected
+VAR_DIRS := var/celery/queue var/celery/processed var/mail
+HOST := 127.0.0.1
+PORT := 8000
+PYTEST_ARGS ?=
+
+.PHONY: help setup run test lint
+
+help:
+	@echo "make run    set up .venv, migrate, load the demo data, start the web app on"
+	echo "           http://$(HOST):$(PORT) with a Celery worker and Celery beat (Ctrl-C stops all)"
+	echo "make test   set up .venv, lint, then run the whole test suite"
+	echo "           (pass pytest options with PYTEST_ARGS=\"-k name\")"
+	echo "make lint   ruff check, ruff format --check, makemigrations --check"
+
+$(PY):
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || {
+	  echo "Golive needs Python 3.11 or newer: run make with PYTHON=python3.11 (or newer)." >&2
+	  exit 1
+	}
+	echo "Creating $(VENV) with $$($(PYTHON) --version)"
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall only when requirements.txt is newer than the last install.
+$(REQUIREMENTS_STAMP): requirements.txt | $(PY)
+	@echo "Installing requirements.txt into $(VENV)"
+	$(PY) -m pip install --disable-pip-version-check --quiet -r requirements.txt
+	touch $@
+
+$(VAR_DIRS):
+	@mkdir -p $@
+
+setup: $(REQUIREMENTS_STAMP) | $(VAR_DIRS)
+
+# Collect static files again only when a static file or the requirements changed.
+$(STATIC_STAMP): $(REQUIREMENTS_STAMP) $(shell find static -type f 2>/dev/null)
+	@echo "Collecting static files"
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	touch $@
+
+lint: setup
+	@$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+test: lint
+	@$(PY) -m pytest $(PYTEST_ARGS)
+
+# The web app, the worker and beat each run in a process group of their own. Ctrl-C, or
+# SIGTERM to make, stops all three (so does any one of them exiting): each gets SIGTERM and
+# stops its own children (runserver's reloader, the worker's pool); whatever of a group is
+# still there after 15 seconds is killed, so nothing is left behind.
+run: setup $(STATIC_STAMP)
+	@$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	if (exec 3<>/dev/tcp/$(HOST)/$(PORT)) 2>/dev/null; then
+	  echo "Port $(PORT) on $(HOST) is already in use: stop whatever listens there first." >&2
+	  exit 1
+	fi
+	pids=()
+	stop() {
+	  set +e
+	  trap '' INT TERM PIPE
+	  trap - EXIT
+	  echo "Stopping the web app, the Celery worker and Celery beat..." >&2
+	  for pid in "$${pids[@]}"; do kill -TERM "$$pid" 2>/dev/null || true; done
+	  for _ in $$(seq 150); do
+	    running=0
+	    for pid in "$${pids[@]}"; do kill -0 -- "-$$pid" 2>/dev/null && running=1; done
+	    [[ $$running == 0 ]] && break
+	    sleep 0.1
+	  done
+	  for pid in "$${pids[@]}"; do kill -KILL -- "-$$pid" 2>/dev/null || true; done
+	  wait || true
+	}
+	trap stop EXIT
+	trap 'exit 0' INT
+	trap 'exit 143' TERM
+	setsid $(PY) manage.py runserver $(HOST):$(PORT) &
+	pids+=($$!)
+	setsid $(BIN)/celery -A onboarding worker --loglevel="$${LOG_LEVEL:-INFO}" &
+	pids+=($$!)
+	setsid $(BIN)/celery -A onboarding beat --loglevel="$${LOG_LEVEL:-INFO}" &
+	pids+=($$!)
+	for _ in $$(seq 300); do
+	  (exec 3<>/dev/tcp/$(HOST)/$(PORT)) 2>/dev/null && break
+	  kill -0 "$${pids[0]}" 2>/dev/null || break
+	  sleep 0.1
+	done
+	echo
+	echo "  Golive is running at http://$(HOST):$(PORT)/"
+	echo
+	echo "  Demo logins, all with the password golive-demo:"
+	echo "    pm, pm2          implementation PMs"
+	echo "    manager          implementation manager"
+	echo "    sales, sales2    sales reps"
+	echo "    support          support team"
+	echo "    admin            administrator (also the Django admin at /admin/)"
+	echo
+	echo "  Ctrl-C stops the web app, the Celery worker and Celery beat."
+	echo
+	wait -n || true
+	echo "A Golive process exited." >&2
+	exit 1

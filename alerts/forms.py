@@ -1,0 +1,17 @@
+from crispy_forms.helper import FormHelper
+from django import forms
+
+
+class ResolveForm(forms.Form):
+    note = forms.CharField(
+        label="What was done (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the page's own form holds the token

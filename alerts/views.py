@@ -1,0 +1,107 @@
+"""The alerts list, an alert with its history, and acknowledging and resolving it."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST, require_safe
+
+from alerts import selectors, services
+from alerts.access import get_alert_for_action
+from alerts.filters import AlertFilter
+from alerts.forms import ResolveForm
+from alerts.models import Alert
+from clients import roles
+
+
+def _require_reader(request: HttpRequest) -> None:
+    # Alerts live on project pages, which sales reps and people without a role cannot see.
+    if not roles.is_staff_reader(request.user):
+        raise Http404("No alerts here.")
+
+
+def _next_url(request: HttpRequest, fallback: str) -> str:
+    candidate = request.POST.get("next", "")
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return fallback
+
+
+@login_required
+@require_safe
+def alert_list(request: HttpRequest) -> HttpResponse:
+    _require_reader(request)
+    scope = selectors.scope_from(request.GET.get("scope"))
+    filterset = AlertFilter(request.GET, queryset=selectors.alert_list(request.user, scope))
+    page_obj = Paginator(filterset.qs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "alerts/alert_list.html",
+        {
+            "nav": "alerts",
+            "filter": filterset,
+            "page_obj": page_obj,
+            "scope": scope,
+            "scopes": selectors.SCOPES,
+        },
+    )
+
+
+def _detail_response(
+    request: HttpRequest, alert: Alert, *, resolve_form: ResolveForm
+) -> HttpResponse:
+    notifications = selectors.alert_notifications(alert)
+    return render(
+        request,
+        "alerts/alert_detail.html",
+        {
+            "nav": "alerts",
+            "alert": alert,
+            "history": selectors.alert_history(alert, notifications),
+            "resolve_form": resolve_form,
+        },
+    )
+
+
+@login_required
+@require_safe
+def alert_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_reader(request)
+    alert = get_object_or_404(selectors.alert_for_detail(request.user), pk=pk)
+    return _detail_response(request, alert, resolve_form=ResolveForm())
+
+
+@login_required
+@require_POST
+def alert_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    alert = get_alert_for_action(request, pk)
+    try:
+        services.alert_acknowledge(alert=alert, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Alert acknowledged: “{alert.subject}” will not escalate.")
+    return redirect(_next_url(request, alert.get_absolute_url()))
+
+
+@login_required
+@require_POST
+def alert_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    alert = get_alert_for_action(request, pk)
+    form = ResolveForm(request.POST)
+    if not form.is_valid():
+        shown = get_object_or_404(selectors.alert_for_detail(request.user), pk=pk)
+        return _detail_response(request, shown, resolve_form=form)
+    try:
+        services.alert_resolve(alert=alert, user=request.user, note=form.cleaned_data["note"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Alert resolved: “{alert.subject}”.")
+    return redirect(_next_url(request, alert.get_absolute_url()))

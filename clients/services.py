@@ -1,0 +1,300 @@
+"""Every write to accounts, contacts and sales handoffs goes through these functions."""
+
+import datetime
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Model
+from django.utils import timezone
+
+from clients.models import Client, Contact, Product, SalesHandoff
+
+PRIMARY_CONTACT_TAKEN = (
+    "{name} is already the primary contact of this client; untick it there first."
+)
+EMAIL_TAKEN = "{name} already uses this email address at this client."
+GO_LIVE_BEFORE_SIGNING = "The target go-live cannot be before the contract was signed."
+NO_PRODUCTS = "Choose at least one product that was sold."
+ACKNOWLEDGED = "This handoff has been acknowledged and can no longer be changed."
+
+
+def _assign(instance: Model, values: dict[str, object]) -> list[str]:
+    """Set the given attributes and return their names, for `save(update_fields=...)`.
+
+    Every given field is written, not only those that differ: a bound ModelForm has
+    already copied its data onto the instance it was given.
+    """
+    for name, value in values.items():
+        setattr(instance, name, value)
+    return list(values)
+
+
+# Clients
+
+
+def client_create(
+    *,
+    name: str,
+    industry: str = "",
+    employee_count: int | None = None,
+    segment: str = Client.Segment.MID_MARKET,
+    time_zone: str = "UTC",
+    sales_rep: User | None = None,
+    account_status: str = Client.AccountStatus.PROSPECT,
+    products: Iterable[Product] = (),
+    contract_value: Decimal | None = None,
+    notes: str = "",
+) -> Client:
+    """Create an account with the products it bought."""
+    client = Client(
+        name=name,
+        industry=industry,
+        employee_count=employee_count,
+        segment=segment,
+        time_zone=time_zone,
+        sales_rep=sales_rep,
+        account_status=account_status,
+        contract_value=contract_value,
+        notes=notes,
+    )
+    client.full_clean()
+    with transaction.atomic():
+        client.save()
+        client.products.set(products)
+    return client
+
+
+def client_update(
+    *,
+    client: Client,
+    name: str,
+    industry: str,
+    employee_count: int | None,
+    segment: str,
+    time_zone: str,
+    sales_rep: User | None,
+    account_status: str,
+    products: Iterable[Product],
+    contract_value: Decimal | None,
+    notes: str,
+) -> Client:
+    """Change an account; only the fields it is given are written."""
+    fields = _assign(
+        client,
+        {
+            "name": name,
+            "industry": industry,
+            "employee_count": employee_count,
+            "segment": segment,
+            "time_zone": time_zone,
+            "sales_rep": sales_rep,
+            "account_status": account_status,
+            "contract_value": contract_value,
+            "notes": notes,
+        },
+    )
+    client.full_clean()
+    with transaction.atomic():
+        client.save(update_fields=[*fields, "updated_at"])
+        client.products.set(products)
+    return client
+
+
+# Contacts
+
+
+def contact_conflicts(
+    *, client: Client, email: str, is_primary: bool, exclude_pk: int | None = None
+) -> dict[str, str]:
+    """Messages for the rules a new or changed contact would break, keyed by field."""
+    others = Contact.objects.filter(client=client)
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    errors = {}
+    if is_primary:
+        primary = others.filter(is_primary=True).first()
+        if primary is not None:
+            errors["is_primary"] = PRIMARY_CONTACT_TAKEN.format(name=primary.name)
+    if email:
+        same_email = others.filter(email__iexact=email).first()
+        if same_email is not None:
+            errors["email"] = EMAIL_TAKEN.format(name=same_email.name)
+    return errors
+
+
+def _contact_save(contact: Contact, update_fields: list[str] | None = None) -> None:
+    errors = contact_conflicts(
+        client=contact.client,
+        email=contact.email,
+        is_primary=contact.is_primary,
+        exclude_pk=contact.pk,
+    )
+    if errors:
+        raise ValidationError(errors)
+    # The checks above read before the write; the unique constraints decide a race.
+    contact.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            contact.save(update_fields=update_fields)
+    except IntegrityError as exc:
+        errors = contact_conflicts(
+            client=contact.client,
+            email=contact.email,
+            is_primary=contact.is_primary,
+            exclude_pk=contact.pk,
+        )
+        raise ValidationError(errors or "This contact clashes with another one.") from exc
+
+
+def contact_create(
+    *,
+    client: Client,
+    name: str,
+    email: str,
+    role: str = Contact.ContactRole.OTHER,
+    phone: str = "",
+    receives_status_reports: bool = False,
+    is_primary: bool = False,
+) -> Contact:
+    """Add a person at the client; a client has at most one primary contact."""
+    contact = Contact(
+        client=client,
+        name=name,
+        email=email,
+        role=role,
+        phone=phone,
+        receives_status_reports=receives_status_reports,
+        is_primary=is_primary,
+    )
+    _contact_save(contact)
+    return contact
+
+
+def contact_update(
+    *,
+    contact: Contact,
+    name: str,
+    email: str,
+    role: str,
+    phone: str,
+    receives_status_reports: bool,
+    is_primary: bool,
+) -> Contact:
+    """Change a contact; a client keeps at most one primary contact."""
+    fields = _assign(
+        contact,
+        {
+            "name": name,
+            "email": email,
+            "role": role,
+            "phone": phone,
+            "receives_status_reports": receives_status_reports,
+            "is_primary": is_primary,
+        },
+    )
+    _contact_save(contact, update_fields=fields)
+    return contact
+
+
+# Sales handoffs
+
+
+def _validate_handoff(
+    *,
+    contract_signed_on: datetime.date,
+    target_go_live: datetime.date,
+    products: list[Product],
+) -> None:
+    errors = {}
+    if target_go_live < contract_signed_on:
+        errors["target_go_live"] = GO_LIVE_BEFORE_SIGNING
+    if not products:
+        errors["products"] = NO_PRODUCTS
+    if errors:
+        raise ValidationError(errors)
+
+
+def sales_handoff_create(
+    *,
+    client: Client,
+    submitted_by: User,
+    products: Iterable[Product],
+    contract_signed_on: datetime.date,
+    target_go_live: datetime.date,
+    commitments: str = "",
+    special_terms: str = "",
+    pain_points: str = "",
+    stakeholders: str = "",
+) -> SalesHandoff:
+    """Record the deal context sales hands to implementation."""
+    products = list(products)
+    _validate_handoff(
+        contract_signed_on=contract_signed_on, target_go_live=target_go_live, products=products
+    )
+    handoff = SalesHandoff(
+        client=client,
+        submitted_by=submitted_by,
+        contract_signed_on=contract_signed_on,
+        target_go_live=target_go_live,
+        commitments=commitments,
+        special_terms=special_terms,
+        pain_points=pain_points,
+        stakeholders=stakeholders,
+    )
+    handoff.full_clean()
+    with transaction.atomic():
+        handoff.save()
+        handoff.products.set(products)
+    return handoff
+
+
+def sales_handoff_update(
+    *,
+    handoff: SalesHandoff,
+    products: Iterable[Product],
+    contract_signed_on: datetime.date,
+    target_go_live: datetime.date,
+    commitments: str,
+    special_terms: str,
+    pain_points: str,
+    stakeholders: str,
+) -> SalesHandoff:
+    """Change a handoff that implementation has not acknowledged yet."""
+    if handoff.is_acknowledged:
+        raise ValidationError(ACKNOWLEDGED, code="acknowledged")
+    products = list(products)
+    _validate_handoff(
+        contract_signed_on=contract_signed_on, target_go_live=target_go_live, products=products
+    )
+    fields = _assign(
+        handoff,
+        {
+            "contract_signed_on": contract_signed_on,
+            "target_go_live": target_go_live,
+            "commitments": commitments,
+            "special_terms": special_terms,
+            "pain_points": pain_points,
+            "stakeholders": stakeholders,
+        },
+    )
+    handoff.full_clean()
+    with transaction.atomic():
+        # Lock the row so an acknowledgement landing between reading and saving wins.
+        locked = SalesHandoff.objects.select_for_update().only("acknowledged_at").get(pk=handoff.pk)
+        if locked.is_acknowledged:
+            raise ValidationError(ACKNOWLEDGED, code="acknowledged")
+        handoff.save(update_fields=fields)
+        handoff.products.set(products)
+    return handoff
+
+
+def sales_handoff_acknowledge(*, handoff: SalesHandoff, user: User) -> SalesHandoff:
+    """Mark the handoff as received; a second acknowledgement keeps the first who and when."""
+    SalesHandoff.objects.filter(pk=handoff.pk, acknowledged_at__isnull=True).update(
+        acknowledged_by=user, acknowledged_at=timezone.now()
+    )
+    handoff.refresh_from_db(fields=["acknowledged_by", "acknowledged_at"])
+    return handoff

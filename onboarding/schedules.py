@@ -1,0 +1,27 @@
+"""Every periodic job, in one place. Intervals are settings (see .env.example)."""
+
+from datetime import timedelta
+
+from django.conf import settings
+
+
+def beat_schedule() -> dict:
+    every = settings.GOLIVE_SCHEDULES
+    return {
+        "refresh-project-health": {
+            "task": "projects.refresh_health",
+            "schedule": timedelta(seconds=every["HEALTH_REFRESH_SECONDS"]),
+        },
+        "status-reports-tick": {
+            "task": "reports.tick",
+            "schedule": timedelta(seconds=every["STATUS_REPORT_TICK_SECONDS"]),
+        },
+        "escalation-sweep": {
+            "task": "alerts.sweep",
+            "schedule": timedelta(seconds=every["ESCALATION_SWEEP_SECONDS"]),
+        },
+        "outbox-recover": {
+            "task": "outbox.recover",
+            "schedule": timedelta(seconds=every["OUTBOX_RECOVER_SECONDS"]),
+        },
+    }

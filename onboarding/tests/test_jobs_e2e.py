@@ -1,0 +1,259 @@
+"""End to end: a real Celery worker on Redis and PostgreSQL sends to a real SMTP server.
+
+Each message must arrive exactly once: when everything works, when the mail server refuses
+for a while, when the worker is killed in the middle of a batch, and when the same delivery
+is enqueued twice at once. Messages are told apart by their X-Golive-Key header (the dedup key).
+"""
+
+import re
+import time
+from datetime import timedelta
+from functools import partial
+
+import pytest
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from alerts.models import Alert
+from alerts.tasks import sweep_alerts
+from clients.tests.factories import ClientFactory, ContactFactory, UserFactory
+from onboarding.tests.conftest import SKIP_REASON, uses_postgresql, wait_until
+from outbox import services
+from outbox.models import OutgoingEmail
+from outbox.tasks import deliver_email
+from projects.tests.factories import ProjectFactory, TaskFactory
+from reports.models import StatusReport
+from reports.tasks import tick as report_tick
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(not uses_postgresql(), reason=SKIP_REASON),
+]
+
+# Long enough for a whole batch on a slow CI machine; a passing run takes a fraction of it.
+DELIVERY_SECONDS = 45
+# How long to keep watching for a duplicate after the last expected message arrived.
+GRACE_SECONDS = 1.0
+
+
+def queue(key: str, *, to: str = "maria.chen@bluebird.example") -> OutgoingEmail:
+    return services.email_queue(
+        kind="e2e",
+        to=to,
+        subject=f"Bluebird payroll: weekly status ({key})",
+        template="outbox/email/base",
+        context={
+            "action_url": f"{settings.SITE_URL}/projects/1/",
+            "action_label": "Open the project",
+        },
+        dedup_key=key,
+    )
+
+
+def queue_batch(prefix: str, size: int) -> list[str]:
+    """Queue `size` messages in one transaction; delivery is enqueued when it commits."""
+    keys = [f"{prefix}:{n}" for n in range(size)]
+    with transaction.atomic():
+        for n, key in enumerate(keys):
+            queue(key, to=f"person{n}@client.example")
+    return keys
+
+
+def sent_count(keys: list[str]) -> int:
+    return OutgoingEmail.objects.filter(dedup_key__in=keys, status="sent").count()
+
+
+def test_a_queued_email_is_delivered_once_by_the_worker(celery_worker, inbox):
+    email = queue("e2e:single")
+
+    wait_until(
+        lambda: OutgoingEmail.objects.get(pk=email.pk).status == "sent",
+        timeout=DELIVERY_SECONDS,
+        what=f"delivery of the queued message\n{celery_worker.log_tail()}",
+    )
+    time.sleep(GRACE_SECONDS)
+
+    assert inbox.keys() == ["e2e:single"]
+    message = inbox.messages[0]
+    assert message["To"] == "maria.chen@bluebird.example"
+    assert message["Subject"] == "Bluebird payroll: weekly status (e2e:single)"
+    assert message.get_content_type() == "multipart/alternative"
+    plain = message.get_body(preferencelist=("plain",)).get_content()
+    html = message.get_body(preferencelist=("html",)).get_content()
+    assert f"Open the project: {settings.SITE_URL}/projects/1/" in plain
+    assert f'href="{settings.SITE_URL}/projects/1/"' in html
+    stored = OutgoingEmail.objects.get(pk=email.pk)
+    assert stored.attempts == 1
+    assert stored.sent_at is not None
+
+
+def test_a_message_the_server_refuses_is_retried_and_arrives_once(celery_worker, inbox):
+    inbox.refuse_next = 2
+    email = queue("e2e:refused-twice")
+
+    wait_until(
+        lambda: OutgoingEmail.objects.get(pk=email.pk).status == "sent",
+        timeout=DELIVERY_SECONDS,
+        what=f"delivery after two refusals\n{celery_worker.log_tail()}",
+    )
+    time.sleep(GRACE_SECONDS)
+
+    assert inbox.refused == 2
+    assert inbox.keys() == ["e2e:refused-twice"]
+    stored = OutgoingEmail.objects.get(pk=email.pk)
+    assert stored.attempts == 3
+    assert stored.last_error == ""
+
+
+def test_killing_the_worker_mid_batch_loses_nothing_and_sends_nothing_twice(celery_worker, inbox):
+    size, accepted_before_kill = 200, 80
+    # After 80 messages the server keeps its next senders waiting, so the worker is killed
+    # while both of its pool processes are in the middle of sending a message.
+    inbox.hold_after(accepted_before_kill)
+    keys = queue_batch("e2e:batch", size)
+    wait_until(
+        lambda: inbox.held == 2,
+        timeout=DELIVERY_SECONDS,
+        what=f"two sends in flight\n{celery_worker.log_tail()}",
+    )
+
+    celery_worker.kill()
+    wait_until(lambda: inbox.held == 0, timeout=10, what="the server noticing the dead worker")
+    assert len(inbox.messages) == accepted_before_kill
+    assert OutgoingEmail.objects.filter(dedup_key__in=keys, status="sending").count() == 2
+
+    inbox.release()
+    celery_worker.start()
+
+    def beat_tick_until_all_sent() -> bool:
+        # What the beat schedule does every minute: re-enqueue due rows and stale claims.
+        services.outbox_recover()
+        return sent_count(keys) == size
+
+    wait_until(
+        beat_tick_until_all_sent,
+        timeout=DELIVERY_SECONDS,
+        every=0.5,
+        what=f"delivery of the whole batch\n{celery_worker.log_tail()}",
+    )
+    time.sleep(GRACE_SECONDS)
+
+    received = inbox.times_received()
+    assert set(received) == set(keys)
+    assert len(inbox.messages) == size
+    assert [key for key, times in received.items() if times > 1] == []
+    # The two messages being sent when the worker died were claimed again, and sent once.
+    attempts = OutgoingEmail.objects.filter(dedup_key__in=keys).values_list("attempts", flat=True)
+    assert sorted(attempts)[-3:] == [1, 2, 2]
+
+
+def test_the_same_delivery_enqueued_twice_at_once_sends_each_message_once(celery_worker, inbox):
+    size = 40
+    keys = [f"e2e:twice:{n}" for n in range(size)]
+    with transaction.atomic():
+        for n, key in enumerate(keys):
+            email = queue(key, to=f"person{n}@client.example")
+            # Right behind email_queue's own enqueue: the worker's two pool processes take
+            # both copies of each delivery at the same moment.
+            transaction.on_commit(partial(deliver_email.delay, email.pk))
+
+    wait_until(
+        lambda: (
+            len(re.findall(r"outbox\.deliver_email\[[^]]+\] succeeded", celery_worker.log()))
+            == 2 * size
+        ),
+        timeout=DELIVERY_SECONDS,
+        what=f"both copies of every delivery running\n{celery_worker.log_tail()}",
+    )
+    time.sleep(GRACE_SECONDS)
+
+    assert sorted(inbox.keys()) == sorted(keys)
+    assert set(
+        OutgoingEmail.objects.filter(dedup_key__in=keys).values_list("status", "attempts")
+    ) == {("sent", 1)}
+    log = celery_worker.log()
+    assert len(re.findall(r"outbox\.deliver_email\[[^]]+\] succeeded in [\d.]+s: 'sent'", log)) == (
+        size
+    )
+    assert len(re.findall(r"outbox\.deliver_email\[[^]]+\] succeeded in [\d.]+s: None", log)) == (
+        size
+    )
+
+
+def task_results(worker, name: str) -> list[str]:
+    """The return values the worker logged for task `name`, in the order they finished."""
+    pattern = rf"{re.escape(name)}\[[^]]+\] succeeded in [\d.]+s: (.*)"
+    return re.findall(pattern, worker.log())
+
+
+def test_a_status_report_reaches_each_recipient_once(celery_worker, inbox):
+    pm = UserFactory(username="e2e_pm", email="pm@vendor.example")
+    consultant = UserFactory(username="e2e_consultant", email="consultant@vendor.example")
+    rep = UserFactory(username="e2e_rep", email="rep@vendor.example")
+    client = ClientFactory(name="Bluebird Logistics", sales_rep=rep)
+    ContactFactory(client=client, email="maria.chen@bluebird.example")
+    ContactFactory(client=client, email="quiet@bluebird.example", receives_status_reports=False)
+    project = ProjectFactory(name="Bluebird payroll", pm=pm, client=client, team=[consultant])
+    recipients = sorted(
+        ["pm@vendor.example", "consultant@vendor.example", "rep@vendor.example"]
+        + ["maria.chen@bluebird.example"]
+    )
+
+    # Two beat ticks at once, one on each of the worker's pool processes.
+    report_tick.delay()
+    report_tick.delay()
+    wait_until(
+        lambda: (
+            len(task_results(celery_worker, "reports.tick")) == 2
+            and OutgoingEmail.objects.filter(kind="status_report", status="sent").count() == 4
+        ),
+        timeout=DELIVERY_SECONDS,
+        what=f"delivery of the status report\n{celery_worker.log_tail()}",
+    )
+    # A third tick, here: the report of this period exists, so nothing is due.
+    assert report_tick() == 0
+    time.sleep(GRACE_SECONDS)
+
+    assert sorted(task_results(celery_worker, "reports.tick")) == ["0", "1"]
+    report = StatusReport.objects.get(project=project)
+    assert sorted(message["To"] for message in inbox.messages) == recipients
+    assert len(set(inbox.keys())) == 4
+    for message in inbox.messages:
+        assert message["Subject"] == report.subject
+        assert "Bluebird payroll" in message.get_body(preferencelist=("html",)).get_content()
+
+
+def test_an_escalation_reaches_the_task_owner_once(celery_worker, inbox):
+    today = timezone.localdate()
+    pm = UserFactory(username="e2e_pm", email="pm@vendor.example")
+    owner = UserFactory(username="e2e_owner", email="owner@vendor.example")
+    project = ProjectFactory(name="Granite payroll", pm=pm)
+    task = TaskFactory(
+        project=project,
+        title="Send the employee census file",
+        owner_user=owner,
+        start_date=today - timedelta(days=20),
+        due_date=today - timedelta(days=10),
+    )
+
+    # Two sweeps at once, one on each of the worker's pool processes.
+    sweep_alerts.delay()
+    sweep_alerts.delay()
+    wait_until(
+        lambda: (
+            len(task_results(celery_worker, "alerts.sweep")) == 2
+            and OutgoingEmail.objects.filter(kind="alert", status="sent").exists()
+        ),
+        timeout=DELIVERY_SECONDS,
+        what=f"delivery of the escalation\n{celery_worker.log_tail()}",
+    )
+    # The next sweep finds the same condition: the alert lasts, and nobody is told again.
+    sweep_alerts()
+    time.sleep(GRACE_SECONDS)
+
+    assert [message["To"] for message in inbox.messages] == ["owner@vendor.example"]
+    assert "Send the employee census file" in inbox.messages[0]["Subject"]
+    alert = Alert.objects.get(task=task)
+    assert alert.status == Alert.Status.OPEN
+    assert alert.notifications.count() == 1

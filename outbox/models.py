@@ -1,0 +1,62 @@
+"""Every email the app sends, as a row: what, to whom, about what, and how delivery went."""
+
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class OutgoingEmailQuerySet(models.QuerySet):
+    def due(self, now) -> "OutgoingEmailQuerySet":
+        """Queued rows whose next attempt has come."""
+        return self.filter(status=OutgoingEmail.Status.QUEUED, next_attempt_at__lte=now)
+
+    def stale_sending(self, before) -> "OutgoingEmailQuerySet":
+        """Rows a worker claimed and never finished: it died, or Redis lost the message."""
+        return self.filter(status=OutgoingEmail.Status.SENDING, claimed_at__lt=before)
+
+
+class OutgoingEmail(models.Model):
+    """One message to one recipient; its dedup key makes sure it is only ever queued once."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    kind = models.CharField(max_length=40)
+    to_email = models.EmailField()
+    subject = models.CharField(max_length=250)
+    body_text = models.TextField()
+    body_html = models.TextField(blank=True)
+    dedup_key = models.CharField(max_length=200, unique=True)
+    about_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    about_id = models.PositiveBigIntegerField(null=True, blank=True)
+    about = GenericForeignKey("about_type", "about_id")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = OutgoingEmailQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"]),
+            models.Index(fields=["about_type", "about_id"]),
+            models.Index(fields=["kind", "-created_at"]),
+            models.Index(
+                fields=["claimed_at"], name="outbox_sending_claimed", condition=Q(status="sending")
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {self.to_email}"

@@ -1,0 +1,40 @@
+import django_filters
+from django.contrib.auth.models import User
+from django.db.models import Q
+
+from clients.models import Product
+from clients.roles import Role
+from projects.models import Health, ImplementationProject, Phase
+
+
+class ProjectFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label="Search")
+    pm = django_filters.ModelChoiceFilter(
+        queryset=User.objects.filter(groups__name=Role.PM).order_by("first_name"),
+        label="PM",
+    )
+    phase = django_filters.ChoiceFilter(choices=Phase.choices)
+    status = django_filters.ChoiceFilter(choices=ImplementationProject.Status.choices)
+    health = django_filters.ChoiceFilter(choices=Health.choices)
+    product = django_filters.ModelChoiceFilter(
+        field_name="products", queryset=Product.objects.all(), label="Product"
+    )
+    sort = django_filters.OrderingFilter(
+        fields=(
+            ("name", "name"),
+            ("client__name", "client"),
+            ("phase", "phase"),
+            ("health", "health"),
+            ("forecast_go_live", "go_live"),
+            ("updated_at", "updated"),
+        ),
+        field_labels={"go_live": "Forecast go-live", "updated": "Last updated"},
+        label="Sort by",
+    )
+
+    class Meta:
+        model = ImplementationProject
+        fields = ["q", "pm", "phase", "status", "health", "product"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(client__name__icontains=value))

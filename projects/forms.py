@@ -1,0 +1,359 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row
+from django import forms
+from django.contrib.auth.models import User
+from django.utils import timezone
+
+from clients.models import Contact, SalesHandoff
+from clients.roles import Role
+from projects.models import (
+    Health,
+    ImplementationProject,
+    Issue,
+    Milestone,
+    Phase,
+    ProjectMembership,
+    Risk,
+    Task,
+    TimeEntry,
+)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def _helper(*layout) -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    if layout:
+        helper.layout = Layout(*layout)
+    return helper
+
+
+def _user_choices(*role_names: str):
+    users = User.objects.filter(is_active=True).order_by("first_name", "last_name", "username")
+    if role_names:
+        users = users.filter(groups__name__in=role_names).distinct()
+    return users
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return obj.get_full_name() or obj.username
+
+
+class ProjectForm(forms.ModelForm):
+    pm = UserChoiceField(queryset=_user_choices(Role.PM), required=False, label="Project manager")
+
+    class Meta:
+        model = ImplementationProject
+        fields = [
+            "name",
+            "client",
+            "products",
+            "sales_handoff",
+            "pm",
+            "status",
+            "kickoff_date",
+            "baseline_go_live",
+            "forecast_go_live",
+            "budget_hours",
+            "budget_amount",
+        ]
+        widgets = {
+            "products": forms.CheckboxSelectMultiple,
+            "kickoff_date": DateInput(),
+            "baseline_go_live": DateInput(),
+            "forecast_go_live": DateInput(),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["products"].required = True
+        self.fields["client"].queryset = self.fields["client"].queryset.order_by("name")
+        handoffs = SalesHandoff.objects.select_related("client").filter(project__isnull=True)
+        if self.instance.pk and self.instance.sales_handoff_id:
+            handoffs = handoffs | SalesHandoff.objects.filter(pk=self.instance.sales_handoff_id)
+        self.fields["sales_handoff"].queryset = handoffs.select_related("client")
+        self.fields["sales_handoff"].label_from_instance = lambda h: (
+            f"{h.client.name} — signed {h.contract_signed_on:%d %b %Y}"
+        )
+        self.helper = _helper(
+            "name",
+            Row(Column("client"), Column("sales_handoff")),
+            "products",
+            Row(Column("pm"), Column("status")),
+            Row(Column("kickoff_date"), Column("baseline_go_live"), Column("forecast_go_live")),
+            Row(Column("budget_hours"), Column("budget_amount")),
+        )
+
+    def clean(self):
+        data = super().clean()
+        client, handoff = data.get("client"), data.get("sales_handoff")
+        if client and handoff and handoff.client_id != client.pk:
+            self.add_error("sales_handoff", "This sales handoff belongs to another client.")
+        kickoff, baseline = data.get("kickoff_date"), data.get("baseline_go_live")
+        if kickoff and baseline and baseline < kickoff:
+            self.add_error("baseline_go_live", "Go-live cannot be before kick-off.")
+        forecast = data.get("forecast_go_live")
+        if kickoff and forecast and forecast < kickoff:
+            self.add_error("forecast_go_live", "Go-live cannot be before kick-off.")
+        return data
+
+
+class PhaseChangeForm(forms.Form):
+    to_phase = forms.ChoiceField(choices=Phase.choices, label="Move to phase")
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class HealthOverrideForm(forms.Form):
+    health = forms.ChoiceField(choices=Health.choices)
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+    until = forms.DateField(widget=DateInput(), help_text="The computed health returns after it.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(Row(Column("health"), Column("until")), "reason")
+
+    def clean_until(self):
+        until = self.cleaned_data["until"]
+        if until < timezone.localdate():
+            raise forms.ValidationError("The override must last until today or later.")
+        return until
+
+
+class ContactChoiceForm(forms.Form):
+    """Pick a contact of the project's client: for UAT and milestone sign-offs."""
+
+    contact = forms.ModelChoiceField(queryset=Contact.objects.none(), label="Signed off by")
+
+    def __init__(self, *args, project: ImplementationProject, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contact"].queryset = Contact.objects.filter(client_id=project.client_id)
+
+
+class MembershipForm(forms.ModelForm):
+    user = UserChoiceField(
+        queryset=_user_choices(Role.PM, Role.MANAGER, Role.SUPPORT), label="Person"
+    )
+
+    class Meta:
+        model = ProjectMembership
+        fields = ["user", "role"]
+
+
+class MilestoneForm(forms.ModelForm):
+    class Meta:
+        model = Milestone
+        fields = ["name", "order", "baseline_date", "due_date", "is_key", "is_golive_critical"]
+        widgets = {"baseline_date": DateInput(), "due_date": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Row(Column("name", css_class="col-md-9"), Column("order", css_class="col-md-3")),
+            Row(Column("baseline_date"), Column("due_date")),
+            Row(Column("is_key"), Column("is_golive_critical")),
+        )
+
+
+class TaskForm(forms.ModelForm):
+    owner_user = UserChoiceField(queryset=_user_choices(), required=False, label="Owner (team)")
+
+    class Meta:
+        model = Task
+        fields = [
+            "title",
+            "description",
+            "milestone",
+            "status",
+            "priority",
+            "owner_user",
+            "owner_contact",
+            "start_date",
+            "due_date",
+            "estimate_hours",
+            "depends_on",
+            "visible_to_client",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "start_date": DateInput(),
+            "due_date": DateInput(),
+            "depends_on": forms.SelectMultiple(attrs={"size": 6}),
+        }
+
+    def __init__(self, *args, project: ImplementationProject, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["milestone"].queryset = project.milestones.all()
+        self.fields["owner_contact"].queryset = Contact.objects.filter(client_id=project.client_id)
+        others = project.tasks.all()
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+        self.fields["depends_on"].queryset = others.order_by("title")
+        self.fields["depends_on"].label = "Depends on (finish-to-start)"
+        self.helper = _helper(
+            "title",
+            "description",
+            Row(Column("milestone"), Column("status"), Column("priority")),
+            Row(Column("owner_user"), Column("owner_contact")),
+            Row(Column("start_date"), Column("due_date"), Column("estimate_hours")),
+            "depends_on",
+            "visible_to_client",
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("owner_user") and data.get("owner_contact"):
+            self.add_error(
+                "owner_contact", "A task has one owner: a team member or a client contact."
+            )
+        start, due = data.get("start_date"), data.get("due_date")
+        if start and due and due < start:
+            self.add_error("due_date", "The due date cannot be before the start date.")
+        return data
+
+
+class TaskStatusForm(forms.Form):
+    status = forms.ChoiceField(choices=Task.Status.choices)
+
+
+class TaskOwnerForm(forms.Form):
+    """In-place owner change: value "user:<id>", "contact:<id>" or "" for unassigned."""
+
+    owner = forms.ChoiceField(required=False)
+
+    def __init__(self, *args, project: ImplementationProject, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.project = project
+        self.fields["owner"].choices = owner_choices(project)
+
+    def clean_owner(self) -> tuple[User | None, Contact | None]:
+        value = self.cleaned_data["owner"]
+        if not value:
+            return None, None
+        kind, _, pk = value.partition(":")
+        if kind == "user":
+            return User.objects.get(pk=pk), None
+        return None, Contact.objects.get(pk=pk, client_id=self.project.client_id)
+
+
+def owner_choices(project: ImplementationProject) -> list[tuple[str, object]]:
+    """Owner choices for a project's tasks: the team, then the client's contacts."""
+    team = [
+        (f"user:{u.pk}", u.get_full_name() or u.username)
+        for u in _user_choices(Role.PM, Role.MANAGER, Role.SUPPORT)
+    ]
+    contacts = [
+        (f"contact:{c.pk}", f"{c.name} (client)")
+        for c in Contact.objects.filter(client_id=project.client_id).order_by("name")
+    ]
+    return [("", "Unassigned"), ("Team", team), ("Client", contacts)]
+
+
+class RiskForm(forms.ModelForm):
+    owner = UserChoiceField(queryset=_user_choices(), required=False)
+
+    class Meta:
+        model = Risk
+        fields = [
+            "title",
+            "description",
+            "probability",
+            "impact",
+            "owner",
+            "status",
+            "mitigation_plan",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "mitigation_plan": forms.Textarea(attrs={"rows": 3}),
+            "probability": forms.Select(choices=[(i, str(i)) for i in range(1, 6)]),
+            "impact": forms.Select(choices=[(i, str(i)) for i in range(1, 6)]),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            "title",
+            "description",
+            Row(Column("probability"), Column("impact"), Column("status")),
+            "owner",
+            "mitigation_plan",
+        )
+
+
+class IssueForm(forms.ModelForm):
+    owner = UserChoiceField(queryset=_user_choices(), required=False)
+
+    class Meta:
+        model = Issue
+        fields = ["title", "description", "severity", "status", "owner", "resolution"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "resolution": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            "title",
+            "description",
+            Row(Column("severity"), Column("status"), Column("owner")),
+            "resolution",
+        )
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label="Add a comment", widget=forms.Textarea(attrs={"rows": 2}), max_length=5000
+    )
+
+
+class TimeEntryForm(forms.ModelForm):
+    class Meta:
+        model = TimeEntry
+        fields = ["spent_on", "hours", "task", "billable", "note"]
+        widgets = {"spent_on": DateInput()}
+
+    def __init__(self, *args, project: ImplementationProject, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["task"].queryset = project.tasks.order_by("title")
+        self.helper = _helper(
+            Row(Column("spent_on"), Column("hours"), Column("task")), "billable", "note"
+        )
+
+
+class HandoffReportForm(forms.Form):
+    configuration_summary = forms.CharField(
+        label="What was configured", widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    decisions = forms.CharField(
+        label="Decisions made", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    training = forms.CharField(
+        label="Training done", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    open_items = forms.CharField(
+        label="Notes for support", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+
+class HandoffDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("accept", "Accept"), ("return", "Return with questions")]
+    )
+    support_comment = forms.CharField(
+        label="Questions or comments", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "return" and not data.get("support_comment", "").strip():
+            self.add_error("support_comment", "Say what support needs before it can accept.")
+        return data

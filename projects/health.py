@@ -1,0 +1,191 @@
+"""Project health: schedule, budget, and risks & issues; the worst of the three wins.
+
+Computed in sets (a fixed number of queries per chunk of projects), stored on the project so
+lists can filter and sort by it, and refreshed after each change and by a periodic job.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
+from projects.models import (
+    Health,
+    ImplementationProject,
+    Issue,
+    Milestone,
+    Risk,
+    Task,
+    TimeEntry,
+)
+
+CHUNK_SIZE = 2000
+
+
+@dataclass
+class ProjectFacts:
+    overdue_tasks: int = 0
+    overdue_key_milestones: int = 0
+    task_total: int = 0
+    task_done: int = 0
+    hours_burned: Decimal = Decimal(0)
+    open_critical_issues: int = 0
+    unmitigated_high_risks: int = 0
+
+
+def _reason(dimension: str, level: Health, text: str) -> dict:
+    return {"dimension": dimension, "level": level.value, "text": text}
+
+
+def assess(project: ImplementationProject, facts: ProjectFacts, thresholds: dict) -> list[dict]:
+    """The reasons behind a project's health, one or more per dimension."""
+    reasons: list[dict] = []
+
+    schedule: list[dict] = []
+    end = project.actual_go_live or project.forecast_go_live
+    if project.baseline_go_live and end:
+        slip = (end - project.baseline_go_live).days
+        if slip >= thresholds["SLIP_RED_DAYS"]:
+            schedule.append(_reason("schedule", Health.RED, f"Go-live {slip} days behind baseline"))
+        elif slip >= thresholds["SLIP_AMBER_DAYS"]:
+            schedule.append(
+                _reason("schedule", Health.AMBER, f"Go-live {slip} days behind baseline")
+            )
+    if facts.overdue_key_milestones:
+        level = (
+            Health.RED
+            if facts.overdue_key_milestones >= thresholds["OVERDUE_KEY_MILESTONES_RED"]
+            else Health.AMBER
+        )
+        noun = "milestone" if facts.overdue_key_milestones == 1 else "milestones"
+        schedule.append(
+            _reason("schedule", level, f"{facts.overdue_key_milestones} key {noun} overdue")
+        )
+    if facts.overdue_tasks >= thresholds["OVERDUE_TASKS_AMBER"]:
+        level = (
+            Health.RED if facts.overdue_tasks >= thresholds["OVERDUE_TASKS_RED"] else Health.AMBER
+        )
+        schedule.append(_reason("schedule", level, f"{facts.overdue_tasks} tasks overdue"))
+    reasons += schedule or [_reason("schedule", Health.GREEN, "On schedule")]
+
+    budget: list[dict] = []
+    if project.budget_hours:
+        burned = float(facts.hours_burned / project.budget_hours)
+        done = facts.task_done / facts.task_total if facts.task_total else 0.0
+        overrun = burned - done
+        text = f"{burned:.0%} of budget hours used for {done:.0%} of the work"
+        if burned > 1 or overrun >= thresholds["BUDGET_OVERRUN_RED"]:
+            budget.append(_reason("budget", Health.RED, text))
+        elif overrun >= thresholds["BUDGET_OVERRUN_AMBER"]:
+            budget.append(_reason("budget", Health.AMBER, text))
+        else:
+            budget.append(_reason("budget", Health.GREEN, text))
+    reasons += budget or [_reason("budget", Health.GREEN, "No hours budget set")]
+
+    raid: list[dict] = []
+    if facts.open_critical_issues:
+        noun = "issue" if facts.open_critical_issues == 1 else "issues"
+        raid.append(
+            _reason("risks", Health.RED, f"{facts.open_critical_issues} critical {noun} open")
+        )
+    if facts.unmitigated_high_risks:
+        noun = "risk" if facts.unmitigated_high_risks == 1 else "risks"
+        raid.append(
+            _reason(
+                "risks",
+                Health.AMBER,
+                f"{facts.unmitigated_high_risks} high-scoring {noun} without a mitigation plan",
+            )
+        )
+    reasons += raid or [
+        _reason("risks", Health.GREEN, "No critical issues or unmitigated high risks")
+    ]
+    return reasons
+
+
+def worst(reasons: list[dict]) -> Health:
+    levels = [Health(r["level"]) for r in reasons] or [Health.GREEN]
+    return max(levels, key=lambda h: h.rank)
+
+
+def _count_by_project(queryset, ids: list[int]) -> dict[int, int]:
+    rows = queryset.filter(project_id__in=ids).values("project_id").annotate(n=Count("pk"))
+    return {row["project_id"]: row["n"] for row in rows}
+
+
+def gather_facts(project_ids: list[int], today: date, thresholds: dict) -> dict[int, ProjectFacts]:
+    facts = {pk: ProjectFacts() for pk in project_ids}
+    for pk, n in _count_by_project(Task.objects.overdue(today), project_ids).items():
+        facts[pk].overdue_tasks = n
+    key_overdue = Milestone.objects.overdue(today).filter(is_key=True)
+    for pk, n in _count_by_project(key_overdue, project_ids).items():
+        facts[pk].overdue_key_milestones = n
+    task_rows = (
+        Task.objects.filter(project_id__in=project_ids)
+        .values("project_id")
+        .annotate(total=Count("pk"), done=Count("pk", filter=Q(status=Task.Status.DONE)))
+    )
+    for row in task_rows:
+        facts[row["project_id"]].task_total = row["total"]
+        facts[row["project_id"]].task_done = row["done"]
+    hour_rows = (
+        TimeEntry.objects.filter(project_id__in=project_ids)
+        .values("project_id")
+        .annotate(hours=Sum("hours"))
+    )
+    for row in hour_rows:
+        facts[row["project_id"]].hours_burned = row["hours"] or Decimal(0)
+    for pk, n in _count_by_project(Issue.objects.open().critical(), project_ids).items():
+        facts[pk].open_critical_issues = n
+    high_risks = Risk.objects.filter(
+        status__in=[Risk.Status.OPEN, Risk.Status.MITIGATING],
+        score__gte=thresholds["HIGH_RISK_SCORE"],
+        mitigation_plan="",
+    )
+    for pk, n in _count_by_project(high_risks, project_ids).items():
+        facts[pk].unmitigated_high_risks = n
+    return facts
+
+
+def refresh_health(*, project_ids: Iterable[int] | None = None, today: date | None = None) -> int:
+    """Recompute and store the health of the given projects (all when None)."""
+    today = today or timezone.localdate()
+    thresholds = settings.GOLIVE_HEALTH
+    queryset = ImplementationProject.objects.order_by("pk")
+    if project_ids is not None:
+        queryset = queryset.filter(pk__in=list(project_ids))
+    all_ids = list(queryset.values_list("pk", flat=True))
+    now = timezone.now()
+    fields = [
+        "pk",
+        "baseline_go_live",
+        "forecast_go_live",
+        "actual_go_live",
+        "budget_hours",
+        "health_override",
+        "health_override_until",
+    ]
+    updated = 0
+    for start in range(0, len(all_ids), CHUNK_SIZE):
+        ids = all_ids[start : start + CHUNK_SIZE]
+        facts = gather_facts(ids, today, thresholds)
+        projects = list(ImplementationProject.objects.filter(pk__in=ids).only(*fields))
+        for project in projects:
+            reasons = assess(project, facts[project.pk], thresholds)
+            project.computed_health = worst(reasons)
+            project.health = (
+                project.health_override
+                if project.override_active(today)
+                else project.computed_health
+            )
+            project.health_reasons = reasons
+            project.health_computed_at = now
+        ImplementationProject.objects.bulk_update(
+            projects, ["computed_health", "health", "health_reasons", "health_computed_at"]
+        )
+        updated += len(projects)
+    return updated

@@ -1,0 +1,595 @@
+"""Every write that matters on a project and the things inside it."""
+
+from datetime import date
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from clients import roles
+from clients.models import Client, Contact
+from projects.health import refresh_health
+from projects.models import (
+    Comment,
+    HandoffReport,
+    Health,
+    ImplementationProject,
+    Issue,
+    Milestone,
+    Phase,
+    PhaseChange,
+    ProjectMembership,
+    Risk,
+    Task,
+    TimeEntry,
+)
+
+PROJECT_FIELDS = [
+    "name",
+    "client",
+    "sales_handoff",
+    "pm",
+    "status",
+    "kickoff_date",
+    "baseline_go_live",
+    "forecast_go_live",
+    "budget_hours",
+    "budget_amount",
+]
+
+
+def _assign(instance, data: dict[str, Any], fields: list[str]) -> list[str]:
+    """Copy the given fields that data holds onto instance; return their names.
+
+    All of them, not only those that differ: a ModelForm has already written its values onto
+    the instance it was given, so a comparison here would see no change.
+    """
+    assigned = [name for name in fields if name in data]
+    for name in assigned:
+        setattr(instance, name, data[name])
+    return assigned
+
+
+def _save(instance, *, user: User | None, update_fields: list[str] | None = None) -> None:
+    instance._history_user = user
+    instance.full_clean()
+    if update_fields is None:
+        instance.save()
+    elif update_fields:
+        instance.save(update_fields=update_fields)
+
+
+def project_touch(*, project: ImplementationProject) -> None:
+    """Record that something happened on the project, and bring its health up to date."""
+    now = timezone.now()
+    ImplementationProject.objects.filter(pk=project.pk).update(last_activity_at=now)
+    project.last_activity_at = now
+    refresh_health(project_ids=[project.pk])
+
+
+@transaction.atomic
+def project_create(*, user: User, data: dict[str, Any]) -> ImplementationProject:
+    """Open a project for a client; the client becomes an onboarding account."""
+    project = ImplementationProject()
+    _assign(project, data, PROJECT_FIELDS)
+    if project.forecast_go_live is None:
+        project.forecast_go_live = project.baseline_go_live
+    _validate_handoff_belongs_to_client(project)
+    _save(project, user=user)
+    project.products.set(data.get("products") or [])
+    client = project.client
+    if client.account_status == Client.AccountStatus.PROSPECT:
+        client.account_status = Client.AccountStatus.ONBOARDING
+        client.save(update_fields=["account_status", "updated_at"])
+    project_touch(project=project)
+    return project
+
+
+@transaction.atomic
+def project_update(
+    *, project: ImplementationProject, user: User, data: dict[str, Any]
+) -> ImplementationProject:
+    changed = _assign(project, data, PROJECT_FIELDS)
+    _validate_handoff_belongs_to_client(project)
+    _save(project, user=user, update_fields=changed + ["updated_at"] if changed else [])
+    if "products" in data:
+        project.products.set(data["products"])
+    project_touch(project=project)
+    return project
+
+
+def _validate_handoff_belongs_to_client(project: ImplementationProject) -> None:
+    if project.sales_handoff_id and project.sales_handoff.client_id != project.client_id:
+        raise ValidationError({"sales_handoff": "This sales handoff belongs to another client."})
+
+
+def phase_gate_problems(project: ImplementationProject, to_phase: Phase) -> list[str]:
+    """What stops the project from entering `to_phase`, in words a PM can act on."""
+    problems: list[str] = []
+    current = Phase(project.phase)
+    if current == Phase.SALES_HANDOFF and to_phase.index > current.index:
+        if not project.pm_id:
+            problems.append("Assign a PM to the project.")
+        if not project.sales_handoff_id:
+            problems.append("Link the sales handoff from the sales rep.")
+        elif not project.sales_handoff.is_acknowledged:
+            problems.append("The PM has not acknowledged the sales handoff yet.")
+    if to_phase == Phase.GO_LIVE:
+        for milestone in project.milestones.filter(is_golive_critical=True):
+            if not milestone.is_complete:
+                problems.append(f"Go-live critical milestone “{milestone.name}” is not complete.")
+            elif not milestone.is_signed_off:
+                problems.append(
+                    f"Go-live critical milestone “{milestone.name}” has no client sign-off."
+                )
+        critical = project.issues.open().critical().count()
+        if critical:
+            noun = "issue is" if critical == 1 else "issues are"
+            problems.append(f"{critical} critical {noun} still open.")
+        if not project.uat_signed_off_at:
+            problems.append("UAT has not been signed off by the client.")
+    if to_phase == Phase.HANDED_OFF:
+        report = HandoffReport.objects.filter(project=project).first()
+        if report is None or report.status != HandoffReport.Status.ACCEPTED:
+            problems.append("Support has not accepted the handoff report.")
+    return problems
+
+
+class PhaseChangeRefused(ValidationError):
+    """A phase change that a gate or the project's state does not allow."""
+
+
+@transaction.atomic
+def project_change_phase(
+    *, project: ImplementationProject, to_phase: Phase, user: User, note: str = ""
+) -> PhaseChange:
+    """Move a project one phase forward (gates apply) or back to an earlier phase."""
+    project = ImplementationProject.objects.select_for_update().get(pk=project.pk)
+    current = Phase(project.phase)
+    if project.status != ImplementationProject.Status.ACTIVE:
+        raise PhaseChangeRefused(
+            [f"The project is {project.get_status_display().lower()}; reactivate it first."]
+        )
+    if to_phase == current:
+        raise PhaseChangeRefused([f"The project is already in {current.label}."])
+    if to_phase.index > current.index + 1:
+        raise PhaseChangeRefused(
+            [
+                f"Phases go in order: the next phase after {current.label} is "
+                f"{Phase.ordered()[current.index + 1].label}."
+            ]
+        )
+    problems = phase_gate_problems(project, to_phase) if to_phase.index > current.index else []
+    if problems:
+        raise PhaseChangeRefused(problems)
+    project.phase = to_phase
+    update_fields = ["phase", "updated_at"]
+    if to_phase == Phase.GO_LIVE and project.actual_go_live is None:
+        project.actual_go_live = timezone.localdate()
+        update_fields.append("actual_go_live")
+    _save(project, user=user, update_fields=update_fields)
+    if to_phase == Phase.GO_LIVE:
+        Client.objects.filter(pk=project.client_id).update(
+            account_status=Client.AccountStatus.LIVE, updated_at=timezone.now()
+        )
+    change = PhaseChange.objects.create(
+        project=project, from_phase=current, to_phase=to_phase, changed_by=user, note=note
+    )
+    project_touch(project=project)
+    return change
+
+
+@transaction.atomic
+def project_override_health(
+    *, project: ImplementationProject, user: User, health: str, reason: str, until: date
+) -> None:
+    """A PM's judgement over the computed health, with a reason, until a date."""
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the computed health is wrong."})
+    if until < timezone.localdate():
+        raise ValidationError({"until": "The override must last until today or later."})
+    project.health_override = Health(health)
+    project.health_override_reason = reason.strip()
+    project.health_override_until = until
+    project.health_override_by = user
+    _save(
+        project,
+        user=user,
+        update_fields=[
+            "health_override",
+            "health_override_reason",
+            "health_override_until",
+            "health_override_by",
+        ],
+    )
+    project_touch(project=project)
+
+
+@transaction.atomic
+def project_clear_health_override(*, project: ImplementationProject, user: User) -> None:
+    project.health_override = ""
+    project.health_override_reason = ""
+    project.health_override_until = None
+    project.health_override_by = None
+    _save(
+        project,
+        user=user,
+        update_fields=[
+            "health_override",
+            "health_override_reason",
+            "health_override_until",
+            "health_override_by",
+        ],
+    )
+    project_touch(project=project)
+
+
+@transaction.atomic
+def project_record_uat_signoff(
+    *, project: ImplementationProject, user: User, contact: Contact
+) -> None:
+    if contact.client_id != project.client_id:
+        raise ValidationError({"contact": "Choose a contact of this project's client."})
+    project.uat_signed_off_by = contact
+    project.uat_signed_off_at = timezone.now()
+    _save(project, user=user, update_fields=["uat_signed_off_by", "uat_signed_off_at"])
+    project_touch(project=project)
+
+
+@transaction.atomic
+def project_member_add(
+    *, project: ImplementationProject, user: User, member: User, role: str
+) -> ProjectMembership:
+    membership, created = ProjectMembership.objects.get_or_create(
+        project=project, user=member, defaults={"role": role}
+    )
+    if not created and membership.role != role:
+        membership.role = role
+        membership.save(update_fields=["role"])
+    project_touch(project=project)
+    return membership
+
+
+@transaction.atomic
+def project_member_remove(*, project: ImplementationProject, user: User, member_id: int) -> None:
+    ProjectMembership.objects.filter(project=project, user_id=member_id).delete()
+    project_touch(project=project)
+
+
+# Milestones
+
+
+@transaction.atomic
+def milestone_save(
+    *, project: ImplementationProject, user: User, milestone: Milestone | None, data: dict
+) -> Milestone:
+    """Create (milestone=None) or update a milestone of the project."""
+    fields = ["name", "order", "baseline_date", "due_date", "is_key", "is_golive_critical"]
+    if milestone is None:
+        milestone = Milestone(project=project)
+        _assign(milestone, data, fields)
+        if milestone.baseline_date is None:
+            milestone.baseline_date = milestone.due_date
+        _save(milestone, user=user)
+    else:
+        changed = _assign(milestone, data, fields)
+        _save(milestone, user=user, update_fields=changed)
+    project_touch(project=project)
+    return milestone
+
+
+@transaction.atomic
+def milestone_complete(*, milestone: Milestone, user: User, on: date | None = None) -> Milestone:
+    if milestone.completed_on is None:
+        milestone.completed_on = on or timezone.localdate()
+        _save(milestone, user=user, update_fields=["completed_on"])
+        project_touch(project=milestone.project)
+    return milestone
+
+
+@transaction.atomic
+def milestone_reopen(*, milestone: Milestone, user: User) -> Milestone:
+    milestone.completed_on = None
+    milestone.signed_off_by = None
+    milestone.signed_off_at = None
+    _save(milestone, user=user, update_fields=["completed_on", "signed_off_by", "signed_off_at"])
+    project_touch(project=milestone.project)
+    return milestone
+
+
+@transaction.atomic
+def milestone_sign_off(*, milestone: Milestone, user: User, contact: Contact) -> Milestone:
+    """Record the client's sign-off of a completed milestone."""
+    if milestone.completed_on is None:
+        raise ValidationError("Complete the milestone before recording the client's sign-off.")
+    if contact.client_id != milestone.project.client_id:
+        raise ValidationError({"contact": "Choose a contact of this project's client."})
+    milestone.signed_off_by = contact
+    milestone.signed_off_at = timezone.now()
+    _save(milestone, user=user, update_fields=["signed_off_by", "signed_off_at"])
+    project_touch(project=milestone.project)
+    return milestone
+
+
+# Tasks
+
+
+def _validate_task(task: Task, depends_on: list[Task] | None) -> None:
+    errors: dict[str, str] = {}
+    if task.owner_user_id and task.owner_contact_id:
+        errors["owner_contact"] = "A task has one owner: a team member or a client contact."
+    if task.owner_contact_id and task.owner_contact.client_id != task.project.client_id:
+        errors["owner_contact"] = "Choose a contact of this project's client."
+    if task.milestone_id and task.milestone.project_id != task.project_id:
+        errors["milestone"] = "Choose a milestone of this project."
+    if task.start_date and task.due_date and task.due_date < task.start_date:
+        errors["due_date"] = "The due date cannot be before the start date."
+    if depends_on:
+        if any(dep.project_id != task.project_id for dep in depends_on):
+            errors["depends_on"] = "A task can only depend on tasks of the same project."
+        elif task.pk and _creates_cycle(task, depends_on):
+            errors["depends_on"] = "These dependencies would make a loop."
+    if errors:
+        raise ValidationError(errors)
+
+
+def _creates_cycle(task: Task, depends_on: list[Task]) -> bool:
+    edges: dict[int, set[int]] = {}
+    for succ, pred in Task.depends_on.through.objects.filter(
+        from_task__project_id=task.project_id
+    ).values_list("from_task_id", "to_task_id"):
+        edges.setdefault(succ, set()).add(pred)
+    edges[task.pk] = {dep.pk for dep in depends_on}
+    stack, seen = list(edges[task.pk]), set()
+    while stack:
+        current = stack.pop()
+        if current == task.pk:
+            return True
+        if current not in seen:
+            seen.add(current)
+            stack.extend(edges.get(current, ()))
+    return False
+
+
+TASK_FIELDS = [
+    "title",
+    "description",
+    "milestone",
+    "owner_user",
+    "owner_contact",
+    "priority",
+    "start_date",
+    "due_date",
+    "estimate_hours",
+    "visible_to_client",
+]
+
+
+@transaction.atomic
+def task_save(*, project: ImplementationProject, user: User, task: Task | None, data: dict) -> Task:
+    """Create (task=None) or update a task's details; status goes through task_set_status."""
+    depends_on = list(data["depends_on"]) if data.get("depends_on") is not None else None
+    if task is None:
+        task = Task(project=project)
+        _assign(task, data, TASK_FIELDS)
+        _validate_task(task, depends_on)
+        _save(task, user=user)
+    else:
+        changed = _assign(task, data, TASK_FIELDS)
+        _validate_task(task, depends_on)
+        _save(task, user=user, update_fields=changed)
+    if depends_on is not None:
+        task.depends_on.set(depends_on)
+    if "status" in data and data["status"] and data["status"] != task.status:
+        task_set_status(task=task, user=user, status=data["status"])
+    project_touch(project=project)
+    return task
+
+
+@transaction.atomic
+def task_set_status(*, task: Task, user: User, status: str) -> Task:
+    """Change a task's status; finish-to-start: no start before its predecessors are done."""
+    status = Task.Status(status)
+    if status in (Task.Status.IN_PROGRESS, Task.Status.DONE):
+        waiting = [dep.title for dep in task.depends_on.exclude(status=Task.Status.DONE)]
+        if waiting:
+            raise ValidationError(
+                {"status": f"Waiting on unfinished tasks: {', '.join(sorted(waiting))}."}
+            )
+    if status == Task.Status.DONE:
+        task.completed_at = task.completed_at or timezone.now()
+    else:
+        task.completed_at = None
+    task.status = status
+    _save(task, user=user, update_fields=["status", "completed_at"])
+    project_touch(project=task.project)
+    return task
+
+
+@transaction.atomic
+def task_set_owner(
+    *, task: Task, user: User, owner_user: User | None, owner_contact: Contact | None
+) -> Task:
+    task.owner_user = owner_user
+    task.owner_contact = owner_contact
+    _validate_task(task, None)
+    _save(task, user=user, update_fields=["owner_user", "owner_contact"])
+    project_touch(project=task.project)
+    return task
+
+
+# Risks and issues
+
+RISK_FIELDS = ["title", "description", "probability", "impact", "owner", "mitigation_plan"]
+
+
+@transaction.atomic
+def risk_save(*, project: ImplementationProject, user: User, risk: Risk | None, data: dict) -> Risk:
+    if risk is None:
+        risk = Risk(project=project)
+        _assign(risk, data, RISK_FIELDS)
+        _save(risk, user=user)
+    else:
+        changed = _assign(risk, data, RISK_FIELDS)
+        _save(risk, user=user, update_fields=changed)
+        if {"probability", "impact"} & set(changed):
+            risk.refresh_from_db(fields=["score"])
+    if "status" in data and data["status"] and data["status"] != risk.status:
+        risk_set_status(risk=risk, user=user, status=data["status"])
+    project_touch(project=project)
+    return risk
+
+
+@transaction.atomic
+def risk_set_status(*, risk: Risk, user: User, status: str) -> Risk:
+    """Move a risk along; a risk that occurred raises an issue of its own."""
+    status = Risk.Status(status)
+    risk.status = status
+    risk.closed_at = (
+        timezone.now() if status in (Risk.Status.CLOSED, Risk.Status.OCCURRED) else None
+    )
+    _save(risk, user=user, update_fields=["status", "closed_at"])
+    if status == Risk.Status.OCCURRED and not Issue.objects.filter(from_risk=risk).exists():
+        severity = (
+            Issue.Severity.CRITICAL
+            if risk.impact >= 5
+            else Issue.Severity.HIGH
+            if risk.impact >= 4
+            else Issue.Severity.MEDIUM
+        )
+        issue = Issue(
+            project=risk.project,
+            title=risk.title,
+            description=f"Raised because the risk occurred.\n\n{risk.description}".strip(),
+            severity=severity,
+            owner=risk.owner,
+            from_risk=risk,
+        )
+        _save(issue, user=user)
+    project_touch(project=risk.project)
+    return risk
+
+
+ISSUE_FIELDS = ["title", "description", "severity", "owner", "resolution"]
+
+
+@transaction.atomic
+def issue_save(
+    *, project: ImplementationProject, user: User, issue: Issue | None, data: dict
+) -> Issue:
+    if issue is None:
+        issue = Issue(project=project)
+        _assign(issue, data, ISSUE_FIELDS)
+        _save(issue, user=user)
+    else:
+        changed = _assign(issue, data, ISSUE_FIELDS)
+        _save(issue, user=user, update_fields=changed)
+    if "status" in data and data["status"] and data["status"] != issue.status:
+        issue_set_status(issue=issue, user=user, status=data["status"])
+    project_touch(project=project)
+    return issue
+
+
+@transaction.atomic
+def issue_set_status(*, issue: Issue, user: User, status: str, resolution: str = "") -> Issue:
+    status = Issue.Status(status)
+    if status in (Issue.Status.RESOLVED, Issue.Status.CLOSED):
+        issue.resolved_at = issue.resolved_at or timezone.now()
+        if resolution:
+            issue.resolution = resolution
+    else:
+        issue.resolved_at = None
+    issue.status = status
+    _save(issue, user=user, update_fields=["status", "resolved_at", "resolution"])
+    project_touch(project=issue.project)
+    return issue
+
+
+# Comments and time
+
+
+@transaction.atomic
+def comment_add(
+    *,
+    project: ImplementationProject,
+    user: User,
+    body: str,
+    task: Task | None = None,
+    risk: Risk | None = None,
+    issue: Issue | None = None,
+) -> Comment:
+    if not body.strip():
+        raise ValidationError({"body": "Write something before posting."})
+    for item in (task, risk, issue):
+        if item is not None and item.project_id != project.pk:
+            raise ValidationError("That item belongs to another project.")
+    comment = Comment(project=project, task=task, risk=risk, issue=issue, author=user, body=body)
+    comment.full_clean()
+    comment.save()
+    project_touch(project=project)
+    return comment
+
+
+@transaction.atomic
+def time_entry_add(*, project: ImplementationProject, user: User, data: dict) -> TimeEntry:
+    entry = TimeEntry(project=project, user=user)
+    _assign(entry, data, ["task", "spent_on", "hours", "billable", "note"])
+    if entry.task_id and entry.task.project_id != project.pk:
+        raise ValidationError({"task": "Choose a task of this project."})
+    entry.full_clean()
+    entry.save()
+    project_touch(project=project)
+    return entry
+
+
+# Handoff report
+
+
+@transaction.atomic
+def handoff_report_save(*, project: ImplementationProject, user: User, data: dict) -> HandoffReport:
+    report, _ = HandoffReport.objects.get_or_create(project=project)
+    if report.status == HandoffReport.Status.ACCEPTED:
+        raise ValidationError("Support has accepted this report; it can no longer change.")
+    fields = ["configuration_summary", "decisions", "training", "open_items"]
+    changed = _assign(report, data, fields)
+    _save(report, user=user, update_fields=changed)
+    project_touch(project=project)
+    return report
+
+
+@transaction.atomic
+def handoff_report_send(*, report: HandoffReport, user: User) -> HandoffReport:
+    if Phase(report.project.phase).index < Phase.GO_LIVE.index:
+        raise ValidationError("The handoff report goes to support at go-live.")
+    if report.status == HandoffReport.Status.ACCEPTED:
+        raise ValidationError("Support has already accepted this report.")
+    report.status = HandoffReport.Status.SENT
+    report.sent_by = user
+    report.sent_at = timezone.now()
+    _save(report, user=user, update_fields=["status", "sent_by", "sent_at"])
+    project_touch(project=report.project)
+    return report
+
+
+@transaction.atomic
+def handoff_report_decide(
+    *, report: HandoffReport, user: User, accept: bool, comment: str = ""
+) -> HandoffReport:
+    """Support accepts the report, or returns it with questions."""
+    if not (roles.is_support(user) or roles.is_admin(user)):
+        raise PermissionDenied("Only support accepts or returns handoff reports.")
+    if report.status != HandoffReport.Status.SENT:
+        raise ValidationError("Only a report that has been sent to support can be decided.")
+    if not accept and not comment.strip():
+        raise ValidationError({"support_comment": "Say what support needs before it can accept."})
+    report.status = HandoffReport.Status.ACCEPTED if accept else HandoffReport.Status.RETURNED
+    report.decided_by = user
+    report.decided_at = timezone.now()
+    report.support_comment = comment.strip()
+    _save(
+        report, user=user, update_fields=["status", "decided_by", "decided_at", "support_comment"]
+    )
+    project_touch(project=report.project)
+    return report

@@ -1,0 +1,604 @@
+"""The project pages: home, account status, list, detail, create/edit and project actions."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from clients.models import Client
+from clients.tests.factories import (
+    ClientFactory,
+    ContactFactory,
+    ProductFactory,
+    SalesHandoffFactory,
+)
+from projects.health import refresh_health
+from projects.models import (
+    Comment,
+    Health,
+    ImplementationProject,
+    Issue,
+    Phase,
+    PhaseChange,
+    ProjectMembership,
+    Task,
+)
+from projects.tests.factories import (
+    CommentFactory,
+    IssueFactory,
+    MilestoneFactory,
+    ProjectFactory,
+    RiskFactory,
+    TaskFactory,
+    TimeEntryFactory,
+)
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate()
+
+
+def days(n: int) -> datetime.date:
+    return TODAY + datetime.timedelta(days=n)
+
+
+@pytest.fixture
+def project(pm, sales_rep):
+    project = ProjectFactory(
+        name="Acme payroll onboarding",
+        pm=pm,
+        client=ClientFactory(name="Acme Corp", sales_rep=sales_rep),
+    )
+    refresh_health(project_ids=[project.pk])
+    project.refresh_from_db()
+    return project
+
+
+def login_redirect(response) -> bool:
+    return response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+# Home
+
+
+def test_home_sends_anonymous_visitors_to_the_login_page(client):
+    assert login_redirect(client.get(reverse("home")))
+
+
+def test_pm_home_lists_my_projects_overdue_and_this_week_tasks_and_go_lives(client_as, pm):
+    mine = ProjectFactory(name="Mine", pm=pm, forecast_go_live=days(20))
+    ProjectFactory(name="Someone else's")
+    TaskFactory(project=mine, title="Send census file", owner_user=pm, due_date=days(-2))
+    TaskFactory(project=mine, title="Map earnings codes", owner_user=pm, due_date=days(3))
+    response = client_as(pm).get(reverse("home"))
+    page = response.content.decode()
+    assert "What needs you today" in page
+    assert "Mine" in page and "Someone else&#x27;s" not in page
+    assert "Send census file" in page and "Map earnings codes" in page
+    assert [t.title for t in response.context["overdue"]] == ["Send census file"]
+    assert [p.name for p in response.context["go_lives"]] == ["Mine"]
+
+
+def test_pm_home_includes_projects_i_am_on_the_team_of(client_as, pm):
+    ProjectFactory(name="Team project", team=[pm])
+    response = client_as(pm).get(reverse("home"))
+    assert [p.name for p in response.context["projects"]] == ["Team project"]
+
+
+def test_manager_home_shows_the_whole_portfolio_worst_first(client_as, manager):
+    ProjectFactory(name="Calm")
+    troubled = ProjectFactory(name="Troubled")
+    IssueFactory(project=troubled, severity=Issue.Severity.CRITICAL)
+    refresh_health()
+    response = client_as(manager).get(reverse("home"))
+    assert "Portfolio" in response.content.decode()
+    assert [p.name for p in response.context["projects"]] == ["Troubled", "Calm"]
+    assert response.context["health_counts"] == {"red": 1, "amber": 0, "green": 1}
+
+
+def test_sales_rep_home_lists_only_their_own_accounts(client_as, sales_rep, other_sales_rep):
+    ClientFactory(name="My account", sales_rep=sales_rep)
+    ClientFactory(name="Not mine", sales_rep=other_sales_rep)
+    page = client_as(sales_rep).get(reverse("home")).content.decode()
+    assert "Your accounts" in page
+    assert "My account" in page and "Not mine" not in page
+
+
+def test_support_home_shows_reports_waiting_and_clients_going_live(client_as, support):
+    ProjectFactory(name="Going live soon", phase=Phase.GO_LIVE)
+    ProjectFactory(name="Still configuring", phase=Phase.CONFIGURATION)
+    response = client_as(support).get(reverse("home"))
+    assert [p.name for p in response.context["going_live"]] == ["Going live soon"]
+
+
+def test_home_query_count_does_not_grow_with_projects(client_as, pm, django_assert_num_queries):
+    def add(n):
+        for _ in range(n):
+            p = ProjectFactory(pm=pm, forecast_go_live=days(10))
+            TaskFactory(project=p, owner_user=pm, due_date=days(-1))
+            TaskFactory(project=p, owner_user=pm, due_date=days(2))
+
+    logged_in = client_as(pm)
+    add(2)
+    logged_in.get(reverse("home"))
+    with django_assert_num_queries(11):
+        logged_in.get(reverse("home"))
+    add(6)
+    with django_assert_num_queries(11):
+        logged_in.get(reverse("home"))
+
+
+# Account status
+
+
+def test_sales_rep_sees_the_forecast_go_live_of_their_account_and_not_another_reps(
+    client_as, sales_rep, other_sales_rep, project
+):
+    project.baseline_go_live = days(30)
+    project.forecast_go_live = days(45)
+    project.save()
+    MilestoneFactory(project=project, name="Configuration sign-off", due_date=days(5))
+    IssueFactory(project=project, title="Tax IDs missing", severity=Issue.Severity.CRITICAL)
+    refresh_health(project_ids=[project.pk])
+    url = reverse("projects:account_status", args=[project.client_id])
+    page = client_as(sales_rep).get(url).content.decode()
+    assert days(45).strftime("%-d %b %Y") in page
+    assert "15 days late" in page
+    assert "Configuration sign-off" in page
+    assert "Tax IDs missing" in page
+    assert "1 critical issue open" in page
+    assert client_as(other_sales_rep).get(url).status_code == 404
+
+
+def test_account_status_is_read_only_for_every_method_but_get(client_as, sales_rep, project):
+    url = reverse("projects:account_status", args=[project.client_id])
+    assert client_as(sales_rep).post(url).status_code == 405
+
+
+def test_account_status_needs_a_login(client, project):
+    assert login_redirect(client.get(reverse("projects:account_status", args=[project.client_id])))
+
+
+@pytest.mark.parametrize("role", ["pm", "manager", "support", "admin_user"])
+def test_implementation_roles_can_read_every_account_status(request, client_as, role, project):
+    user = request.getfixturevalue(role)
+    url = reverse("projects:account_status", args=[project.client_id])
+    assert client_as(user).get(url).status_code == 200
+
+
+def test_account_status_query_count_is_fixed(client_as, sales_rep, django_assert_num_queries):
+    account = ClientFactory(sales_rep=sales_rep)
+    url = reverse("projects:account_status", args=[account.pk])
+
+    def add(n):
+        for _ in range(n):
+            p = ProjectFactory(client=account)
+            MilestoneFactory(project=p)
+            IssueFactory(project=p, severity=Issue.Severity.CRITICAL)
+
+    logged_in = client_as(sales_rep)
+    add(2)
+    logged_in.get(url)
+    with django_assert_num_queries(9):
+        logged_in.get(url)
+    add(5)
+    with django_assert_num_queries(9):
+        logged_in.get(url)
+
+
+# Project list
+
+
+def test_project_list_filters_by_phase_health_and_search(client_as, pm):
+    ProjectFactory(name="Alpha payroll", phase=Phase.TESTING)
+    red = ProjectFactory(name="Beta time", phase=Phase.CONFIGURATION)
+    IssueFactory(project=red, severity=Issue.Severity.CRITICAL)
+    refresh_health()
+    logged_in = client_as(pm)
+
+    def names(query):
+        response = logged_in.get(reverse("projects:list"), query)
+        return [p.name for p in response.context["page_obj"]]
+
+    assert names({"phase": "testing"}) == ["Alpha payroll"]
+    assert names({"health": "red"}) == ["Beta time"]
+    assert names({"q": "beta"}) == ["Beta time"]
+    assert names({"q": red.client.name}) == ["Beta time"]
+    assert sorted(names({"sort": "name"})) == ["Alpha payroll", "Beta time"]
+
+
+def test_project_list_paginates(client_as, pm, settings):
+    settings.PAGE_SIZE = 2
+    for _ in range(3):
+        ProjectFactory()
+    response = client_as(pm).get(reverse("projects:list"), {"page": 2})
+    assert len(response.context["page_obj"]) == 1
+
+
+def test_project_list_bad_filter_value_is_a_form_error_not_a_500(client_as, pm):
+    response = client_as(pm).get(reverse("projects:list"), {"phase": "nonsense"})
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+
+
+def test_sales_rep_cannot_open_the_project_list(client_as, sales_rep):
+    assert client_as(sales_rep).get(reverse("projects:list")).status_code == 403
+
+
+def test_project_list_query_count_is_fixed(client_as, pm, django_assert_num_queries):
+    logged_in = client_as(pm)
+    for _ in range(3):
+        TaskFactory()
+    logged_in.get(reverse("projects:list"))
+    with django_assert_num_queries(9):
+        logged_in.get(reverse("projects:list"))
+    for _ in range(10):
+        TaskFactory()
+    with django_assert_num_queries(9):
+        logged_in.get(reverse("projects:list"))
+
+
+# Project detail
+
+
+def test_project_detail_shows_health_reasons_progress_and_plan(client_as, pm, project):
+    TaskFactory(project=project, title="Load pay codes", status=Task.Status.DONE)
+    TaskFactory(project=project, title="Build GL export")
+    RiskFactory(project=project, title="Late census file")
+    IssueFactory(project=project, title="Duplicate SSNs")
+    MilestoneFactory(project=project, name="Configuration complete")
+    refresh_health(project_ids=[project.pk])
+    response = client_as(pm).get(project.get_absolute_url())
+    page = response.content.decode()
+    assert "On schedule" in page
+    assert 'aria-valuenow="50"' in page
+    for text in ("Build GL export", "Late census file", "Duplicate SSNs", "Configuration complete"):
+        assert text in page
+    assert "Move to Data conversion &amp; integrations" in page
+
+
+@pytest.mark.parametrize("role", ["sales_rep", "no_role_user"])
+def test_project_detail_is_404_for_roles_outside_implementation(request, client_as, role, project):
+    user = request.getfixturevalue(role)
+    assert client_as(user).get(project.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.parametrize("role", ["other_pm", "support"])
+def test_readers_see_the_project_without_edit_controls(request, client_as, role, project):
+    user = request.getfixturevalue(role)
+    page = client_as(user).get(project.get_absolute_url()).content.decode()
+    assert "Acme payroll onboarding" in page
+    assert "Edit project" not in page and "Move to" not in page
+
+
+def test_progress_fragment_returns_only_the_progress_bar(client_as, pm, project):
+    TaskFactory(project=project, status=Task.Status.DONE)
+    response = client_as(pm).get(
+        project.get_absolute_url(), {"fragment": "progress"}, HTTP_HX_REQUEST="true"
+    )
+    page = response.content.decode()
+    assert page.strip().startswith('<div id="project-progress"')
+    assert 'aria-valuenow="100"' in page
+
+
+def test_project_detail_query_count_is_fixed(client_as, pm, django_assert_num_queries):
+    project = ProjectFactory(pm=pm)
+    contact = ContactFactory(client=project.client)
+
+    def add(n):
+        for i in range(n):
+            milestone = MilestoneFactory(project=project)
+            TaskFactory(project=project, milestone=milestone, owner_user=pm)
+            TaskFactory(project=project, owner_contact=contact, owner_user=None)
+            RiskFactory(project=project, owner=pm)
+            IssueFactory(project=project, owner=pm)
+            CommentFactory(project=project, author=pm)
+            TimeEntryFactory(project=project, user=pm)
+            ProjectMembership.objects.create(
+                project=project, user=ProjectFactory().client.sales_rep or _member(i, n)
+            )
+
+    logged_in = client_as(pm)
+    add(2)
+    logged_in.get(project.get_absolute_url())
+    with django_assert_num_queries(27):
+        logged_in.get(project.get_absolute_url())
+    add(6)
+    with django_assert_num_queries(27):
+        logged_in.get(project.get_absolute_url())
+
+
+def _member(i, n):
+    from clients.roles import Role
+    from clients.tests.factories import UserFactory
+
+    return UserFactory(username=f"member-{n}-{i}", role=Role.PM)
+
+
+# Create and edit
+
+
+def test_pm_creates_a_project_and_becomes_its_pm(client_as, pm):
+    account = ClientFactory(account_status=Client.AccountStatus.PROSPECT)
+    handoff = SalesHandoffFactory(client=account)
+    product = handoff.products.first()
+    response = client_as(pm).post(
+        reverse("projects:create"),
+        {
+            "name": "Globex HR onboarding",
+            "client": account.pk,
+            "products": [product.pk],
+            "sales_handoff": handoff.pk,
+            "pm": pm.pk,
+            "status": "active",
+            "kickoff_date": days(7).isoformat(),
+            "baseline_go_live": days(97).isoformat(),
+            "budget_hours": "300",
+        },
+    )
+    project = ImplementationProject.objects.get(name="Globex HR onboarding")
+    assert response.url == project.get_absolute_url()
+    assert project.pm == pm and project.forecast_go_live == days(97)
+    account.refresh_from_db()
+    assert account.account_status == Client.AccountStatus.ONBOARDING
+    assert project.history.first().history_user == pm
+
+
+def test_creating_with_a_go_live_before_kick_off_shows_an_error_and_saves_nothing(client_as, pm):
+    account = ClientFactory()
+    ProductFactory(name="Payroll")
+    response = client_as(pm).post(
+        reverse("projects:create"),
+        {
+            "name": "Backwards",
+            "client": account.pk,
+            "products": [],
+            "status": "active",
+            "kickoff_date": days(30).isoformat(),
+            "baseline_go_live": days(1).isoformat(),
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Go-live cannot be before kick-off." in page
+    assert "This field is required." in page
+    assert not ImplementationProject.objects.filter(name="Backwards").exists()
+
+
+def test_a_handoff_of_another_client_is_refused(client_as, manager):
+    account = ClientFactory()
+    other_handoff = SalesHandoffFactory()
+    response = client_as(manager).post(
+        reverse("projects:create"),
+        {
+            "name": "Mixed up",
+            "client": account.pk,
+            "products": [other_handoff.products.first().pk],
+            "sales_handoff": other_handoff.pk,
+            "status": "active",
+        },
+    )
+    assert "This sales handoff belongs to another client." in response.content.decode()
+    assert not ImplementationProject.objects.filter(name="Mixed up").exists()
+
+
+@pytest.mark.parametrize("role", ["support", "sales_rep"])
+def test_only_pms_and_managers_open_projects(request, client_as, role):
+    user = request.getfixturevalue(role)
+    assert client_as(user).get(reverse("projects:create")).status_code == 403
+
+
+def test_create_needs_a_login(client):
+    assert login_redirect(client.get(reverse("projects:create")))
+
+
+def test_pm_edits_the_forecast_and_the_page_shows_the_slip(client_as, pm, project):
+    data = {
+        "name": project.name,
+        "client": project.client_id,
+        "products": [p.pk for p in project.products.all()],
+        "pm": pm.pk,
+        "status": "active",
+        "kickoff_date": project.kickoff_date.isoformat(),
+        "baseline_go_live": project.baseline_go_live.isoformat(),
+        "forecast_go_live": (project.baseline_go_live + datetime.timedelta(days=10)).isoformat(),
+        "budget_hours": "200",
+    }
+    logged_in = client_as(pm)
+    response = logged_in.post(reverse("projects:edit", args=[project.pk]), data)
+    assert response.status_code == 302
+    page = logged_in.get(project.get_absolute_url()).content.decode()
+    assert "10 days behind baseline" in page
+    project.refresh_from_db()
+    assert project.health == Health.AMBER
+
+
+@pytest.mark.parametrize("role", ["other_pm", "support"])
+def test_readers_cannot_edit_a_project(request, client_as, role, project):
+    user = request.getfixturevalue(role)
+    response = client_as(user).post(reverse("projects:edit", args=[project.pk]), {"name": "X"})
+    assert response.status_code == 403
+    project.refresh_from_db()
+    assert project.name == "Acme payroll onboarding"
+
+
+def test_a_team_member_pm_may_edit(client_as, other_pm, project):
+    ProjectMembership.objects.create(project=project, user=other_pm)
+    assert client_as(other_pm).get(reverse("projects:edit", args=[project.pk])).status_code == 200
+
+
+def test_edit_of_a_project_a_sales_rep_cannot_see_is_404(client_as, sales_rep, project):
+    assert client_as(sales_rep).get(reverse("projects:edit", args=[project.pk])).status_code == 404
+
+
+# Phase changes
+
+
+def test_phase_change_refused_by_a_gate_says_what_is_missing(client_as, pm, project):
+    project.phase = Phase.SALES_HANDOFF
+    project.save()
+    logged_in = client_as(pm)
+    response = logged_in.post(
+        reverse("projects:phase", args=[project.pk]), {"to_phase": "kickoff"}, follow=True
+    )
+    page = response.content.decode()
+    assert "cannot move to Kick-off yet" in page
+    assert "Link the sales handoff from the sales rep." in page
+    project.refresh_from_db()
+    assert project.phase == Phase.SALES_HANDOFF
+
+
+def test_phase_change_is_recorded_with_who_and_when(client_as, pm, project):
+    client_as(pm).post(
+        reverse("projects:phase", args=[project.pk]), {"to_phase": "data_conversion"}
+    )
+    change = PhaseChange.objects.get(project=project)
+    assert (change.to_phase, change.changed_by) == (Phase.DATA_CONVERSION, pm)
+    page = client_as(pm).get(reverse("projects:history", args=[project.pk])).content.decode()
+    assert "Configuration → Data conversion &amp; integrations" in page
+
+
+def test_phase_change_is_post_only(client_as, pm, project):
+    assert client_as(pm).get(reverse("projects:phase", args=[project.pk])).status_code == 405
+
+
+def test_phase_change_with_an_unknown_phase_changes_nothing(client_as, pm, project):
+    client_as(pm).post(reverse("projects:phase", args=[project.pk]), {"to_phase": "party"})
+    project.refresh_from_db()
+    assert project.phase == Phase.CONFIGURATION
+
+
+@pytest.mark.parametrize("role", ["other_pm", "support"])
+def test_readers_cannot_change_the_phase(request, client_as, role, project):
+    user = request.getfixturevalue(role)
+    response = client_as(user).post(
+        reverse("projects:phase", args=[project.pk]), {"to_phase": "data_conversion"}
+    )
+    assert response.status_code == 403
+
+
+def test_anonymous_phase_change_goes_to_login(client, project):
+    response = client.post(reverse("projects:phase", args=[project.pk]), {"to_phase": "testing"})
+    assert login_redirect(response)
+
+
+# Health override
+
+
+def test_pm_overrides_health_with_a_reason_until_a_date(client_as, pm, project):
+    logged_in = client_as(pm)
+    logged_in.post(
+        reverse("projects:health_override", args=[project.pk]),
+        {"health": "amber", "reason": "Client CFO unhappy", "until": days(7).isoformat()},
+    )
+    project.refresh_from_db()
+    assert project.health == Health.AMBER and project.computed_health == Health.GREEN
+    page = logged_in.get(project.get_absolute_url()).content.decode()
+    assert "Client CFO unhappy" in page
+    logged_in.post(reverse("projects:health_override_clear", args=[project.pk]))
+    project.refresh_from_db()
+    assert project.health == Health.GREEN
+
+
+def test_override_without_reason_or_in_the_past_is_refused(client_as, pm, project):
+    response = client_as(pm).post(
+        reverse("projects:health_override", args=[project.pk]),
+        {"health": "red", "reason": "", "until": days(-1).isoformat()},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "The override was not saved." in page
+    assert "The override must last until today or later." in page
+    project.refresh_from_db()
+    assert project.health_override == ""
+
+
+def test_support_cannot_override_health(client_as, support, project):
+    response = client_as(support).post(
+        reverse("projects:health_override", args=[project.pk]),
+        {"health": "red", "reason": "x", "until": days(1).isoformat()},
+    )
+    assert response.status_code == 403
+
+
+def test_override_is_post_only(client_as, pm, project):
+    response = client_as(pm).get(reverse("projects:health_override", args=[project.pk]))
+    assert response.status_code == 405
+
+
+# UAT, team and comments
+
+
+def test_pm_records_uat_sign_off_by_a_client_contact(client_as, pm, project):
+    contact = ContactFactory(client=project.client, name="Dana Ortiz")
+    client_as(pm).post(reverse("projects:uat_signoff", args=[project.pk]), {"contact": contact.pk})
+    project.refresh_from_db()
+    assert project.uat_signed_off_by == contact and project.uat_signed_off_at
+
+
+def test_uat_sign_off_by_another_clients_contact_is_refused(client_as, pm, project):
+    stranger = ContactFactory()
+    response = client_as(pm).post(
+        reverse("projects:uat_signoff", args=[project.pk]), {"contact": stranger.pk}, follow=True
+    )
+    assert "Choose the client contact who signed off UAT." in response.content.decode()
+    project.refresh_from_db()
+    assert project.uat_signed_off_at is None
+
+
+def test_pm_adds_and_removes_a_team_member(client_as, pm, other_pm, project):
+    logged_in = client_as(pm)
+    logged_in.post(
+        reverse("projects:member_add", args=[project.pk]),
+        {"user": other_pm.pk, "role": "trainer"},
+    )
+    assert ProjectMembership.objects.get(project=project, user=other_pm).role == "trainer"
+    logged_in.post(reverse("projects:member_remove", args=[project.pk, other_pm.pk]))
+    assert not ProjectMembership.objects.filter(project=project).exists()
+
+
+def test_adding_a_member_with_a_bad_role_changes_nothing(client_as, pm, other_pm, project):
+    client_as(pm).post(
+        reverse("projects:member_add", args=[project.pk]), {"user": other_pm.pk, "role": "boss"}
+    )
+    assert not ProjectMembership.objects.exists()
+
+
+def test_support_cannot_change_the_team(client_as, support, other_pm, project):
+    response = client_as(support).post(
+        reverse("projects:member_add", args=[project.pk]),
+        {"user": other_pm.pk, "role": "trainer"},
+    )
+    assert response.status_code == 403
+
+
+def test_support_may_comment_on_a_project_it_can_read(client_as, support, project):
+    client_as(support).post(
+        reverse("projects:comment", args=[project.pk]), {"body": "Ready for handoff?"}
+    )
+    assert Comment.objects.get(project=project).author == support
+
+
+def test_an_empty_comment_is_refused(client_as, pm, project):
+    response = client_as(pm).post(
+        reverse("projects:comment", args=[project.pk]), {"body": "  "}, follow=True
+    )
+    assert "Write something before posting." in response.content.decode()
+    assert not Comment.objects.exists()
+
+
+def test_sales_rep_cannot_comment_on_a_project(client_as, sales_rep, project):
+    response = client_as(sales_rep).post(
+        reverse("projects:comment", args=[project.pk]), {"body": "Hi"}
+    )
+    assert response.status_code == 404
+
+
+def test_history_page_lists_who_changed_what(client_as, pm, project):
+    from projects import services
+
+    task = TaskFactory(project=project, title="Import balances")
+    services.task_set_status(task=task, user=pm, status=Task.Status.IN_PROGRESS)
+    page = client_as(pm).get(reverse("projects:history", args=[project.pk])).content.decode()
+    assert "Import balances" in page
+    assert "In progress" in page

@@ -1,0 +1,379 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Case, IntegerField, Value, When
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from clients import roles
+from clients.models import Client
+from projects import selectors, services
+from projects.access import can_edit_project, get_project_for_edit, get_project_for_view
+from projects.filters import ProjectFilter
+from projects.forms import (
+    CommentForm,
+    ContactChoiceForm,
+    HealthOverrideForm,
+    MembershipForm,
+    PhaseChangeForm,
+    ProjectForm,
+    TimeEntryForm,
+    owner_choices,
+)
+from projects.history import history_entries
+from projects.models import Health, ImplementationProject, Phase
+
+HISTORY_PAGE_PER_KIND = 100
+
+HEALTH_RANK = Case(
+    When(health=Health.RED, then=Value(2)),
+    When(health=Health.AMBER, then=Value(1)),
+    default=Value(0),
+    output_field=IntegerField(),
+)
+
+
+def _form_error_messages(error: ValidationError) -> list[str]:
+    return list(error.messages)
+
+
+def _paginate(request, queryset):
+    return Paginator(queryset, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+@login_required
+@require_GET
+def home(request):
+    """What needs me today: the landing page differs by role."""
+    user, today = request.user, timezone.localdate()
+    context = {"nav": "home", "today": today}
+    if roles.is_sales_rep(user) and not roles.is_staff_reader(user):
+        accounts = (
+            Client.objects.visible_to(user)
+            .prefetch_related("products")
+            .order_by("account_status", "name")
+        )
+        context["accounts"] = _paginate(request, accounts)
+        return render(request, "projects/home_sales.html", context)
+    if roles.is_support(user) and not (roles.is_manager(user) or roles.is_pm(user)):
+        context.update(selectors.support_queue(today))
+        return render(request, "projects/home_support.html", context)
+    if not roles.is_staff_reader(user):
+        return render(request, "projects/home_no_role.html", context)
+    everyone = ImplementationProject.objects.all()
+    scope = everyone if roles.is_manager(user) else everyone.managed_or_joined_by(user)
+    my_projects = (
+        scope.in_flight()
+        .with_list_related()
+        .with_progress()
+        .annotate(health_rank=HEALTH_RANK)
+        .order_by("-health_rank", "forecast_go_live", "pk")
+    )
+    context.update(
+        {
+            "is_portfolio": roles.is_manager(user),
+            "projects": _paginate(request, my_projects),
+            "health_counts": selectors.health_counts(scope),
+            "go_lives": selectors.upcoming_go_lives(scope, today),
+            **selectors.my_tasks(user, today),
+        }
+    )
+    return render(request, "projects/home.html", context)
+
+
+@login_required
+@require_GET
+def account_status(request, pk: int):
+    """One read-only page answering a sales rep's “how is my account doing?”."""
+    client = get_object_or_404(
+        Client.objects.visible_to(request.user)
+        .select_related("sales_rep")
+        .prefetch_related("products"),
+        pk=pk,
+    )
+    today = timezone.localdate()
+    return render(
+        request,
+        "projects/account_status.html",
+        {
+            "nav": "clients",
+            "client": client,
+            "projects": selectors.account_status_projects(client, today),
+            "phases": list(Phase),
+            "today": today,
+        },
+    )
+
+
+@login_required
+@require_GET
+def project_list(request):
+    if not roles.is_staff_reader(request.user):
+        raise PermissionDenied("Project pages are for the implementation team.")
+    queryset = (
+        ImplementationProject.objects.visible_to(request.user)
+        .with_list_related()
+        .with_progress()
+        .annotate(health_rank=HEALTH_RANK)
+        .order_by("forecast_go_live", "pk")
+    )
+    project_filter = ProjectFilter(request.GET, queryset=queryset)
+    return render(
+        request,
+        "projects/project_list.html",
+        {
+            "nav": "projects",
+            "filter": project_filter,
+            "page_obj": _paginate(request, project_filter.qs),
+            "can_create": roles.is_manager(request.user) or roles.is_pm(request.user),
+        },
+    )
+
+
+def _project_form_page(request, form, *, title, cancel_url, breadcrumbs):
+    return render(
+        request,
+        "_form_page.html",
+        {
+            "nav": "projects",
+            "form": form,
+            "title": title,
+            "cancel_url": cancel_url,
+            "breadcrumbs": breadcrumbs,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_create(request):
+    if not (roles.is_manager(request.user) or roles.is_pm(request.user)):
+        raise PermissionDenied("Only PMs and managers open projects.")
+    initial = {}
+    if request.method == "GET" and roles.is_pm(request.user):
+        initial["pm"] = request.user
+    form = ProjectForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = services.project_create(user=request.user, data=form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Project “{project.name}” created.")
+            return redirect(project)
+    return _project_form_page(
+        request,
+        form,
+        title="New project",
+        cancel_url=reverse("projects:list"),
+        breadcrumbs=[{"url": reverse("projects:list"), "label": "Projects"}],
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_edit(request, pk: int):
+    project = get_project_for_edit(request, pk)
+    form = ProjectForm(request.POST or None, instance=project)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.project_update(project=project, user=request.user, data=form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Project saved.")
+            return redirect(project)
+    return _project_form_page(
+        request,
+        form,
+        title=f"Edit {project.name}",
+        cancel_url=project.get_absolute_url(),
+        breadcrumbs=[
+            {"url": reverse("projects:list"), "label": "Projects"},
+            {"url": project.get_absolute_url(), "label": project.name},
+        ],
+    )
+
+
+@login_required
+@require_GET
+def project_detail(request, pk: int):
+    project = get_project_for_view(request, pk, selectors.project_detail_queryset())
+    parts = selectors.project_detail_parts(project)
+    if request.htmx and request.GET.get("fragment") == "progress":
+        return render(request, "projects/_project_progress.html", {"project": project})
+    can_edit = can_edit_project(request.user, project)
+    current = Phase(project.phase)
+    phases = list(Phase)
+    next_phase = phases[current.index + 1] if current.index + 1 < len(phases) else None
+    history = history_entries(selectors.project_history_records(project, per_kind=10))[:10]
+    context = {
+        "nav": "projects",
+        "project": project,
+        "can_edit": can_edit,
+        "today": timezone.localdate(),
+        "phases": phases,
+        "current_phase": current,
+        "next_phase": next_phase,
+        "next_phase_problems": services.phase_gate_problems(project, next_phase)
+        if next_phase and can_edit
+        else [],
+        "earlier_phases": phases[: current.index],
+        "owner_choices": owner_choices(project) if can_edit else [],
+        "budget_percent": selectors.budget_percent(parts["hours_burned"], project.budget_hours),
+        "history": history,
+        "comment_form": CommentForm(),
+        "override_form": HealthOverrideForm(
+            initial={"health": project.computed_health, "until": timezone.localdate()}
+        ),
+        "membership_form": MembershipForm(),
+        "time_form": TimeEntryForm(project=project, initial={"spent_on": timezone.localdate()})
+        if can_edit
+        else None,
+        "uat_form": ContactChoiceForm(project=project) if can_edit else None,
+        "is_support": roles.is_support(request.user),
+        **parts,
+    }
+    return render(request, "projects/project_detail.html", context)
+
+
+@login_required
+@require_POST
+def project_phase(request, pk: int):
+    project = get_project_for_edit(request, pk)
+    form = PhaseChangeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a phase to move to.")
+        return redirect(project)
+    to_phase = Phase(form.cleaned_data["to_phase"])
+    try:
+        services.project_change_phase(
+            project=project, to_phase=to_phase, user=request.user, note=form.cleaned_data["note"]
+        )
+    except ValidationError as error:
+        messages.error(
+            request,
+            f"The project cannot move to {to_phase.label} yet: "
+            + " ".join(_form_error_messages(error)),
+        )
+    else:
+        messages.success(request, f"Project moved to {to_phase.label}.")
+    return redirect(project)
+
+
+@login_required
+@require_POST
+def project_health_override(request, pk: int):
+    project = get_project_for_edit(request, pk)
+    form = HealthOverrideForm(request.POST)
+    if form.is_valid():
+        try:
+            services.project_override_health(
+                project=project,
+                user=request.user,
+                health=form.cleaned_data["health"],
+                reason=form.cleaned_data["reason"],
+                until=form.cleaned_data["until"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(_form_error_messages(error)))
+        else:
+            messages.success(request, "Health override saved.")
+            return redirect(project)
+    else:
+        errors = [
+            f"{form.fields[f].label or f.title()}: {' '.join(e)}" for f, e in form.errors.items()
+        ]
+        messages.error(request, "The override was not saved. " + " ".join(errors))
+    return redirect(project)
+
+
+@login_required
+@require_POST
+def project_health_override_clear(request, pk: int):
+    project = get_project_for_edit(request, pk)
+    services.project_clear_health_override(project=project, user=request.user)
+    messages.success(request, "Override removed: the computed health applies again.")
+    return redirect(project)
+
+
+@login_required
+@require_POST
+def project_uat_signoff(request, pk: int):
+    project = get_project_for_edit(request, pk)
+    form = ContactChoiceForm(request.POST, project=project)
+    if form.is_valid():
+        services.project_record_uat_signoff(
+            project=project, user=request.user, contact=form.cleaned_data["contact"]
+        )
+        messages.success(request, "UAT sign-off recorded.")
+    else:
+        messages.error(request, "Choose the client contact who signed off UAT.")
+    return redirect(project)
+
+
+@login_required
+@require_POST
+def project_member_add(request, pk: int):
+    project = get_project_for_edit(request, pk)
+    form = MembershipForm(request.POST)
+    if form.is_valid():
+        services.project_member_add(
+            project=project,
+            user=request.user,
+            member=form.cleaned_data["user"],
+            role=form.cleaned_data["role"],
+        )
+        messages.success(request, "Team updated.")
+    else:
+        messages.error(request, "Choose a person and their role on the project.")
+    return redirect(reverse("projects:detail", args=[project.pk]) + "#team")
+
+
+@login_required
+@require_POST
+def project_member_remove(request, pk: int, user_pk: int):
+    project = get_project_for_edit(request, pk)
+    member = get_object_or_404(User, pk=user_pk, project_memberships__project=project)
+    services.project_member_remove(project=project, user=request.user, member_id=member.pk)
+    messages.success(request, f"{member.get_full_name() or member.username} left the team.")
+    return redirect(reverse("projects:detail", args=[project.pk]) + "#team")
+
+
+@login_required
+@require_POST
+def project_comment(request, pk: int):
+    project = get_project_for_view(request, pk)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        services.comment_add(project=project, user=request.user, body=form.cleaned_data["body"])
+        messages.success(request, "Comment posted.")
+    else:
+        messages.error(request, "Write something before posting.")
+    return redirect(reverse("projects:detail", args=[project.pk]) + "#comments")
+
+
+@login_required
+@require_GET
+def project_history(request, pk: int):
+    project = get_project_for_view(request, pk)
+    entries = history_entries(
+        selectors.project_history_records(project, per_kind=HISTORY_PAGE_PER_KIND)
+    )
+    page = _paginate(request, entries)
+    return render(
+        request,
+        "projects/project_history.html",
+        {
+            "nav": "projects",
+            "project": project,
+            "page_obj": page,
+            "history": page.object_list,
+            "phase_changes": project.phase_changes.select_related("changed_by"),
+        },
+    )

@@ -1,0 +1,44 @@
+from django.contrib import admin
+
+from reports.models import StatusReport, StatusReportSettings
+
+
+@admin.register(StatusReportSettings)
+class StatusReportSettingsAdmin(admin.ModelAdmin):
+    list_display = ["project", "cadence", "weekday", "schedule_changed_on", "updated_at"]
+    list_filter = ["cadence", "weekday"]
+    list_select_related = ["project"]
+    search_fields = ["project__name", "project__client__name"]
+    raw_id_fields = ["project", "updated_by"]
+    readonly_fields = ["updated_at"]
+
+
+@admin.register(StatusReport)
+class StatusReportAdmin(admin.ModelAdmin):
+    """Reports are records of what was sent: readable here, never edited."""
+
+    list_display = ["subject", "project", "kind", "period_start", "health", "created_at"]
+    list_filter = ["kind", "health"]
+    list_select_related = ["project"]
+    search_fields = ["project__name", "subject", "key"]
+    date_hierarchy = "created_at"
+    readonly_fields = [
+        "project",
+        "kind",
+        "key",
+        "period_start",
+        "created_at",
+        "created_by",
+        "health",
+        "subject",
+        "snapshot",
+        "body_html",
+        "body_text",
+        "recipients",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

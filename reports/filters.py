@@ -1,0 +1,18 @@
+import django_filters
+
+from projects.models import Health
+from reports.models import StatusReport
+
+
+class ReportFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(choices=StatusReport.Kind.choices, label="Kind")
+    health = django_filters.ChoiceFilter(choices=Health.choices, label="Health")
+    sort = django_filters.OrderingFilter(
+        fields=(("created_at", "sent"),),
+        field_labels={"sent": "Date sent"},
+        label="Sort by",
+    )
+
+    class Meta:
+        model = StatusReport
+        fields = ["kind", "health"]

@@ -1,0 +1,391 @@
+"""Reads behind status reports: who is due, who receives them, and what a report holds.
+
+Each function makes a fixed number of queries, whatever the number of projects, tasks or
+recipients: the due detection two in all, a report's content about twenty per project.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    Prefetch,
+    Q,
+    QuerySet,
+    When,
+)
+from django.utils import timezone
+
+from clients.models import Contact
+from outbox.models import OutgoingEmail
+from projects.health import assess, gather_facts, worst
+from projects.models import Health, ImplementationProject, Issue, ProjectMembership, Risk, Task
+from projects.selectors import budget_percent
+from reports import schedule as sched
+from reports.models import Cadence, StatusReport, StatusReportSettings, Weekday
+
+
+@dataclass(frozen=True)
+class DueReport:
+    project_id: int
+    period_start: date
+
+
+def reporting_projects() -> QuerySet[ImplementationProject]:
+    """Projects that report on a schedule: active, kick-off to hypercare, cadence not off."""
+    return (
+        ImplementationProject.objects.filter(
+            status=ImplementationProject.Status.ACTIVE, phase__in=sched.REPORTING_PHASES
+        )
+        .exclude(report_settings__cadence=Cadence.OFF)
+        .order_by("pk")
+    )
+
+
+def due_reports(now: datetime, project_id: int | None = None) -> list[DueReport]:
+    """Reporting projects whose current period has no report yet, in two queries.
+
+    A report sent by hand during the period counts: the PM who just sent one does not want the
+    tick to send another minutes later. The next period's report goes out as usual.
+    """
+    today = sched.report_day(now)
+    candidates = reporting_projects()
+    if project_id is not None:
+        candidates = candidates.filter(pk=project_id)
+    rows = candidates.values_list(
+        "pk",
+        "kickoff_date",
+        "report_settings__cadence",
+        "report_settings__weekday",
+        "report_settings__schedule_changed_on",
+    )
+    default = sched.schedule_of(None)
+    planned: list[tuple[int, date, sched.Schedule]] = []
+    for pk, kickoff, cadence, weekday, changed_on in rows:
+        schedule = (
+            default
+            if cadence is None
+            else sched.Schedule(cadence=cadence, weekday=weekday, changed_on=changed_on)
+        )
+        planned.append((pk, sched.period_start(schedule, today, kickoff), schedule))
+    if not planned:
+        return []
+    sent_reports = StatusReport.objects.filter(
+        period_start__gte=min(start for _, start, _ in planned)
+    )
+    if project_id is not None:
+        sent_reports = sent_reports.filter(project_id=project_id)
+    sent = set(sent_reports.values_list("project_id", "period_start"))
+    return [
+        DueReport(project_id=pk, period_start=start)
+        for pk, start, schedule in planned
+        if sched.is_due(schedule, start, (pk, start) in sent)
+    ]
+
+
+def report_project_queryset() -> QuerySet[ImplementationProject]:
+    """A project with what a report needs around it: people, recipients and its schedule."""
+    return ImplementationProject.objects.select_related(
+        "client", "client__sales_rep", "pm", "report_settings"
+    ).prefetch_related(
+        Prefetch(
+            "memberships",
+            queryset=ProjectMembership.objects.select_related("user").order_by("pk"),
+        ),
+        Prefetch(
+            "client__contacts",
+            queryset=Contact.objects.filter(receives_status_reports=True).order_by("name", "pk"),
+            to_attr="report_contacts",
+        ),
+    )
+
+
+def report_settings_of(project: ImplementationProject) -> StatusReportSettings | None:
+    """The project's settings row, from select_related when it was fetched so."""
+    try:
+        return project.report_settings
+    except StatusReportSettings.DoesNotExist:
+        return None
+
+
+def person(user) -> str:
+    return (user.get_full_name() or user.username) if user else ""
+
+
+def recipients(project: ImplementationProject) -> list[dict]:
+    """The team, the client contacts flagged for reports and the sales rep, one per address.
+
+    Needs a project from report_project_queryset().
+    """
+    people: list[tuple[str, str, str]] = []
+    team = [project.pm] + [membership.user for membership in project.memberships.all()]
+    people += [(user.email, person(user), "team") for user in team if user and user.is_active]
+    people += [(c.email, c.name, "client") for c in project.client.report_contacts]
+    rep = project.client.sales_rep
+    if rep and rep.is_active:
+        people.append((rep.email, person(rep), "sales"))
+    seen: set[str] = set()
+    result = []
+    for email, name, kind in people:
+        address = (email or "").strip()
+        if not address or address.lower() in seen:
+            continue
+        seen.add(address.lower())
+        result.append({"email": address, "name": name, "kind": kind})
+    return result
+
+
+SEVERITY_RANK = Case(
+    When(severity=Issue.Severity.CRITICAL, then=0),
+    When(severity=Issue.Severity.HIGH, then=1),
+    When(severity=Issue.Severity.MEDIUM, then=2),
+    default=3,
+    output_field=IntegerField(),
+)
+OPEN_RISK = Q(status__in=[Risk.Status.OPEN, Risk.Status.MITIGATING])
+
+
+def _task_row(task: Task, today: date) -> dict:
+    return {
+        "title": task.title,
+        "owner": task.owner_label,
+        "milestone": task.milestone.name if task.milestone_id else "",
+        "due_date": task.due_date,
+        "days_late": (today - task.due_date).days if task.due_date and task.due_date < today else 0,
+    }
+
+
+def report_content(
+    project: ImplementationProject,
+    *,
+    now: datetime,
+    exclude_report_id: int | None = None,
+) -> dict:
+    """Everything a status report shows, as plain data (dates, numbers, strings).
+
+    Needs a project from report_project_queryset(). The period reported on runs from the last
+    report (or one period back when there is none) to today; "due by" covers one period ahead,
+    today included.
+    """
+    config = sched.config()
+    limit = config["MAX_ITEMS"]
+    today = timezone.localdate(now)
+    settings_row = report_settings_of(project)
+    schedule = sched.schedule_of(settings_row)
+    period_days = schedule.period_days
+
+    earlier = StatusReport.objects.filter(project=project)
+    if exclude_report_id is not None:
+        earlier = earlier.exclude(pk=exclude_report_id)
+    last_sent_at = earlier.order_by("-created_at").values_list("created_at", flat=True).first()
+    since = (
+        timezone.localdate(last_sent_at) if last_sent_at else today - timedelta(days=period_days)
+    )
+    until = today + timedelta(days=period_days - 1)
+
+    # Health as of now, from the same rules as the stored health (which the hourly job may not
+    # have refreshed yet), without writing anything: the preview must not change data.
+    thresholds = settings.GOLIVE_HEALTH
+    facts = gather_facts([project.pk], today, thresholds)[project.pk]
+    reasons = assess(project, facts, thresholds)
+    override = project.override_active(today)
+    level = Health(project.health_override) if override else worst(reasons)
+
+    tasks = project.tasks.all()
+    blocked_count = tasks.filter(status=Task.Status.BLOCKED).count()
+    overdue_tasks = tasks.overdue(today).with_related().order_by("due_date", "pk")[:limit]
+    blocked_tasks = (
+        tasks.filter(status=Task.Status.BLOCKED).with_related().order_by("due_date", "pk")[:limit]
+    )
+
+    milestones = list(
+        project.milestones.filter(
+            Q(completed_on__gte=since) | Q(completed_on__isnull=True, due_date__lte=until)
+        ).order_by("due_date", "order", "pk")
+    )
+
+    open_risks = project.risks.filter(OPEN_RISK)
+    top_risks = open_risks.select_related("owner").order_by("-score", "pk")[: config["TOP_RISKS"]]
+    open_issues = project.issues.open()
+    listed_issues = (
+        open_issues.select_related("owner")
+        .annotate(severity_rank=SEVERITY_RANK)
+        .order_by("severity_rank", "raised_at", "pk")[:limit]
+    )
+    hours = facts.hours_burned
+    total, done = facts.task_total, facts.task_done
+    slip = project.slip_days or 0
+    return {
+        "project": {
+            "id": project.pk,
+            "name": project.name,
+            "client": project.client.name,
+            "pm": person(project.pm),
+            "pm_email": project.pm.email if project.pm else "",
+            "phase": project.phase,
+            "phase_label": project.get_phase_display(),
+            "status": project.status,
+            "status_label": project.get_status_display(),
+        },
+        "generated_at": now,
+        "today": today,
+        "since": since,
+        "until": until,
+        "period_days": period_days,
+        "health": {
+            "level": level.value,
+            "label": level.label,
+            "reasons": reasons,
+            "override_reason": project.health_override_reason if override else "",
+        },
+        "dates": {
+            "kickoff": project.kickoff_date,
+            "baseline_go_live": project.baseline_go_live,
+            "forecast_go_live": project.forecast_go_live,
+            "actual_go_live": project.actual_go_live,
+            "days_behind": max(slip, 0),
+            "days_ahead": max(-slip, 0),
+        },
+        "progress": {
+            "done": done,
+            "total": total,
+            "percent": round(100 * done / total) if total else 0,
+        },
+        "milestones_completed": [
+            {"name": m.name, "date": m.completed_on, "is_key": m.is_key}
+            for m in milestones
+            if m.completed_on is not None
+        ],
+        "milestones_overdue": [
+            {
+                "name": m.name,
+                "date": m.due_date,
+                "is_key": m.is_key,
+                "days_late": (today - m.due_date).days,
+            }
+            for m in milestones
+            if m.completed_on is None and m.due_date < today
+        ],
+        "milestones_due": [
+            {"name": m.name, "date": m.due_date, "is_key": m.is_key}
+            for m in milestones
+            if m.completed_on is None and m.due_date >= today
+        ],
+        "overdue_tasks": {
+            "count": facts.overdue_tasks,
+            "items": [_task_row(task, today) for task in overdue_tasks],
+        },
+        "blocked_tasks": {
+            "count": blocked_count,
+            "items": [_task_row(task, today) for task in blocked_tasks],
+        },
+        "top_risks": {
+            "count": open_risks.count(),
+            "items": [
+                {
+                    "title": risk.title,
+                    "score": risk.score,
+                    "probability": risk.probability,
+                    "impact": risk.impact,
+                    "owner": person(risk.owner),
+                    "status_label": risk.get_status_display(),
+                    "mitigation_plan": risk.mitigation_plan,
+                }
+                for risk in top_risks
+            ],
+        },
+        "open_issues": {
+            "count": open_issues.count(),
+            "items": [
+                {
+                    "title": issue.title,
+                    "severity": issue.severity,
+                    "severity_label": issue.get_severity_display(),
+                    "owner": person(issue.owner),
+                    "status_label": issue.get_status_display(),
+                    "raised_on": timezone.localdate(issue.raised_at),
+                    "days_open": (today - timezone.localdate(issue.raised_at)).days,
+                }
+                for issue in listed_issues
+            ],
+        },
+        "budget": {
+            "budget_hours": project.budget_hours,
+            "hours_burned": hours,
+            "percent": budget_percent(hours, project.budget_hours),
+        }
+        if project.budget_hours
+        else None,
+        "hours_burned": hours,
+        "notes": settings_row.next_notes if settings_row else "",
+    }
+
+
+def report_card(project: ImplementationProject, now: datetime | None = None) -> dict:
+    """What the project page's report card shows, in two queries."""
+    now = now or timezone.now()
+    settings_row = StatusReportSettings.objects.filter(project=project).first()
+    schedule = sched.schedule_of(settings_row)
+    today = sched.report_day(now)
+    start = sched.period_start(schedule, today, project.kickoff_date)
+    current_sent = StatusReport.objects.filter(project=project, period_start=start)
+    last = (
+        StatusReport.objects.filter(project=project)
+        .annotate(current_sent=Exists(current_sent))
+        .order_by("-created_at", "-pk")
+        .values("pk", "created_at", "current_sent")
+        .first()
+    )
+    reporting = sched.is_reporting(project.status, project.phase)
+    next_due = (
+        sched.next_due(schedule, today, project.kickoff_date, bool(last and last["current_sent"]))
+        if reporting
+        else None
+    )
+    return {
+        "schedule": schedule,
+        "cadence_label": Cadence(schedule.cadence).label,
+        "weekday_label": Weekday(schedule.weekday).label,
+        "last": last,
+        "reporting": reporting,
+        "next_due": next_due,
+        "due_now": next_due == today,
+        "has_notes": bool(settings_row and settings_row.next_notes),
+    }
+
+
+def report_deliveries(report: StatusReport) -> list[OutgoingEmail]:
+    """The emails of one report with their delivery status, in one query."""
+    return list(
+        OutgoingEmail.objects.filter(
+            about_type__app_label="reports",
+            about_type__model="statusreport",
+            about_id=report.pk,
+        ).order_by("to_email", "pk")
+    )
+
+
+def delivery_counts(report_ids: list[int]) -> dict[int, dict[str, int]]:
+    """For each report, how many of its emails are sent, waiting or failed, in one query."""
+    rows = (
+        OutgoingEmail.objects.filter(
+            about_type__app_label="reports",
+            about_type__model="statusreport",
+            about_id__in=report_ids,
+        )
+        .values("about_id", "status")
+        .annotate(n=Count("pk"))
+    )
+    counts = {pk: {"sent": 0, "waiting": 0, "failed": 0, "total": 0} for pk in report_ids}
+    for row in rows:
+        group = {
+            OutgoingEmail.Status.SENT: "sent",
+            OutgoingEmail.Status.FAILED: "failed",
+        }.get(row["status"], "waiting")
+        counts[row["about_id"]][group] += row["n"]
+        counts[row["about_id"]]["total"] += row["n"]
+    return counts

@@ -1,0 +1,284 @@
+"""Every write of the reports app: schedules and notes, and making and sending reports.
+
+A report is claimed by inserting its row under a unique key before anything is composed or
+queued, in one transaction: a second tick, a second worker or a double click fails on the key
+and sends nothing.
+"""
+
+import hashlib
+import logging
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.safestring import mark_safe
+
+from outbox.services import email_queue
+from projects.models import ImplementationProject
+from reports import schedule as sched
+from reports.models import StatusReport, StatusReportSettings
+from reports.selectors import (
+    due_reports,
+    recipients,
+    report_content,
+    report_project_queryset,
+    report_settings_of,
+    reporting_projects,
+)
+
+logger = logging.getLogger(__name__)
+
+EMAIL_KIND = "status_report"
+EMAIL_TEMPLATE = "reports/email/status_report"
+DEDUP_KEY_MAX = 200
+
+
+class StatusReportsFailed(Exception):
+    """Some due reports could not be made; the others were made and sent."""
+
+    def __init__(self, created: list[StatusReport], failed_project_ids: list[int]):
+        self.created = created
+        self.failed_project_ids = failed_project_ids
+        super().__init__(
+            f"Status reports failed for project(s) {', '.join(map(str, failed_project_ids))}; "
+            f"{len(created)} other report(s) were sent."
+        )
+
+
+@dataclass
+class ReportDraft:
+    content: dict
+    subject: str
+    body_html: str
+    body_text: str
+    recipients: list[dict]
+
+
+@transaction.atomic
+def report_settings_update(
+    *,
+    project: ImplementationProject,
+    user: User,
+    cadence: str,
+    weekday: int,
+    notes: str,
+    now: datetime | None = None,
+) -> StatusReportSettings:
+    """Save a project's report schedule and notes; a new schedule starts with its next period."""
+    # A new row holds the defaults, which is what applied to the project before it existed.
+    row, _ = StatusReportSettings.objects.get_or_create(project=project)
+    before = sched.schedule_of(row)
+    row.cadence, row.weekday, row.next_notes, row.updated_by = cadence, weekday, notes, user
+    fields = ["cadence", "weekday", "next_notes", "updated_by", "updated_at"]
+    if (before.cadence, before.weekday) != (cadence, weekday):
+        row.schedule_changed_on = sched.report_day(now)
+        fields.append("schedule_changed_on")
+    row.full_clean()
+    row.save(update_fields=fields)
+    return row
+
+
+def report_subject(content: dict) -> str:
+    project = content["project"]
+    day = date_format(content["today"], "j M Y")
+    return f"Status report: {project['name']}, {day} ({content['health']['label']})"
+
+
+def report_render(content: dict) -> tuple[str, str]:
+    """The report's HTML and plain-text bodies, the part that is the same for every reader."""
+    context = {"r": content, "high_risk_score": settings.GOLIVE_HEALTH["HIGH_RISK_SCORE"]}
+    text = render_to_string("reports/_report_body.txt", context)
+    # Template tags leave runs of blank lines behind; one blank line separates sections.
+    text = re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+    return render_to_string("reports/_report_body.html", context), text
+
+
+def report_build(
+    *, project: ImplementationProject, now: datetime, exclude_report_id: int | None = None
+) -> ReportDraft:
+    """Compose a report from current data without saving it (the preview, and report_create).
+
+    Needs a project from reports.selectors.report_project_queryset().
+    """
+    content = report_content(project, now=now, exclude_report_id=exclude_report_id)
+    body_html, body_text = report_render(content)
+    return ReportDraft(
+        content=content,
+        subject=report_subject(content),
+        body_html=body_html,
+        body_text=body_text,
+        recipients=recipients(project),
+    )
+
+
+def _scheduled_key(project_id: int, period_start: date) -> str:
+    return f"scheduled:{project_id}:{period_start.isoformat()}"
+
+
+def _manual_key(project_id: int, now: datetime) -> str:
+    return f"manual:{project_id}:{timezone.localtime(now):%Y%m%d%H%M}"
+
+
+def _dedup_key(report_id: int, email: str) -> str:
+    key = f"status-report:{report_id}:{email.lower()}"
+    if len(key) > DEDUP_KEY_MAX:
+        digest = hashlib.sha256(email.lower().encode()).hexdigest()
+        key = f"status-report:{report_id}:sha256:{digest}"
+    return key
+
+
+def _link_for(report: StatusReport, recipient: dict) -> dict:
+    """Only people who can log in get a link; each to the page they are allowed to open."""
+    if recipient["kind"] == "team":
+        return {
+            "action_url": settings.SITE_URL + report.get_absolute_url(),
+            "action_label": "Open this report in Golive",
+        }
+    if recipient["kind"] == "sales":
+        return {
+            "action_url": settings.SITE_URL
+            + reverse("projects:account_status", args=[report.project.client_id]),
+            "action_label": "See the account in Golive",
+        }
+    return {}
+
+
+def _queue_emails(report: StatusReport) -> None:
+    for recipient in report.recipients:
+        email_queue(
+            kind=EMAIL_KIND,
+            to=recipient["email"],
+            subject=report.subject,
+            template=EMAIL_TEMPLATE,
+            context={
+                "report": report,
+                "recipient": recipient,
+                "body_html": mark_safe(report.body_html),  # noqa: S308 - rendered by our template
+                "body_text": report.body_text,
+                **_link_for(report, recipient),
+            },
+            dedup_key=_dedup_key(report.pk, recipient["email"]),
+            about=report,
+        )
+
+
+def report_create(
+    *,
+    project_id: int,
+    kind: StatusReport.Kind,
+    now: datetime | None = None,
+    user: User | None = None,
+    period_start: date | None = None,
+) -> StatusReport | None:
+    """Make, store and queue one report; None when this report exists already.
+
+    The row is claimed first under its unique key, so a concurrent attempt waits for this
+    transaction and then fails on the key without composing or sending anything. The PM's notes
+    go into the report and are cleared, unless they were edited in the meantime.
+    """
+    now = now or timezone.now()
+    project = report_project_queryset().get(pk=project_id)
+    if period_start is None:
+        schedule = sched.schedule_of(report_settings_of(project))
+        period_start = sched.period_start(schedule, sched.report_day(now), project.kickoff_date)
+    key = (
+        _scheduled_key(project.pk, period_start)
+        if kind == StatusReport.Kind.SCHEDULED
+        else _manual_key(project.pk, now)
+    )
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                report = StatusReport.objects.create(
+                    project=project,
+                    kind=kind,
+                    key=key,
+                    period_start=period_start,
+                    created_at=now,
+                    created_by=user,
+                )
+        except IntegrityError:
+            if StatusReport.objects.filter(key=key).exists():
+                return None
+            raise
+        draft = report_build(project=project, now=now, exclude_report_id=report.pk)
+        report.health = draft.content["health"]["level"]
+        report.subject = draft.subject[:250]
+        report.snapshot = draft.content
+        report.body_html = draft.body_html
+        report.body_text = draft.body_text
+        report.recipients = draft.recipients
+        report.save(
+            update_fields=["health", "subject", "snapshot", "body_html", "body_text", "recipients"]
+        )
+        _queue_emails(report)
+        if draft.content["notes"]:
+            StatusReportSettings.objects.filter(
+                project=project, next_notes=draft.content["notes"]
+            ).update(next_notes="")
+    return report
+
+
+def report_send_now(
+    *, project: ImplementationProject, user: User | None, now: datetime | None = None
+) -> tuple[StatusReport, bool]:
+    """Send a report outside the schedule; a second request in the same minute sends nothing.
+
+    Returns the report and whether this call made it.
+    """
+    now = now or timezone.now()
+    report = report_create(project_id=project.pk, kind=StatusReport.Kind.MANUAL, now=now, user=user)
+    if report is not None:
+        return report, True
+    return StatusReport.objects.get(key=_manual_key(project.pk, now)), False
+
+
+def reports_send_due(
+    *, now: datetime | None = None, project_id: int | None = None
+) -> list[StatusReport]:
+    """Make and queue every scheduled report that is due and not made yet (the beat tick).
+
+    A tick missed while beat or the worker was down is made up here: the period is the same,
+    so its key is too, and the report goes out once.
+    """
+    now = now or timezone.now()
+    created: list[StatusReport] = []
+    failed: list[int] = []
+    for due in due_reports(now, project_id):
+        try:
+            report = report_create(
+                project_id=due.project_id,
+                kind=StatusReport.Kind.SCHEDULED,
+                now=now,
+                period_start=due.period_start,
+            )
+        except Exception:
+            # One project's bad data must not hold back every other project's report: it is
+            # logged here, reported below, and tried again by the next tick.
+            logger.exception("Status report for project %s failed", due.project_id)
+            failed.append(due.project_id)
+            continue
+        if report is not None:
+            created.append(report)
+    if failed:
+        raise StatusReportsFailed(created, failed)
+    return created
+
+
+def reports_send_now_all(*, now: datetime | None = None) -> list[StatusReport]:
+    """Send a report now to every project that reports on a schedule (the command's --now)."""
+    now = now or timezone.now()
+    due_ids = reporting_projects().values_list("pk", flat=True)
+    created = []
+    for project_id in due_ids:
+        report = report_create(project_id=project_id, kind=StatusReport.Kind.MANUAL, now=now)
+        if report is not None:
+            created.append(report)
+    return created

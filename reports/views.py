@@ -1,0 +1,138 @@
+"""Status report pages: a project's history, one stored report, the preview and the schedule."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from projects.access import can_edit_project, get_project_for_edit, get_project_for_view
+from reports import selectors, services
+from reports.filters import ReportFilter
+from reports.forms import ScheduleForm
+from reports.models import StatusReport, StatusReportSettings
+
+RECIPIENT_KINDS = {"team": "Team", "client": "Client contact", "sales": "Sales rep"}
+
+
+@login_required
+@require_GET
+def project_reports(request, pk: int):
+    """The reports a project has sent, newest first."""
+    project = get_project_for_view(request, pk)
+    queryset = (
+        StatusReport.objects.filter(project=project)
+        .select_related("created_by")
+        .defer("snapshot", "body_html", "body_text")
+        .order_by("-created_at", "-pk")
+    )
+    report_filter = ReportFilter(request.GET, queryset=queryset)
+    page = Paginator(report_filter.qs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = selectors.delivery_counts([report.pk for report in page])
+    for report in page:
+        report.delivery = counts[report.pk]
+    return render(
+        request,
+        "reports/project_reports.html",
+        {
+            "nav": "projects",
+            "project": project,
+            "filter": report_filter,
+            "page_obj": page,
+            "can_edit": can_edit_project(request.user, project),
+        },
+    )
+
+
+@login_required
+@require_GET
+def report_detail(request, pk: int):
+    """One report exactly as it was sent, to whom, and how each delivery went."""
+    report = get_object_or_404(
+        StatusReport.objects.visible_to(request.user).select_related(
+            "project", "project__client", "created_by"
+        ),
+        pk=pk,
+    )
+    deliveries = {email.to_email.lower(): email for email in selectors.report_deliveries(report)}
+    rows = [
+        {
+            **recipient,
+            "kind_label": RECIPIENT_KINDS.get(recipient["kind"], recipient["kind"]),
+            "email_row": deliveries.get(recipient["email"].lower()),
+        }
+        for recipient in report.recipients
+    ]
+    return render(
+        request,
+        "reports/report_detail.html",
+        {"nav": "projects", "report": report, "project": report.project, "recipients": rows},
+    )
+
+
+@login_required
+@require_GET
+def report_preview(request, pk: int):
+    """The next report as it would look now; nothing is saved, sent or cleared."""
+    project = get_project_for_view(request, pk, selectors.report_project_queryset())
+    draft = services.report_build(project=project, now=timezone.now())
+    recipients = [
+        {**recipient, "kind_label": RECIPIENT_KINDS[recipient["kind"]]}
+        for recipient in draft.recipients
+    ]
+    return render(
+        request,
+        "reports/report_preview.html",
+        {
+            "nav": "projects",
+            "project": project,
+            "draft": draft,
+            "recipients": recipients,
+            "can_edit": can_edit_project(request.user, project),
+        },
+    )
+
+
+@login_required
+@require_POST
+def report_send_now(request, pk: int):
+    project = get_project_for_edit(request, pk)
+    report, created = services.report_send_now(project=project, user=request.user)
+    if created:
+        messages.success(
+            request,
+            f"Status report sent to {len(report.recipients)} "
+            f"recipient{'s' if len(report.recipients) != 1 else ''}.",
+        )
+    else:
+        messages.info(request, "This report was sent a moment ago; it was not sent again.")
+    return redirect(report)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_schedule(request, pk: int):
+    """When the project's reports go out, and the PM's notes for the next one."""
+    project = get_project_for_edit(request, pk)
+    row = StatusReportSettings.objects.filter(project=project).first()
+    form = ScheduleForm(
+        request.POST if request.method == "POST" else None,
+        instance=row or StatusReportSettings(project=project),
+    )
+    if request.method == "POST" and form.is_valid():
+        services.report_settings_update(
+            project=project,
+            user=request.user,
+            cadence=form.cleaned_data["cadence"],
+            weekday=form.cleaned_data["weekday"],
+            notes=form.cleaned_data["next_notes"],
+        )
+        messages.success(request, "Status report schedule and notes saved.")
+        return redirect("reports:project_reports", pk=project.pk)
+    return render(
+        request,
+        "reports/report_schedule.html",
+        {"nav": "projects", "project": project, "form": form},
+    )
