@@ -102,18 +102,20 @@ run: setup $(STATIC_STAMP)
 	  kill -0 "$${pids[0]}" 2>/dev/null || break
 	  sleep 0.1
 	done
-	echo
-	echo "  Golive is running at http://$(HOST):$(PORT)/"
-	echo
-	echo "  Demo logins, all with the password golive-demo:"
-	echo "    pm, pm2          implementation PMs"
-	echo "    manager          implementation manager"
-	echo "    sales, sales2    sales reps"
-	echo "    support          support team"
-	echo "    admin            administrator (also the Django admin at /admin/)"
-	echo
-	echo "  Ctrl-C stops the web app, the Celery worker and Celery beat."
-	echo
+	if kill -0 "$${pids[0]}" 2>/dev/null; then
+	  echo
+	  echo "  Golive is running at http://$(HOST):$(PORT)/"
+	  echo
+	  echo "  Demo logins, all with the password golive-demo:"
+	  echo "    pm, pm2          implementation PMs"
+	  echo "    manager          implementation manager"
+	  echo "    sales, sales2    sales reps"
+	  echo "    support          support team"
+	  echo "    admin            administrator (also the Django admin at /admin/)"
+	  echo
+	  echo "  Ctrl-C stops the web app, the Celery worker and Celery beat."
+	  echo
+	fi
 	wait -n || true
 	echo "A Golive process exited." >&2
 	exit 1

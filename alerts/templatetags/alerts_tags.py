@@ -1,5 +1,6 @@
 from django import template
 
+from alerts.models import Alert
 from alerts.selectors import project_open_alerts
 from projects.models import ImplementationProject
 
@@ -13,3 +14,18 @@ def project_alerts_card(project: ImplementationProject) -> dict:
     """The project's open and acknowledged alerts: `{% project_alerts_card project %}`."""
     alerts, total = project_open_alerts(project, limit=CARD_LIMIT)
     return {"project": project, "alerts": alerts, "total": total}
+
+
+HOME_LIMIT = 6
+
+
+@register.inclusion_tag("alerts/_my_alerts_card.html")
+def my_alerts_card(user) -> dict:
+    """Open alerts that concern the user, for the home page: `{% my_alerts_card user %}`."""
+    alerts = list(
+        Alert.objects.filter(status=Alert.Status.OPEN)
+        .concerning(user)
+        .select_related("project", "project__client")
+        .order_by("-level", "-first_seen_at", "-pk")[:HOME_LIMIT]
+    )
+    return {"alerts": alerts, "limit": HOME_LIMIT}

@@ -443,3 +443,10 @@ def test_the_project_card_shows_a_few_and_links_to_the_rest(project, django_asse
         card = render_card(project)
     assert "All 7 open alerts" in card
     assert card.count('class="fw-semibold"') == 5
+
+
+def test_home_page_lists_the_open_alerts_that_concern_the_pm(client_as, pm, other_pm, alert):
+    page = client_as(pm).get(reverse("home")).content.decode()
+    assert "Alerts for you" in page
+    assert alert.subject in page
+    assert alert.subject not in client_as(other_pm).get(reverse("home")).content.decode()

@@ -121,10 +121,10 @@ def test_home_query_count_does_not_grow_with_projects(client_as, pm, django_asse
     logged_in = client_as(pm)
     add(2)
     logged_in.get(reverse("home"))
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         logged_in.get(reverse("home"))
     add(6)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         logged_in.get(reverse("home"))
 
 
@@ -301,10 +301,10 @@ def test_project_detail_query_count_is_fixed(client_as, pm, django_assert_num_qu
     logged_in = client_as(pm)
     add(2)
     logged_in.get(project.get_absolute_url())
-    with django_assert_num_queries(27):
+    with django_assert_num_queries(29):
         logged_in.get(project.get_absolute_url())
     add(6)
-    with django_assert_num_queries(27):
+    with django_assert_num_queries(29):
         logged_in.get(project.get_absolute_url())
 
 

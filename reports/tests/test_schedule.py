@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from reports import schedule as sched
+from reports.checks import status_report_settings
 from reports.models import Cadence, Weekday
 from reports.tests.dates import MONDAY, at, days
 
@@ -67,8 +68,6 @@ def test_a_nonsensical_setting_is_refused_loudly(settings, name, value):
 
 
 def test_manage_py_check_reports_a_nonsensical_setting(settings):
-    from reports.checks import status_report_settings
-
     assert status_report_settings(None) == []
     settings.GOLIVE_STATUS_REPORTS = {**settings.GOLIVE_STATUS_REPORTS, "SEND_HOUR": -1}
     assert [error.id for error in status_report_settings(None)] == ["reports.E001"]
