@@ -19,7 +19,7 @@ HOST := 127.0.0.1
 PORT := 8000
 PYTEST_ARGS ?=
 
-.PHONY: help setup run test lint
+.PHONY: help setup run test lint bench
 
 help:
 	@echo "make run    set up .venv, migrate, load the demo data, start the web app on"
@@ -27,6 +27,8 @@ help:
 	echo "make test   set up .venv, lint, then run the whole test suite"
 	echo "           (pass pytest options with PYTEST_ARGS=\"-k name\")"
 	echo "make lint   ruff check, ruff format --check, makemigrations --check"
+	echo "make bench  load a large data set into PostgreSQL and time the pages (gunicorn + wrk)"
+	echo "           and the jobs; see docs/performance.md (options: BENCH_ARGS=\"--help\")"
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || {
@@ -61,6 +63,12 @@ lint: setup
 test: lint
 	@$(PY) -m pytest $(PYTEST_ARGS)
 
+# The performance benchmark (bench/run.py says what it does; docs/performance.md has the figures).
+# PostgreSQL at BENCH_DATABASE_URL and Redis at BENCH_REDIS_URL; installs wrk with apt-get.
+BENCH_ARGS ?=
+bench: setup
+	@$(PY) -m bench.run $(BENCH_ARGS)
+
 # The web app, the worker and beat each run in a process group of their own. Ctrl-C, or
 # SIGTERM to make, stops all three (so does any one of them exiting): each gets SIGTERM and
 # stops its own children (runserver's reloader, the worker's pool); whatever of a group is
@@ -68,6 +76,7 @@ test: lint
 run: setup $(STATIC_STAMP)
 	@$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
+	$(PY) manage.py run_escalations
 	if (exec 3<>/dev/tcp/$(HOST)/$(PORT)) 2>/dev/null; then
 	  echo "Port $(PORT) on $(HOST) is already in use: stop whatever listens there first." >&2
 	  exit 1

@@ -32,3 +32,12 @@ class AlertAdmin(admin.ModelAdmin):
     ]
     readonly_fields = ["kind", "object_key", "first_seen_at", "last_seen_at", "cleared_at"]
     inlines = [AlertNotificationInline]
+
+
+@admin.register(AlertNotification)
+class AlertNotificationAdmin(admin.ModelAdmin):
+    list_display = ["alert", "level", "recipient", "created_at"]
+    list_filter = ["level"]
+    list_select_related = ["alert", "recipient"]
+    raw_id_fields = ["alert", "recipient", "email"]
+    search_fields = ["alert__subject", "recipient__username"]

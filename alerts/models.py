@@ -29,8 +29,7 @@ class AlertQuerySet(models.QuerySet):
 
     def mine(self, user) -> "AlertQuerySet":
         """About something the user owns, or the user was notified of it."""
-        notified = AlertNotification.objects.filter(alert=OuterRef("pk"), recipient=user)
-        return self.filter(Q(owner=user) | Exists(notified))
+        return self.filter(pk__in=_union(_owned_by(user), _notified(user)))
 
     def on_projects_of(self, user) -> "AlertQuerySet":
         """On projects the user manages or is on the team of."""
@@ -41,11 +40,14 @@ class AlertQuerySet(models.QuerySet):
     def concerning(self, user) -> "AlertQuerySet":
         """What the navigation counts: told to the user, owned by them, on projects they
         manage, and for implementation managers everything that reached their rung."""
-        notified = AlertNotification.objects.filter(alert=OuterRef("pk"), recipient=user)
-        condition = Q(owner=user) | Q(project__pm=user) | Exists(notified)
+        parts = [
+            _owned_by(user),
+            _notified(user),
+            Alert.objects.filter(project__pm=user).values("pk").order_by(),
+        ]
         if roles.is_manager(user):
-            condition |= Q(level=Alert.Level.MANAGER)
-        return self.filter(condition)
+            parts.append(Alert.objects.filter(level=Alert.Level.MANAGER).values("pk").order_by())
+        return self.filter(pk__in=_union(*parts))
 
     def with_related(self) -> "AlertQuerySet":
         return self.select_related(
@@ -60,6 +62,23 @@ class AlertQuerySet(models.QuerySet):
                 Q(owner_id=user.pk) | Exists(editable), output_field=BooleanField()
             )
         )
+
+
+# The ways an alert concerns a user, each an id set one index answers. Combined with UNION
+# rather than OR: an OR across the alert, its project and its notifications makes the database
+# read every alert, on every page (the navigation counts them).
+
+
+def _owned_by(user) -> models.QuerySet:
+    return Alert.objects.filter(owner=user).values("pk").order_by()
+
+
+def _notified(user) -> models.QuerySet:
+    return AlertNotification.objects.filter(recipient=user).values("alert_id").order_by()
+
+
+def _union(first: models.QuerySet, *others: models.QuerySet) -> models.QuerySet:
+    return first.union(*others)
 
 
 class Alert(models.Model):
@@ -139,6 +158,12 @@ class Alert(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "-first_seen_at"], name="alerts_status_seen"),
+            # The alerts list, newest first, of what is still someone's business (unresolved()).
+            models.Index(
+                fields=["-first_seen_at", "-id"],
+                name="alerts_unresolved_newest",
+                condition=Q(status__in=["open", "acknowledged"]),
+            ),
             models.Index(fields=["kind", "status"], name="alerts_kind_status"),
             models.Index(fields=["level", "status"], name="alerts_level_status"),
             models.Index(fields=["project", "status"], name="alerts_project_status"),

@@ -7,6 +7,7 @@ condition, one notification per alert, rung and person, and one email per dedup 
 
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -14,7 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Case, Value, When
-from django.template.loader import render_to_string
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,6 +23,7 @@ from alerts.models import Alert, AlertNotification
 from alerts.sweep import Condition, find_conditions
 from clients.roles import Role
 from outbox.models import OutgoingEmail
+from outbox.services import emails_enqueue
 
 EMAIL_KIND = "alert"
 EMAIL_TEMPLATE = "alerts/email/alert"
@@ -257,6 +259,10 @@ def _alert_email(notice: _Notice, person: User) -> EmailMessage:
     )
 
 
+# Looked up once, not once per message: a first sweep may write thousands.
+_template = cache(get_template)
+
+
 def emails_queue_bulk(*, messages: list[EmailMessage], now: datetime) -> dict[str, int]:
     """`outbox.services.email_queue` for many messages in three queries, about alerts.
 
@@ -275,8 +281,8 @@ def emails_queue_bulk(*, messages: list[EmailMessage], now: datetime) -> dict[st
                 kind=message.kind,
                 to_email=message.to,
                 subject=message.subject[:250],
-                body_text=render_to_string(f"{message.template}.txt", context),
-                body_html=render_to_string(f"{message.template}.html", context),
+                body_text=_template(f"{message.template}.txt").render(context),
+                body_html=_template(f"{message.template}.html").render(context),
                 dedup_key=message.dedup_key,
                 about_type=about_type,
                 about_id=message.about_id,
@@ -295,15 +301,9 @@ def emails_queue_bulk(*, messages: list[EmailMessage], now: datetime) -> dict[st
         if created_at == now:
             written_now.append(pk)
     if written_now:
-        transaction.on_commit(lambda: _deliver(written_now))
+        # In batches over one connection each: a first sweep may tell thousands of owners.
+        transaction.on_commit(lambda: emails_enqueue(email_ids=written_now))
     return ids
-
-
-def _deliver(email_ids: list[int]) -> None:
-    from outbox.tasks import deliver_email
-
-    for email_id in email_ids:
-        deliver_email.delay(email_id)
 
 
 def alert_acknowledge(*, alert: Alert, user: User, now: datetime | None = None) -> Alert:

@@ -53,6 +53,8 @@ class OutgoingEmail(models.Model):
             models.Index(fields=["status", "next_attempt_at"]),
             models.Index(fields=["about_type", "about_id"]),
             models.Index(fields=["kind", "-created_at"]),
+            # The outbox list, newest first, reads one page of this index.
+            models.Index(fields=["-created_at", "-id"], name="outbox_newest_first"),
             models.Index(
                 fields=["claimed_at"], name="outbox_sending_claimed", condition=Q(status="sending")
             ),

@@ -3,13 +3,14 @@
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cache
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import F, Model
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 
 from outbox.models import OutgoingEmail
@@ -70,6 +71,72 @@ def email_queue(
     return email
 
 
+@dataclass(frozen=True)
+class Message:
+    """One message for `emails_queue_bulk`: what `email_queue` takes, as a value."""
+
+    kind: str
+    to: str
+    subject: str
+    template: str
+    context: dict
+    dedup_key: str
+    about: Model | None = None
+
+
+# Looked up once, not once per message.
+_template = cache(get_template)
+
+
+def emails_queue_bulk(*, messages: list[Message], now=None) -> dict[str, int]:
+    """`email_queue` for many messages in two queries, for jobs that send many at once.
+
+    Stores the messages whose dedup key is new and has them delivered in batches after the
+    transaction commits. Returns the email id of every dedup key, new or stored before.
+    """
+    if not messages:
+        return {}
+    now = now or timezone.now()
+    # Messages that share one context object (a report to each of its readers) are rendered once.
+    bodies: dict[tuple[str, int], tuple[str, str]] = {}
+    rows = []
+    for message in messages:
+        key = (message.template, id(message.context))
+        if key not in bodies:
+            context = {"site_url": settings.SITE_URL, **message.context}
+            bodies[key] = (
+                _template(f"{message.template}.txt").render(context),
+                _template(f"{message.template}.html").render(context),
+            )
+        body_text, body_html = bodies[key]
+        email = OutgoingEmail(
+            kind=message.kind,
+            to_email=message.to,
+            subject=message.subject[:250],
+            body_text=body_text,
+            body_html=body_html,
+            dedup_key=message.dedup_key,
+            created_at=now,
+            next_attempt_at=now,
+        )
+        if message.about is not None:
+            email.about_type = ContentType.objects.get_for_model(message.about)
+            email.about_id = message.about.pk
+        rows.append(email)
+    OutgoingEmail.objects.bulk_create(rows, ignore_conflicts=True)
+    stored = OutgoingEmail.objects.filter(
+        dedup_key__in=[message.dedup_key for message in messages]
+    ).values_list("dedup_key", "pk", "created_at")
+    ids, written_now = {}, []
+    for key, pk, created_at in stored:
+        ids[key] = pk
+        if created_at == now:
+            written_now.append(pk)
+    if written_now:
+        transaction.on_commit(lambda: emails_enqueue(email_ids=sorted(written_now)))
+    return ids
+
+
 def email_claim(*, email_id: int, now=None) -> OutgoingEmail | None:
     """Take a queued message for sending; None if another worker has it or it is done."""
     now = now or timezone.now()
@@ -92,23 +159,28 @@ def email_deliver(*, email_id: int) -> OutgoingEmail.Status | None:
     email = email_claim(email_id=email_id)
     if email is None:
         return None
-    message = EmailMultiAlternatives(
-        subject=email.subject,
-        body=email.body_text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[email.to_email],
-        headers={"X-Golive-Key": email.dedup_key},
-    )
-    if email.body_html:
-        message.attach_alternative(email.body_html, "text/html")
     try:
-        message.send()
+        _message(email).send()
     except Exception as error:  # noqa: BLE001 - any transport error is recorded and retried
         return _record_failure(email, error)
     OutgoingEmail.objects.filter(pk=email.pk).update(
         status=OutgoingEmail.Status.SENT, sent_at=timezone.now(), last_error=""
     )
     return OutgoingEmail.Status.SENT
+
+
+def _message(email: OutgoingEmail, connection=None) -> EmailMultiAlternatives:
+    message = EmailMultiAlternatives(
+        subject=email.subject,
+        body=email.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[email.to_email],
+        headers={"X-Golive-Key": email.dedup_key},
+        connection=connection,
+    )
+    if email.body_html:
+        message.attach_alternative(email.body_html, "text/html")
+    return message
 
 
 def _record_failure(email: OutgoingEmail, error: Exception) -> OutgoingEmail.Status:
@@ -153,3 +225,77 @@ def outbox_recover(*, now=None) -> int:
     )
     _enqueue_delivery(due_ids)
     return len(due_ids)
+
+
+# Delivery in batches, for the jobs that queue many messages at once (status reports, the
+# escalation sweep): one Celery task per DELIVERY_BATCH messages and one connection to the mail
+# server per task, instead of a task and a connection each. Each message is still claimed,
+# sent once and recorded exactly as email_deliver does it; a failed one is queued again with
+# its back-off, and outbox_recover (the beat tick) enqueues it when that has passed.
+
+# Messages per task: enough to spread a connection's cost thin, few enough that the worker's
+# processes share a large send evenly.
+DELIVERY_BATCH = 100
+# Messages claimed at a time within a batch: a worker that dies leaves at most this many
+# claimed, until OUTBOX["CLAIM_TIMEOUT_SECONDS"] has passed and outbox_recover frees them.
+CLAIM_CHUNK = 20
+
+
+def emails_enqueue(*, email_ids: list[int]) -> None:
+    """Have many stored messages delivered, DELIVERY_BATCH to a task (call it on commit)."""
+    from outbox.tasks import deliver_emails
+
+    for start in range(0, len(email_ids), DELIVERY_BATCH):
+        deliver_emails.delay(list(email_ids[start : start + DELIVERY_BATCH]))
+
+
+def emails_claim(*, email_ids: list[int], now=None) -> list[OutgoingEmail]:
+    """Take the queued ones of these messages for sending; rows another worker holds are skipped."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        ids = list(
+            OutgoingEmail.objects.select_for_update(skip_locked=True)
+            .filter(pk__in=email_ids, status=OutgoingEmail.Status.QUEUED)
+            .values_list("pk", flat=True)
+        )
+        if not ids:
+            return []
+        OutgoingEmail.objects.filter(pk__in=ids).update(
+            status=OutgoingEmail.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
+        )
+    return list(OutgoingEmail.objects.filter(pk__in=ids).order_by("pk"))
+
+
+def emails_deliver(*, email_ids: list[int]) -> dict[str, int]:
+    """Send the queued ones of these messages over one connection, recording each outcome.
+
+    Returns how many were sent, queued again for a retry, and failed for good; messages that
+    were not queued (sent already, or another worker's) are left alone.
+    """
+    outcome = {"sent": 0, "queued": 0, "failed": 0}
+    connection = get_connection()
+    try:
+        for start in range(0, len(email_ids), CLAIM_CHUNK):
+            for email in emails_claim(email_ids=email_ids[start : start + CLAIM_CHUNK]):
+                try:
+                    connection.open()  # a no-op while the connection is up
+                    _message(email, connection).send()
+                except Exception as error:  # noqa: BLE001 - recorded and retried, as one by one
+                    outcome[_record_failure(email, error).value] += 1
+                    # The server may have dropped the connection: the next message opens anew.
+                    _close(connection)
+                    continue
+                OutgoingEmail.objects.filter(pk=email.pk).update(
+                    status=OutgoingEmail.Status.SENT, sent_at=timezone.now(), last_error=""
+                )
+                outcome["sent"] += 1
+    finally:
+        _close(connection)
+    return outcome
+
+
+def _close(connection) -> None:
+    try:
+        connection.close()
+    except Exception as error:  # noqa: BLE001 - the connection is dropped whatever the server says
+        logger.warning("Closing the mail server connection failed: %s", error)

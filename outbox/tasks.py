@@ -19,6 +19,13 @@ def deliver_email(self, email_id: int) -> str | None:
     return status.value if status else None
 
 
+@shared_task(name="outbox.deliver_emails")
+def deliver_emails(email_ids: list[int]) -> dict[str, int]:
+    """Deliver many messages over one connection. A failed one is queued again with its
+    back-off, and the beat's outbox.recover enqueues it once that has passed."""
+    return services.emails_deliver(email_ids=email_ids)
+
+
 @shared_task(name="outbox.recover")
 def recover_outbox() -> int:
     return services.outbox_recover()

@@ -4,13 +4,20 @@ from django.db.models import Q
 
 from clients.models import Product
 from clients.roles import Role
+from projects.forms import UserChoiceField
 from projects.models import Health, ImplementationProject, Phase
+
+
+class PersonFilter(django_filters.ModelChoiceFilter):
+    """A choice of people by name: hundreds of PMs in a large team, listed cheaply."""
+
+    field_class = UserChoiceField
 
 
 class ProjectFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label="Search")
-    pm = django_filters.ModelChoiceFilter(
-        queryset=User.objects.filter(groups__name=Role.PM).order_by("first_name"),
+    pm = PersonFilter(
+        queryset=User.objects.filter(groups__name=Role.PM).order_by("first_name", "last_name"),
         label="PM",
     )
     phase = django_filters.ChoiceFilter(choices=Phase.choices)

@@ -2,10 +2,12 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.contrib.auth.models import User
+from django.db.models import Q
 from django.utils import timezone
 
 from clients.models import Contact, SalesHandoff
 from clients.roles import Role
+from clients.widgets import QuickSelect
 from projects.models import (
     Health,
     ImplementationProject,
@@ -42,7 +44,24 @@ def _user_choices(*role_names: str):
     return users
 
 
+class UserChoiceIterator(forms.models.ModelChoiceIterator):
+    """The choices as (id, name) read straight from the database, without a User per person."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        people = self.queryset.values_list("pk", "first_name", "last_name", "username")
+        for pk, first_name, last_name, username in people:
+            label = f"{first_name} {last_name}".strip() or username
+            yield (forms.models.ModelChoiceIteratorValue(pk, None), label)
+
+
 class UserChoiceField(forms.ModelChoiceField):
+    # Lists of people run to hundreds in a large team; a chosen one is still checked against
+    # the queryset, as any model choice.
+    widget = QuickSelect
+    iterator = UserChoiceIterator
+
     def label_from_instance(self, obj: User) -> str:
         return obj.get_full_name() or obj.username
 
@@ -231,7 +250,8 @@ class TaskOwnerForm(forms.Form):
     def __init__(self, *args, project: ImplementationProject, **kwargs):
         super().__init__(*args, **kwargs)
         self.project = project
-        self.fields["owner"].choices = owner_choices(project)
+        # Anyone on the implementation side may be given a task; the <select> offers the team.
+        self.fields["owner"].choices = owner_choices(project, everyone=True)
 
     def clean_owner(self) -> tuple[User | None, Contact | None]:
         value = self.cleaned_data["owner"]
@@ -243,12 +263,31 @@ class TaskOwnerForm(forms.Form):
         return None, Contact.objects.get(pk=pk, client_id=self.project.client_id)
 
 
-def owner_choices(project: ImplementationProject) -> list[tuple[str, object]]:
-    """Owner choices for a project's tasks: the team, then the client's contacts."""
-    team = [
-        (f"user:{u.pk}", u.get_full_name() or u.username)
-        for u in _user_choices(Role.PM, Role.MANAGER, Role.SUPPORT)
-    ]
+def owner_choices(
+    project: ImplementationProject, *, everyone: bool = False
+) -> list[tuple[str, object]]:
+    """Owner choices for a project's tasks: the team, then the client's contacts.
+
+    The team is the PM, the members, the implementation managers and whoever owns one of the
+    project's tasks now (so every task's <select> holds its owner). Every task row carries
+    these options, so they are not everyone in the company: with hundreds of consultants that
+    made each task list and project page a megabyte. `everyone` gives every active PM, manager
+    and support person, whom a task may be given to (what the in-place change accepts).
+    """
+    if everyone:
+        users = _user_choices(Role.PM, Role.MANAGER, Role.SUPPORT)
+    else:
+        users = (
+            User.objects.filter(is_active=True)
+            .filter(
+                Q(pk=project.pm_id)
+                | Q(pk__in=project.memberships.values("user_id"))
+                | Q(pk__in=project.tasks.filter(owner_user__isnull=False).values("owner_user_id"))
+                | Q(pk__in=User.objects.filter(groups__name=Role.MANAGER).values("pk"))
+            )
+            .order_by("first_name", "last_name", "username")
+        )
+    team = [(f"user:{u.pk}", u.get_full_name() or u.username) for u in users]
     contacts = [
         (f"contact:{c.pk}", f"{c.name} (client)")
         for c in Contact.objects.filter(client_id=project.client_id).order_by("name")
@@ -319,7 +358,8 @@ class TimeEntryForm(forms.ModelForm):
     class Meta:
         model = TimeEntry
         fields = ["spent_on", "hours", "task", "billable", "note"]
-        widgets = {"spent_on": DateInput()}
+        # Every task of the project is a choice, on the project page.
+        widgets = {"spent_on": DateInput(), "task": QuickSelect}
 
     def __init__(self, *args, project: ImplementationProject, **kwargs):
         super().__init__(*args, **kwargs)

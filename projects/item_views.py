@@ -400,7 +400,6 @@ def _task_row_or_redirect(
     *,
     message: str,
     error: str = "",
-    choices: list | None = None,
     progress_changed: bool = False,
 ) -> HttpResponse:
     """htmx gets the task's row back, re-rendered in place; a plain post goes back where it was."""
@@ -420,7 +419,7 @@ def _task_row_or_redirect(
         {
             "task": task,
             "can_edit": True,
-            "owner_choices": choices if choices is not None else owner_choices(task.project),
+            "owner_choices": owner_choices(task.project),
             "today": timezone.localdate(),
             "next_url": next_url,
             "row_error": error,
@@ -464,10 +463,9 @@ def task_status(request: HttpRequest, pk: int) -> HttpResponse:
 def task_owner(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_item_for_edit(request, Task, pk, _task_queryset())
     form = TaskOwnerForm(request.POST, project=task.project)
-    choices = list(form.fields["owner"].choices)
     if not form.is_valid():
         return _task_row_or_redirect(
-            request, task, message="", error="Choose one of the listed owners.", choices=choices
+            request, task, message="", error="Choose one of the listed owners."
         )
     owner_user, owner_contact = form.cleaned_data["owner"]
     try:
@@ -475,14 +473,9 @@ def task_owner(request: HttpRequest, pk: int) -> HttpResponse:
             task=task, user=request.user, owner_user=owner_user, owner_contact=owner_contact
         )
     except ValidationError as error:
-        return _task_row_or_redirect(
-            request, task, message="", error=_error_text(error), choices=choices
-        )
+        return _task_row_or_redirect(request, task, message="", error=_error_text(error))
     return _task_row_or_redirect(
-        request,
-        task,
-        message=f"“{task.title}” is now owned by {task.owner_label}.",
-        choices=choices,
+        request, task, message=f"“{task.title}” is now owned by {task.owner_label}."
     )
 
 
@@ -730,7 +723,10 @@ def issue_status(request: HttpRequest, pk: int) -> HttpResponse:
     back = _next_url(request, issue.get_absolute_url())
     form = IssueStatusForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose one of the listed statuses.")
+        problems = ["Choose one of the listed statuses."] if form.has_error("status") else []
+        # A resolution that is too long, say: its own error tells the user what to change.
+        problems += form.errors.get("resolution", [])
+        messages.error(request, " ".join(problems))
         return redirect(back)
     try:
         services.issue_set_status(

@@ -5,7 +5,8 @@ from datetime import date
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -62,8 +63,11 @@ class ProjectQuerySet(models.QuerySet):
         return self.none()
 
     def managed_or_joined_by(self, user) -> "ProjectQuerySet":
-        member = ProjectMembership.objects.filter(project=OuterRef("pk"), user=user)
-        return self.filter(Q(pm=user) | Exists(member))
+        # A union of two indexed id sets: `pm = user OR EXISTS(membership)` made the database
+        # read every project for a PM's home page.
+        managed = ImplementationProject.objects.filter(pm=user).values("pk").order_by()
+        joined = ProjectMembership.objects.filter(user=user).values("project_id").order_by()
+        return self.filter(pk__in=managed.union(joined))
 
     def active(self) -> "ProjectQuerySet":
         return self.filter(status=ImplementationProject.Status.ACTIVE)
@@ -72,9 +76,16 @@ class ProjectQuerySet(models.QuerySet):
         return self.active().exclude(phase=Phase.HANDED_OFF)
 
     def with_progress(self) -> "ProjectQuerySet":
+        """Annotate task_total and task_done, each a subquery per project row.
+
+        Subqueries rather than a join on tasks with GROUP BY: PostgreSQL then counts the tasks
+        of the rows a page shows, after sorting and LIMIT, instead of every project's before.
+        """
+        tasks = Task.objects.filter(project=OuterRef("pk")).order_by().values("project")
+        done = tasks.filter(status=Task.Status.DONE)
         return self.annotate(
-            task_total=Count("tasks", distinct=True),
-            task_done=Count("tasks", filter=Q(tasks__status=Task.Status.DONE), distinct=True),
+            task_total=Coalesce(Subquery(tasks.annotate(n=Count("pk")).values("n")), 0),
+            task_done=Coalesce(Subquery(done.annotate(n=Count("pk")).values("n")), 0),
         )
 
     def with_list_related(self) -> "ProjectQuerySet":

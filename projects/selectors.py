@@ -20,7 +20,9 @@ from projects.models import (
     Task,
 )
 
-DETAIL_OPEN_TASK_LIMIT = 50
+# Open tasks the project page shows, soonest due first (as many as a page of the task list,
+# which it links to for the rest): each is a row of in-place controls.
+DETAIL_OPEN_TASK_LIMIT = 25
 UPCOMING_GO_LIVE_DAYS = 45
 
 

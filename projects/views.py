@@ -353,8 +353,11 @@ def project_comment(request, pk: int):
     if form.is_valid():
         services.comment_add(project=project, user=request.user, body=form.cleaned_data["body"])
         messages.success(request, "Comment posted.")
-    else:
+    elif form.has_error("body", "required"):
         messages.error(request, "Write something before posting.")
+    else:
+        # Too long, say: tell the user what is wrong rather than that nothing was written.
+        messages.error(request, "The comment was not posted. " + " ".join(form.errors["body"]))
     return redirect(reverse("projects:detail", args=[project.pk]) + "#comments")
 
 

@@ -1,9 +1,11 @@
 """Reads behind status reports: who is due, who receives them, and what a report holds.
 
 Each function makes a fixed number of queries, whatever the number of projects, tasks or
-recipients: the due detection two in all, a report's content about twenty per project.
+recipients: the due detection two in all, what the reports of any number of projects are made
+from about fifteen in all (report_inputs).
 """
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -12,18 +14,30 @@ from django.db.models import (
     Case,
     Count,
     Exists,
+    F,
     IntegerField,
+    Max,
     Prefetch,
     Q,
     QuerySet,
     When,
+    Window,
 )
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from clients.models import Contact
 from outbox.models import OutgoingEmail
-from projects.health import assess, gather_facts, worst
-from projects.models import Health, ImplementationProject, Issue, ProjectMembership, Risk, Task
+from projects.health import ProjectFacts, assess, gather_facts, worst
+from projects.models import (
+    Health,
+    ImplementationProject,
+    Issue,
+    Milestone,
+    ProjectMembership,
+    Risk,
+    Task,
+)
 from projects.selectors import budget_percent
 from reports import schedule as sched
 from reports.models import Cadence, StatusReport, StatusReportSettings, Weekday
@@ -159,63 +173,143 @@ def _task_row(task: Task, today: date) -> dict:
     }
 
 
-def report_content(
-    project: ImplementationProject,
-    *,
-    now: datetime,
-    exclude_report_id: int | None = None,
-) -> dict:
-    """Everything a status report shows, as plain data (dates, numbers, strings).
+@dataclass
+class ReportInputs:
+    """What the reports of a set of projects are made from, read for all of them at once.
 
-    Needs a project from report_project_queryset(). The period reported on runs from the last
-    report (or one period back when there is none) to today; "due by" covers one period ahead,
-    today included.
+    Each read is one query for the whole set (the top items of each project through a window
+    function), so composing a hundred reports costs the same few queries as composing one.
+    """
+
+    today: date
+    facts: dict[int, ProjectFacts]
+    last_sent_at: dict[int, datetime]
+    blocked_count: dict[int, int]
+    overdue_tasks: dict[int, list[Task]]
+    blocked_tasks: dict[int, list[Task]]
+    milestones: dict[int, list[Milestone]]
+    open_risk_count: dict[int, int]
+    top_risks: dict[int, list[Risk]]
+    open_issue_count: dict[int, int]
+    listed_issues: dict[int, list[Issue]]
+
+
+def _period(
+    project: ImplementationProject, today: date, last_sent_at: datetime | None
+) -> tuple[int, date, date]:
+    """The report's period length, and the days it runs from and "due by" runs to."""
+    period_days = sched.schedule_of(report_settings_of(project)).period_days
+    since = (
+        timezone.localdate(last_sent_at) if last_sent_at else today - timedelta(days=period_days)
+    )
+    return period_days, since, today + timedelta(days=period_days - 1)
+
+
+def _top(queryset: QuerySet, order_by: list, limit: int) -> dict[int, list]:
+    """The first `limit` rows of each project, in `order_by` order, in one query."""
+    rank = Window(RowNumber(), partition_by=[F("project_id")], order_by=order_by)
+    rows = queryset.annotate(rank=rank).filter(rank__lte=limit).order_by("project_id", "rank")
+    by_project: dict[int, list] = defaultdict(list)
+    for row in rows:
+        by_project[row.project_id].append(row)
+    return by_project
+
+
+def _count_by_project(queryset: QuerySet) -> dict[int, int]:
+    rows = queryset.order_by().values("project_id").annotate(n=Count("pk"))
+    return {row["project_id"]: row["n"] for row in rows}
+
+
+def report_inputs(projects: list[ImplementationProject], *, now: datetime) -> ReportInputs:
+    """Read what the reports of these projects need, in a fixed number of queries.
+
+    Needs projects from report_project_queryset().
     """
     config = sched.config()
     limit = config["MAX_ITEMS"]
     today = timezone.localdate(now)
-    settings_row = report_settings_of(project)
-    schedule = sched.schedule_of(settings_row)
-    period_days = schedule.period_days
+    ids = [project.pk for project in projects]
 
-    earlier = StatusReport.objects.filter(project=project)
-    if exclude_report_id is not None:
-        earlier = earlier.exclude(pk=exclude_report_id)
-    last_sent_at = earlier.order_by("-created_at").values_list("created_at", flat=True).first()
-    since = (
-        timezone.localdate(last_sent_at) if last_sent_at else today - timedelta(days=period_days)
+    last_sent_at = dict(
+        StatusReport.objects.filter(project_id__in=ids)
+        .order_by()
+        .values("project_id")
+        .annotate(last=Max("created_at"))
+        .values_list("project_id", "last")
     )
-    until = today + timedelta(days=period_days - 1)
+
+    # Milestones completed since each project's last report, or open and due within its next
+    # period: read for the widest window of the set, each project's own window applied below.
+    windows = {p.pk: _period(p, today, last_sent_at.get(p.pk))[1:] for p in projects}
+    milestones: dict[int, list[Milestone]] = defaultdict(list)
+    if windows:
+        earliest = min(since for since, _ in windows.values())
+        latest = max(until for _, until in windows.values())
+        rows = Milestone.objects.filter(project_id__in=ids).filter(
+            Q(completed_on__gte=earliest) | Q(completed_on__isnull=True, due_date__lte=latest)
+        )
+        for milestone in rows.order_by("due_date", "order", "pk"):
+            since, until = windows[milestone.project_id]
+            if (milestone.completed_on and milestone.completed_on >= since) or (
+                milestone.completed_on is None and milestone.due_date <= until
+            ):
+                milestones[milestone.project_id].append(milestone)
+
+    tasks = Task.objects.filter(project_id__in=ids)
+    blocked = tasks.filter(status=Task.Status.BLOCKED)
+    by_due = [F("due_date").asc(), F("pk").asc()]
+    open_risks = Risk.objects.filter(OPEN_RISK, project_id__in=ids)
+    open_issues = Issue.objects.open().filter(project_id__in=ids)
+    return ReportInputs(
+        today=today,
+        facts=gather_facts(ids, today, settings.GOLIVE_HEALTH),
+        last_sent_at=last_sent_at,
+        blocked_count=_count_by_project(blocked),
+        overdue_tasks=_top(tasks.overdue(today).with_related(), by_due, limit),
+        blocked_tasks=_top(blocked.with_related(), by_due, limit),
+        milestones=milestones,
+        open_risk_count=_count_by_project(open_risks),
+        top_risks=_top(
+            open_risks.select_related("owner"),
+            [F("score").desc(), F("pk").asc()],
+            config["TOP_RISKS"],
+        ),
+        open_issue_count=_count_by_project(open_issues),
+        listed_issues=_top(
+            open_issues.select_related("owner"),
+            [SEVERITY_RANK.asc(), F("raised_at").asc(), F("pk").asc()],
+            limit,
+        ),
+    )
+
+
+def report_content(
+    project: ImplementationProject,
+    *,
+    now: datetime,
+    inputs: ReportInputs | None = None,
+) -> dict:
+    """Everything a status report shows, as plain data (dates, numbers, strings).
+
+    Needs a project from report_project_queryset(), and the inputs read for it (alone, when
+    none are given). The period reported on runs from the last report (or one period back when
+    there is none) to today; "due by" covers one period ahead, today included.
+    """
+    if inputs is None:
+        inputs = report_inputs([project], now=now)
+    pk = project.pk
+    today = inputs.today
+    settings_row = report_settings_of(project)
+    period_days, since, until = _period(project, today, inputs.last_sent_at.get(pk))
 
     # Health as of now, from the same rules as the stored health (which the hourly job may not
     # have refreshed yet), without writing anything: the preview must not change data.
-    thresholds = settings.GOLIVE_HEALTH
-    facts = gather_facts([project.pk], today, thresholds)[project.pk]
-    reasons = assess(project, facts, thresholds)
+    facts = inputs.facts[pk]
+    reasons = assess(project, facts, settings.GOLIVE_HEALTH)
     override = project.override_active(today)
     level = Health(project.health_override) if override else worst(reasons)
 
-    tasks = project.tasks.all()
-    blocked_count = tasks.filter(status=Task.Status.BLOCKED).count()
-    overdue_tasks = tasks.overdue(today).with_related().order_by("due_date", "pk")[:limit]
-    blocked_tasks = (
-        tasks.filter(status=Task.Status.BLOCKED).with_related().order_by("due_date", "pk")[:limit]
-    )
-
-    milestones = list(
-        project.milestones.filter(
-            Q(completed_on__gte=since) | Q(completed_on__isnull=True, due_date__lte=until)
-        ).order_by("due_date", "order", "pk")
-    )
-
-    open_risks = project.risks.filter(OPEN_RISK)
-    top_risks = open_risks.select_related("owner").order_by("-score", "pk")[: config["TOP_RISKS"]]
-    open_issues = project.issues.open()
-    listed_issues = (
-        open_issues.select_related("owner")
-        .annotate(severity_rank=SEVERITY_RANK)
-        .order_by("severity_rank", "raised_at", "pk")[:limit]
-    )
+    milestones = inputs.milestones.get(pk, [])
     hours = facts.hours_burned
     total, done = facts.task_total, facts.task_done
     slip = project.slip_days or 0
@@ -277,14 +371,14 @@ def report_content(
         ],
         "overdue_tasks": {
             "count": facts.overdue_tasks,
-            "items": [_task_row(task, today) for task in overdue_tasks],
+            "items": [_task_row(task, today) for task in inputs.overdue_tasks.get(pk, [])],
         },
         "blocked_tasks": {
-            "count": blocked_count,
-            "items": [_task_row(task, today) for task in blocked_tasks],
+            "count": inputs.blocked_count.get(pk, 0),
+            "items": [_task_row(task, today) for task in inputs.blocked_tasks.get(pk, [])],
         },
         "top_risks": {
-            "count": open_risks.count(),
+            "count": inputs.open_risk_count.get(pk, 0),
             "items": [
                 {
                     "title": risk.title,
@@ -295,11 +389,11 @@ def report_content(
                     "status_label": risk.get_status_display(),
                     "mitigation_plan": risk.mitigation_plan,
                 }
-                for risk in top_risks
+                for risk in inputs.top_risks.get(pk, [])
             ],
         },
         "open_issues": {
-            "count": open_issues.count(),
+            "count": inputs.open_issue_count.get(pk, 0),
             "items": [
                 {
                     "title": issue.title,
@@ -310,7 +404,7 @@ def report_content(
                     "raised_on": timezone.localdate(issue.raised_at),
                     "days_open": (today - timezone.localdate(issue.raised_at)).days,
                 }
-                for issue in listed_issues
+                for issue in inputs.listed_issues.get(pk, [])
             ],
         },
         "budget": {

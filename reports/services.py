@@ -1,8 +1,7 @@
 """Every write of the reports app: schedules and notes, and making and sending reports.
 
-A report is claimed by inserting its row under a unique key before anything is composed or
-queued, in one transaction: a second tick, a second worker or a double click fails on the key
-and sends nothing.
+A report is stored under a unique key in the same transaction that queues its emails: a
+second tick, a second worker or a double click fails on the key and sends nothing.
 """
 
 import hashlib
@@ -20,14 +19,16 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 
-from outbox.services import email_queue
+from outbox.services import Message, emails_queue_bulk
 from projects.models import ImplementationProject
 from reports import schedule as sched
 from reports.models import StatusReport, StatusReportSettings
 from reports.selectors import (
+    ReportInputs,
     due_reports,
     recipients,
     report_content,
+    report_inputs,
     report_project_queryset,
     report_settings_of,
     reporting_projects,
@@ -38,6 +39,9 @@ logger = logging.getLogger(__name__)
 EMAIL_KIND = "status_report"
 EMAIL_TEMPLATE = "reports/email/status_report"
 DEDUP_KEY_MAX = 200
+# Due reports made together by the tick: enough to make reading their data in sets worth it,
+# few enough that a failing commit loses little (the next tick makes them).
+REPORT_CHUNK = 100
 
 
 class StatusReportsFailed(Exception):
@@ -101,13 +105,14 @@ def report_render(content: dict) -> tuple[str, str]:
 
 
 def report_build(
-    *, project: ImplementationProject, now: datetime, exclude_report_id: int | None = None
+    *, project: ImplementationProject, now: datetime, inputs: ReportInputs | None = None
 ) -> ReportDraft:
     """Compose a report from current data without saving it (the preview, and report_create).
 
-    Needs a project from reports.selectors.report_project_queryset().
+    Needs a project from reports.selectors.report_project_queryset(), and the inputs read for
+    it (alone, when none are given: see reports.selectors.report_inputs).
     """
-    content = report_content(project, now=now, exclude_report_id=exclude_report_id)
+    content = report_content(project, now=now, inputs=inputs)
     body_html, body_text = report_render(content)
     return ReportDraft(
         content=content,
@@ -134,14 +139,14 @@ def _dedup_key(report_id: int, email: str) -> str:
     return key
 
 
-def _link_for(report: StatusReport, recipient: dict) -> dict:
+def _link_for(report: StatusReport, kind: str) -> dict:
     """Only people who can log in get a link; each to the page they are allowed to open."""
-    if recipient["kind"] == "team":
+    if kind == "team":
         return {
             "action_url": settings.SITE_URL + report.get_absolute_url(),
             "action_label": "Open this report in Golive",
         }
-    if recipient["kind"] == "sales":
+    if kind == "sales":
         return {
             "action_url": settings.SITE_URL
             + reverse("projects:account_status", args=[report.project.client_id]),
@@ -151,22 +156,30 @@ def _link_for(report: StatusReport, recipient: dict) -> dict:
 
 
 def _queue_emails(report: StatusReport) -> None:
-    for recipient in report.recipients:
-        email_queue(
-            kind=EMAIL_KIND,
-            to=recipient["email"],
-            subject=report.subject,
-            template=EMAIL_TEMPLATE,
-            context={
-                "report": report,
-                "recipient": recipient,
-                "body_html": mark_safe(report.body_html),  # noqa: S308 - rendered by our template
-                "body_text": report.body_text,
-                **_link_for(report, recipient),
-            },
-            dedup_key=_dedup_key(report.pk, recipient["email"]),
-            about=report,
-        )
+    # Readers of one kind get the same email: one context each, so each is rendered once.
+    contexts: dict[str, dict] = {}
+    for kind in {recipient["kind"] for recipient in report.recipients}:
+        contexts[kind] = {
+            "report": report,
+            # Safe: body_html is the output of our autoescaping _report_body.html template.
+            "body_html": mark_safe(report.body_html),  # noqa: S308  # nosec B308 B703
+            "body_text": report.body_text,
+            **_link_for(report, kind),
+        }
+    emails_queue_bulk(
+        messages=[
+            Message(
+                kind=EMAIL_KIND,
+                to=recipient["email"],
+                subject=report.subject,
+                template=EMAIL_TEMPLATE,
+                context=contexts[recipient["kind"]],
+                dedup_key=_dedup_key(report.pk, recipient["email"]),
+                about=report,
+            )
+            for recipient in report.recipients
+        ]
+    )
 
 
 def report_create(
@@ -176,15 +189,19 @@ def report_create(
     now: datetime | None = None,
     user: User | None = None,
     period_start: date | None = None,
+    project: ImplementationProject | None = None,
+    inputs: ReportInputs | None = None,
 ) -> StatusReport | None:
     """Make, store and queue one report; None when this report exists already.
 
-    The row is claimed first under its unique key, so a concurrent attempt waits for this
-    transaction and then fails on the key without composing or sending anything. The PM's notes
-    go into the report and are cleared, unless they were edited in the meantime.
+    The row is stored under its unique key, so a concurrent attempt waits for this transaction
+    and then fails on the key without storing or sending anything. The PM's notes go into the
+    report and are cleared, unless they were edited in the meantime. The tick passes the
+    project and its inputs, read with those of other due projects.
     """
     now = now or timezone.now()
-    project = report_project_queryset().get(pk=project_id)
+    if project is None:
+        project = report_project_queryset().get(pk=project_id)
     if period_start is None:
         schedule = sched.schedule_of(report_settings_of(project))
         period_start = sched.period_start(schedule, sched.report_day(now), project.kickoff_date)
@@ -193,6 +210,10 @@ def report_create(
         if kind == StatusReport.Kind.SCHEDULED
         else _manual_key(project.pk, now)
     )
+    # Composed first, then stored in one insert under its unique key: an attempt at the same
+    # report running at the same time waits for this transaction, fails on the key and sends
+    # nothing.
+    draft = report_build(project=project, now=now, inputs=inputs)
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -203,21 +224,17 @@ def report_create(
                     period_start=period_start,
                     created_at=now,
                     created_by=user,
+                    health=draft.content["health"]["level"],
+                    subject=draft.subject[:250],
+                    snapshot=draft.content,
+                    body_html=draft.body_html,
+                    body_text=draft.body_text,
+                    recipients=draft.recipients,
                 )
         except IntegrityError:
             if StatusReport.objects.filter(key=key).exists():
                 return None
             raise
-        draft = report_build(project=project, now=now, exclude_report_id=report.pk)
-        report.health = draft.content["health"]["level"]
-        report.subject = draft.subject[:250]
-        report.snapshot = draft.content
-        report.body_html = draft.body_html
-        report.body_text = draft.body_text
-        report.recipients = draft.recipients
-        report.save(
-            update_fields=["health", "subject", "snapshot", "body_html", "body_text", "recipients"]
-        )
         _queue_emails(report)
         if draft.content["notes"]:
             StatusReportSettings.objects.filter(
@@ -246,27 +263,38 @@ def reports_send_due(
     """Make and queue every scheduled report that is due and not made yet (the beat tick).
 
     A tick missed while beat or the worker was down is made up here: the period is the same,
-    so its key is too, and the report goes out once.
+    so its key is too, and the report goes out once. Due reports are made REPORT_CHUNK at a
+    time: what they show is read for all of them at once, and they are committed together,
+    each in a savepoint of its own so that one project's bad data holds back no other.
     """
     now = now or timezone.now()
     created: list[StatusReport] = []
     failed: list[int] = []
-    for due in due_reports(now, project_id):
-        try:
-            report = report_create(
-                project_id=due.project_id,
-                kind=StatusReport.Kind.SCHEDULED,
-                now=now,
-                period_start=due.period_start,
-            )
-        except Exception:
-            # One project's bad data must not hold back every other project's report: it is
-            # logged here, reported below, and tried again by the next tick.
-            logger.exception("Status report for project %s failed", due.project_id)
-            failed.append(due.project_id)
-            continue
-        if report is not None:
-            created.append(report)
+    due = due_reports(now, project_id)
+    for start in range(0, len(due), REPORT_CHUNK):
+        chunk = due[start : start + REPORT_CHUNK]
+        projects = report_project_queryset().in_bulk([item.project_id for item in chunk])
+        inputs = report_inputs(list(projects.values()), now=now)
+        with transaction.atomic():
+            for item in chunk:
+                try:
+                    report = report_create(
+                        project_id=item.project_id,
+                        kind=StatusReport.Kind.SCHEDULED,
+                        now=now,
+                        period_start=item.period_start,
+                        project=projects[item.project_id],
+                        inputs=inputs,
+                    )
+                except Exception:
+                    # One project's bad data must not hold back every other project's report:
+                    # its savepoint is rolled back, it is logged here, reported below, and
+                    # tried again by the next tick.
+                    logger.exception("Status report for project %s failed", item.project_id)
+                    failed.append(item.project_id)
+                    continue
+                if report is not None:
+                    created.append(report)
     if failed:
         raise StatusReportsFailed(created, failed)
     return created

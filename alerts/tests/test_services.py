@@ -67,6 +67,7 @@ def deliveries(monkeypatch):
     """Email ids handed to the delivery task, instead of a broker."""
     sent: list[int] = []
     monkeypatch.setattr("outbox.tasks.deliver_email.delay", sent.append)
+    monkeypatch.setattr("outbox.tasks.deliver_emails.delay", sent.extend)
     return sent
 
 
@@ -319,7 +320,7 @@ def test_two_sweeps_at_the_same_moment_on_postgresql_duplicate_nothing(pm, monke
     project = ProjectFactory(pm=pm)
     for n in range(10):
         TaskFactory(project=project, owner_user=owner, due_date=days(-3 - n))
-    monkeypatch.setattr("outbox.tasks.deliver_email.delay", lambda email_id: None)
+    monkeypatch.setattr("outbox.tasks.deliver_emails.delay", lambda email_ids: None)
     both_found = threading.Barrier(2, timeout=10)
     find = sweep.find_conditions
 

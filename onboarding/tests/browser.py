@@ -26,11 +26,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.contrib.auth.models import Group
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
-
-from clients.roles import Role
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    Page,
+    Playwright,
+    expect,
+    sync_playwright,
+)
 
 # Playwright's sync API keeps an asyncio event loop in the test thread, so Django would refuse the
 # tests' own ORM calls (factories, refresh_from_db) with SynchronousOnlyOperation. Nothing in the
@@ -54,7 +57,7 @@ PHONE = {"width": 390, "height": 844}
 TIMEOUT_MS = 5_000
 # UserFactory's password (clients/tests/factories.py).
 TEST_PASSWORD = "golive-test"
-SCREENSHOT_DIR = Path(settings.BASE_DIR) / "var" / "test-screenshots"
+SCREENSHOT_DIR = Path(__file__).resolve().parents[2] / "var" / "test-screenshots"
 
 _REPORTS = pytest.StashKey[dict[str, pytest.TestReport]]()
 
@@ -89,6 +92,46 @@ def _failed(item: pytest.Item) -> bool:
     return any(report.failed for report in reports.values())
 
 
+class _SharedChromium:
+    """One Playwright and one Chromium for the whole session, however many modules ask.
+
+    Each module that imports the `browser` fixture gets its own copy of it (pytest ties a
+    fixture to the module it is found in), and Playwright's sync API can be started only once per
+    thread, so the copies share this one and the last to finish closes it.
+    """
+
+    def __init__(self) -> None:
+        self.users = 0
+        self.playwright: Playwright | None = None
+        self.chromium: Browser | None = None
+
+    def acquire(self) -> Browser:
+        if self.chromium is None:
+            self.playwright = sync_playwright().start()
+            try:
+                self.chromium = self.playwright.chromium.launch(
+                    executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+                )
+            except BaseException:
+                self.playwright.stop()
+                self.playwright = None
+                raise
+        self.users += 1
+        return self.chromium
+
+    def release(self) -> None:
+        self.users -= 1
+        if self.users == 0 and self.chromium is not None and self.playwright is not None:
+            try:
+                self.chromium.close()
+            finally:
+                self.playwright.stop()
+                self.chromium = self.playwright = None
+
+
+_SHARED = _SharedChromium()
+
+
 @pytest.fixture(scope="session")
 def browser(pytestconfig: pytest.Config) -> Iterator[Browser]:
     """Debian's Chromium, headless, shared by every browser test of the session."""
@@ -100,17 +143,11 @@ def browser(pytestconfig: pytest.Config) -> Iterator[Browser]:
         )
     if not pytestconfig.pluginmanager.has_plugin("golive-browser-reports"):
         pytestconfig.pluginmanager.register(_ReportKeeper(), "golive-browser-reports")
-    playwright = sync_playwright().start()
+    chromium = _SHARED.acquire()
     try:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+        yield chromium
     finally:
-        playwright.stop()
+        _SHARED.release()
 
 
 @dataclass
@@ -133,6 +170,11 @@ def live_app(live_server, transactional_db):
     and the database is emptied after each test: the role groups that clients' data migration
     made are gone for the next one. They are made again here, before any user fixture runs.
     """
+    # Imported here so that the screenshot script can use this module without Django set up.
+    from django.contrib.auth.models import Group
+
+    from clients.roles import Role
+
     for role in Role:
         Group.objects.get_or_create(name=role.value)
     return live_server
@@ -187,8 +229,13 @@ def open_page(
                 )
     for context in opened.contexts:
         context.close()
-    if opened.problems and not _failed(request.node):
-        pytest.fail("The browser saw problems:\n" + "\n".join(opened.problems), pytrace=False)
+    if opened.problems:
+        summary = "The browser saw problems:\n" + "\n".join(opened.problems)
+        if _failed(request.node):
+            # The test has already failed; show these beside its failure, under "teardown".
+            print(summary)
+        else:
+            pytest.fail(summary, pytrace=False)
 
 
 @pytest.fixture

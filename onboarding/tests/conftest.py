@@ -7,6 +7,7 @@ own, emptied before each test.
 
 import asyncio
 import ctypes
+import logging
 import os
 import signal
 import socket
@@ -114,6 +115,8 @@ def free_port() -> int:
 
 @pytest.fixture
 def smtp_server() -> Iterator[tuple[SmtpInbox, int]]:
+    # aiosmtpd logs every connection at INFO; a failing test's output needs the worker's log.
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
     inbox = SmtpInbox()
     port = free_port()
     controller = Controller(
@@ -160,8 +163,14 @@ def celery_broker(url: str) -> Iterator[None]:
         switch(*saved)
 
 
+# Celery reads these from the environment before its configuration: they would win over ours.
+CELERY_ENV_OVERRIDES = ("CELERY_BROKER_URL", "CELERY_BROKER_READ_URL", "CELERY_BROKER_WRITE_URL")
+
+
 @pytest.fixture
-def e2e_broker() -> Iterator[str]:
+def e2e_broker(monkeypatch) -> Iterator[str]:
+    for name in CELERY_ENV_OVERRIDES:
+        monkeypatch.delenv(name, raising=False)
     url = e2e_redis_url()
     client = redis.Redis.from_url(url)
     try:

@@ -1,4 +1,9 @@
+from html import escape
+
 from django import template
+from django.utils.safestring import SafeString, mark_safe
+
+from projects.models import Task
 
 register = template.Library()
 
@@ -9,3 +14,47 @@ def person(user, fallback: str = "—") -> str:
     if user is None or user == "":
         return fallback
     return user.get_full_name() or user.username
+
+
+@register.simple_tag
+def owner_options(task, owner_choices) -> SafeString:
+    """The <option>s of a task's owner <select>, its owner selected.
+
+    `owner_choices` is projects.forms.owner_choices(project): ("", "Unassigned") and optgroups
+    of ("user:<id>" | "contact:<id>", label). A page shows this list on every task row, so it
+    is written here rather than by a template loop per option.
+    """
+    if task.owner_user_id:
+        current = f"user:{task.owner_user_id}"
+    elif task.owner_contact_id:
+        current = f"contact:{task.owner_contact_id}"
+    else:
+        current = ""
+
+    def option(value: str, label) -> str:
+        selected = " selected" if value == current else ""
+        return f'<option value="{escape(value)}"{selected}>{escape(str(label))}</option>'
+
+    parts = []
+    for group, options in owner_choices:
+        if group:
+            parts.append(f'<optgroup label="{escape(str(group))}">')
+            parts.extend(option(value, label) for value, label in options)
+            parts.append("</optgroup>")
+        else:
+            parts.append(option("", options))
+    # Safe: every value and label above went through escape().
+    return mark_safe("\n".join(parts))  # noqa: S308  # nosec B308 B703
+
+
+@register.simple_tag
+def status_options(task) -> SafeString:
+    """The <option>s of a task's status <select>, its status selected."""
+    # Safe: the values are the model's fixed choices, the labels go through escape().
+    return mark_safe(  # noqa: S308  # nosec B308 B703
+        "".join(
+            f'<option value="{value}"{" selected" if value == task.status else ""}>'
+            f"{escape(str(label))}</option>"
+            for value, label in Task.Status.choices
+        )
+    )

@@ -26,10 +26,11 @@ def report_settings(settings):
 @pytest.fixture(autouse=True)
 def enqueued(monkeypatch):
     """Ids handed to the delivery task, instead of a broker."""
-    from outbox.tasks import deliver_email
+    from outbox.tasks import deliver_email, deliver_emails
 
     ids: list[int] = []
     monkeypatch.setattr(deliver_email, "delay", lambda email_id: ids.append(email_id))
+    monkeypatch.setattr(deliver_emails, "delay", lambda email_ids: ids.extend(email_ids))
     return ids
 
 

@@ -185,23 +185,35 @@ def test_finding_due_projects_takes_two_queries_whatever_their_number(
         assert len(selectors.due_reports(at(days(1)))) == 12
 
 
-def test_each_due_project_costs_the_same_queries_whatever_its_size(make_project):
-    """Composition is a fixed number of queries per project, not one per task or risk."""
+def test_the_tick_reads_in_sets_whatever_the_size_or_number_of_projects(make_project):
+    """What reports show is read for all due projects at once: the queries do not grow with
+    their tasks, risks or issues, and each further report adds only the storing of it."""
     ContentType.objects.get_for_model(StatusReport)  # cached from here on, as in a worker
-    small = make_project("Small")
-    TaskFactory(project=small)
-    with CaptureQueriesContext(connection) as one:
-        services.reports_send_due(now=at(MONDAY))
-    for name in ("Big", "Bigger"):
-        big = make_project(name)
+
+    def tick(on: datetime.date) -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as captured:
+            made = services.reports_send_due(now=at(on))
+        return len(made), len(captured)
+
+    projects = [make_project(f"Project {n}") for n in range(3)]
+    for project in projects:
+        TaskFactory(project=project)
+    made, small = tick(MONDAY)
+    assert made == 3
+    for project in projects:
         for _ in range(6):
-            TaskFactory(project=big, status=Task.Status.BLOCKED, due_date=days(-3))
-            RiskFactory(project=big)
-            IssueFactory(project=big)
-    with CaptureQueriesContext(connection) as three:
-        assert len(services.reports_send_due(now=at(days(7)))) == 3
-    detection = 2
-    assert len(three) - detection == 3 * (len(one) - detection)
+            TaskFactory(project=project, status=Task.Status.BLOCKED, due_date=days(-3))
+            RiskFactory(project=project)
+            IssueFactory(project=project)
+    assert tick(days(7)) == (3, small)
+
+    make_project("Project 3")
+    made, four = tick(days(14))
+    assert made == 4
+    make_project("Project 4")
+    made, five = tick(days(21))
+    assert made == 5
+    assert five - four == four - small < small
 
 
 def test_one_failing_project_does_not_hold_back_the_others(make_project, monkeypatch):

@@ -1,0 +1,242 @@
+"""Who may use each URL of Golive, and what each role gets: PRODUCT.md's Access table, per URL.
+
+test_security.py walks every named URL pattern of the project and fails when one is missing
+here, so a new page or endpoint cannot ship without someone deciding who may use it.
+
+The roles, against the one demo project the walk uses (see test_security.World):
+
+    anonymous        nobody logged in
+    pm               the project's PM
+    other_pm         a PM who neither manages the project nor is on its team
+    manager          an implementation manager
+    sales_rep        the sales rep of the project's client
+    other_sales_rep  a sales rep of other accounts
+    support          the support team
+    admin            a superuser
+
+An answer is an HTTP status, or LOGIN / ADMIN_LOGIN for a redirect to that login page. A 302
+means a redirect anywhere else: where an action goes after it is done, or after it said what
+was wrong with the (empty) input. Refusals follow STYLE.md: 404 where the user may not see the
+object, 403 where they may see it but not do this.
+
+Each route lists the answer to a GET and to a POST with no data (the walk's stand-in for an
+action; a form page shows its errors with a 200). A view that takes only POST refuses a GET
+with 405 before it looks anything up, so that 405 tells a user nothing about the object; the
+same goes for a POST to a page that only shows something.
+"""
+
+from dataclasses import dataclass
+
+ROLES = (
+    "anonymous",
+    "pm",
+    "other_pm",
+    "manager",
+    "sales_rep",
+    "other_sales_rep",
+    "support",
+    "admin",
+)
+
+LOGIN = "login"  # a redirect to the login page
+ADMIN_LOGIN = "admin login"  # a redirect to the Django admin's login page
+
+Answer = int | str
+
+
+def answers(
+    pm: Answer,
+    other_pm: Answer,
+    manager: Answer,
+    sales_rep: Answer,
+    other_sales_rep: Answer,
+    support: Answer,
+    admin: Answer,
+    *,
+    anonymous: Answer = LOGIN,
+) -> dict[str, Answer]:
+    """The answer each role gets, in the order of the module docstring (anonymous last)."""
+    return {
+        "anonymous": anonymous,
+        "pm": pm,
+        "other_pm": other_pm,
+        "manager": manager,
+        "sales_rep": sales_rep,
+        "other_sales_rep": other_sales_rep,
+        "support": support,
+        "admin": admin,
+    }
+
+
+def everyone(answer: Answer, *, anonymous: Answer = LOGIN) -> dict[str, Answer]:
+    return answers(*[answer] * 7, anonymous=anonymous)
+
+
+@dataclass(frozen=True)
+class Route:
+    get: dict[str, Answer]
+    post: dict[str, Answer]
+
+    def accepts_post(self, role: str) -> bool:
+        """Whether this role's POST reaches the view's work (the CSRF check must stop it)."""
+        return self.post[role] not in (LOGIN, ADMIN_LOGIN, 403, 404, 405)
+
+
+# What the roles get, by the rule of PRODUCT.md they follow.
+#                    pm   other_pm manager sales other_sales support admin
+EVERY_ROLE = everyone(200)
+NOT_ALLOWED = everyone(405)  # the wrong method, for every logged-in role
+
+# Clients: the implementation side reads every account, a sales rep only their own; managers
+# (and admins) edit accounts and contacts.
+CLIENT_READ = answers(200, 200, 200, 200, 404, 200, 200)
+CLIENT_EDIT = answers(403, 403, 200, 403, 404, 403, 200)
+CLIENT_CREATE = answers(403, 403, 200, 403, 403, 403, 200)
+# Sales handoff: the account's own rep writes it (until acknowledged), PMs and managers
+# acknowledge it, everyone who reads the account reads it.
+HANDOFF_WRITE = answers(403, 403, 403, 200, 404, 403, 200)
+HANDOFF_ACKNOWLEDGE = answers(302, 302, 302, 403, 404, 403, 302)
+
+# Projects are for the implementation side: sales reps use the account status page instead.
+PROJECT_LIST = answers(200, 200, 200, 403, 403, 200, 200)
+PROJECT_CREATE = answers(200, 200, 200, 403, 403, 403, 200)
+PROJECT_READ = answers(200, 200, 200, 404, 404, 200, 200)
+# Changed by the project's PM and team, managers and admins; other PMs and support read only.
+PROJECT_FORM = answers(200, 403, 200, 404, 404, 403, 200)
+PROJECT_ACTION = answers(302, 403, 302, 404, 404, 403, 302)
+# Everyone who reads a project may comment on it and on what is in it.
+PROJECT_COMMENT = answers(302, 302, 302, 404, 404, 302, 302)
+ITEM_COMMENT = answers(200, 200, 200, 404, 404, 200, 200)  # an empty comment: the page, with why
+
+# Handoff report: the implementation side reads it, and the account's rep once it exists;
+# support (and admins) accept or return it.
+HANDOFF_REPORT_READ = answers(200, 200, 200, 200, 404, 200, 200)
+HANDOFF_REPORT_DECIDE = answers(403, 403, 403, 404, 404, 200, 200)
+
+# Alerts live on projects: whoever may change the project (or owns the alert) acts on it.
+ALERT_ACTION = answers(302, 403, 302, 404, 404, 403, 302)
+
+# The outbox holds every message to every recipient: admins and managers only.
+OUTBOX_READ = answers(403, 403, 200, 403, 403, 403, 200)
+OUTBOX_ACTION = answers(403, 403, 302, 403, 403, 403, 302)
+
+
+def page(readers: dict[str, Answer]) -> Route:
+    """A page that shows something: GET for its readers, POST refused."""
+    return Route(get=readers, post=NOT_ALLOWED)
+
+
+def form(users: dict[str, Answer]) -> Route:
+    """A form page: GET shows the form, an empty POST shows it again with its errors."""
+    return Route(get=users, post=users)
+
+
+def action(users: dict[str, Answer]) -> Route:
+    """A POST-only action."""
+    return Route(get=NOT_ALLOWED, post=users)
+
+
+ACCESS: dict[str, Route] = {
+    # The project's own pages
+    "home": page(EVERY_ROLE),
+    "healthz": Route(get=everyone(200, anonymous=200), post=everyone(405, anonymous=405)),
+    # A logged-in user is sent on from the login page; an empty login shows the form's errors.
+    "login": Route(get=everyone(302, anonymous=200), post=everyone(302, anonymous=200)),
+    "logout": Route(get=everyone(405, anonymous=405), post=everyone(LOGIN)),
+    # The Django admin is for admins only: everyone else is asked to log in as staff.
+    "admin:index": Route(
+        get=answers(*[ADMIN_LOGIN] * 6, 200, anonymous=ADMIN_LOGIN),
+        post=answers(*[ADMIN_LOGIN] * 6, 200, anonymous=ADMIN_LOGIN),
+    ),
+    # Clients
+    "clients:list": page(EVERY_ROLE),
+    "clients:create": form(CLIENT_CREATE),
+    "clients:detail": page(CLIENT_READ),
+    "clients:edit": form(CLIENT_EDIT),
+    "clients:contact_create": form(CLIENT_EDIT),
+    "clients:contact_edit": form(CLIENT_EDIT),
+    "clients:handoff_create": form(HANDOFF_WRITE),
+    "clients:handoff_detail": page(CLIENT_READ),
+    "clients:handoff_edit": form(HANDOFF_WRITE),
+    "clients:handoff_acknowledge": action(HANDOFF_ACKNOWLEDGE),
+    # A sales rep's one page about their own account
+    "projects:account_status": page(CLIENT_READ),
+    # Projects
+    "projects:list": page(PROJECT_LIST),
+    "projects:create": form(PROJECT_CREATE),
+    "projects:detail": page(PROJECT_READ),
+    "projects:edit": form(PROJECT_FORM),
+    "projects:history": page(PROJECT_READ),
+    "projects:phase": action(PROJECT_ACTION),
+    "projects:health_override": action(PROJECT_ACTION),
+    "projects:health_override_clear": action(PROJECT_ACTION),
+    "projects:uat_signoff": action(PROJECT_ACTION),
+    "projects:member_add": action(PROJECT_ACTION),
+    "projects:member_remove": action(PROJECT_ACTION),
+    "projects:comment": action(PROJECT_COMMENT),
+    "projects:time_entry_create": form(PROJECT_FORM),
+    # Milestones
+    "projects:milestone_create": form(PROJECT_FORM),
+    "projects:milestone_edit": form(PROJECT_FORM),
+    "projects:milestone_complete": action(PROJECT_ACTION),
+    "projects:milestone_reopen": action(PROJECT_ACTION),
+    "projects:milestone_sign_off": action(PROJECT_ACTION),
+    # Tasks
+    "projects:task_list": page(PROJECT_READ),
+    "projects:task_create": form(PROJECT_FORM),
+    "projects:task_detail": page(PROJECT_READ),
+    "projects:task_edit": form(PROJECT_FORM),
+    "projects:task_status": action(PROJECT_ACTION),
+    "projects:task_owner": action(PROJECT_ACTION),
+    "projects:task_comment": action(ITEM_COMMENT),
+    # Risks
+    "projects:risk_create": form(PROJECT_FORM),
+    "projects:risk_detail": page(PROJECT_READ),
+    "projects:risk_edit": form(PROJECT_FORM),
+    "projects:risk_status": action(PROJECT_ACTION),
+    "projects:risk_comment": action(ITEM_COMMENT),
+    # Issues
+    "projects:issue_create": form(PROJECT_FORM),
+    "projects:issue_detail": page(PROJECT_READ),
+    "projects:issue_edit": form(PROJECT_FORM),
+    "projects:issue_status": action(PROJECT_ACTION),
+    "projects:issue_comment": action(ITEM_COMMENT),
+    # The handoff report (the walk's project has one, sent to support and not yet decided)
+    "projects:handoff_report": page(HANDOFF_REPORT_READ),
+    "projects:handoff_report_edit": form(PROJECT_FORM),
+    "projects:handoff_report_send": action(PROJECT_ACTION),
+    "projects:handoff_report_decide": action(HANDOFF_REPORT_DECIDE),
+    # Status reports
+    "reports:project_reports": page(PROJECT_READ),
+    "reports:preview": page(PROJECT_READ),
+    "reports:send_now": action(PROJECT_ACTION),
+    "reports:schedule": form(PROJECT_FORM),
+    "reports:report_detail": page(PROJECT_READ),
+    # Alerts
+    "alerts:list": page(PROJECT_READ),
+    "alerts:detail": page(PROJECT_READ),
+    "alerts:acknowledge": action(ALERT_ACTION),
+    "alerts:resolve": action(ALERT_ACTION),
+    # The outbox
+    "outbox:list": page(OUTBOX_READ),
+    "outbox:detail": page(OUTBOX_READ),
+    "outbox:retry": action(OUTBOX_ACTION),
+}
+
+# What the `pk` (or other) argument of a URL stands for, by the path segment before it:
+# "projects/<int:pk>/" is a project, "clients/<int:pk>/contacts/<int:contact_pk>/" a contact.
+# A new kind of object needs a line here and an object in test_security.World.
+OBJECT_BY_SEGMENT = {
+    "clients": "client",
+    "contacts": "contact",
+    "handoffs": "handoff",
+    "projects": "project",
+    "team": "member",
+    "milestones": "milestone",
+    "tasks": "task",
+    "risks": "risk",
+    "issues": "issue",
+    "reports": "report",
+    "alerts": "alert",
+    "outbox": "email",
+}

@@ -1,0 +1,173 @@
+"""Golive's main pages, and which role opens each: the one list the accessibility checks walk.
+
+A page is named by its URL name and the seeded objects its URL takes (keys of the ids that
+`test_accessibility` picks from the demo data: "project", "task", "client"...). `roles` are the
+roles that open it and see it (status 200), or see the error page it answers them with (403,
+404). A new page needs one line here: `test_every_url_is_a_checked_page_or_an_action` fails
+until every URL pattern of the app is either listed in PAGES or named in NOT_PAGES.
+"""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+PM = "pm"
+MANAGER = "manager"
+SALES = "sales"
+SUPPORT = "support"
+ADMIN = "admin"
+ANONYMOUS = "anonymous"
+
+# Each role's demo login (projects/demo.py); anonymous has none.
+ROLES = (PM, MANAGER, SALES, SUPPORT, ADMIN)
+STAFF = frozenset({PM, MANAGER, SUPPORT, ADMIN})  # read every client and project
+EDITORS = frozenset({PM, MANAGER, ADMIN})  # change the PM's own project
+MANAGERS = frozenset({MANAGER, ADMIN})  # change clients, read the outbox
+EVERYONE = frozenset(ROLES)
+
+
+@dataclass(frozen=True)
+class MainPage:
+    name: str
+    url_name: str
+    args: tuple[str, ...] = ()
+    roles: frozenset[str] = STAFF
+    status: int = 200
+    # Also checked at phone width (390 px) for every role.
+    phone: bool = False
+    # A path instead of a URL name, for pages that have none (a URL nothing answers).
+    path: str = ""
+
+    def url(self, ids: dict[str, int]) -> str:
+        if self.path:
+            return self.path
+        return reverse(self.url_name, args=[ids[key] for key in self.args])
+
+
+PAGES = (
+    MainPage("home", "home", roles=EVERYONE, phone=True),
+    MainPage("login", "login", roles=frozenset({ANONYMOUS})),
+    # Projects and what they hold
+    MainPage("project list", "projects:list"),
+    MainPage("project detail", "projects:detail", ("project",), phone=True),
+    MainPage("project history", "projects:history", ("project",)),
+    MainPage("task list", "projects:task_list", ("project",)),
+    MainPage("task detail", "projects:task_detail", ("task",)),
+    MainPage("risk detail", "projects:risk_detail", ("risk",)),
+    MainPage("issue detail", "projects:issue_detail", ("issue",)),
+    MainPage(
+        "handoff report",
+        "projects:handoff_report",
+        ("handoff_project",),
+        roles=STAFF | {SALES},
+    ),
+    # Clients
+    MainPage("client list", "clients:list", roles=EVERYONE),
+    MainPage("client detail", "clients:detail", ("client",), roles=EVERYONE),
+    MainPage("account status", "projects:account_status", ("client",), roles=EVERYONE),
+    MainPage("sales handoff", "clients:handoff_detail", ("sales_handoff",), roles=EVERYONE),
+    # Alerts, status reports and the outbox
+    MainPage("alert list", "alerts:list"),
+    MainPage("alert detail", "alerts:detail", ("alert",)),
+    MainPage("status report history", "reports:project_reports", ("project",)),
+    MainPage("status report preview", "reports:preview", ("project",)),
+    MainPage("status report", "reports:report_detail", ("report",)),
+    MainPage("outbox", "outbox:list", roles=MANAGERS),
+    MainPage("outbox email", "outbox:detail", ("email",), roles=MANAGERS),
+    # Forms
+    MainPage("new project", "projects:create", roles=EDITORS),
+    MainPage("edit project", "projects:edit", ("project",), roles=EDITORS),
+    MainPage("edit task", "projects:task_edit", ("task",), roles=EDITORS),
+    MainPage("new task", "projects:task_create", ("project",), roles=frozenset({PM})),
+    MainPage("new milestone", "projects:milestone_create", ("project",), roles=frozenset({PM})),
+    MainPage("edit milestone", "projects:milestone_edit", ("milestone",), roles=frozenset({PM})),
+    MainPage("new risk", "projects:risk_create", ("project",), roles=frozenset({PM})),
+    MainPage("edit risk", "projects:risk_edit", ("risk",), roles=frozenset({PM})),
+    MainPage("new issue", "projects:issue_create", ("project",), roles=frozenset({PM})),
+    MainPage("edit issue", "projects:issue_edit", ("issue",), roles=frozenset({PM})),
+    MainPage(
+        "edit handoff report",
+        "projects:handoff_report_edit",
+        ("project",),
+        roles=frozenset({PM}),
+    ),
+    MainPage("report schedule", "reports:schedule", ("project",), roles=frozenset({PM})),
+    MainPage("new client", "clients:create", roles=frozenset({MANAGER})),
+    MainPage("edit client", "clients:edit", ("client",), roles=MANAGERS),
+    MainPage("new contact", "clients:contact_create", ("client",), roles=MANAGERS),
+    MainPage("edit contact", "clients:contact_edit", ("client", "contact"), roles=MANAGERS),
+    MainPage(
+        "new sales handoff", "clients:handoff_create", ("client",), roles=frozenset({SALES, ADMIN})
+    ),
+    MainPage(
+        "edit sales handoff",
+        "clients:handoff_edit",
+        ("open_sales_handoff",),
+        roles=frozenset({SALES}),
+    ),
+    # Error pages: what a role sees where it may not go, and where nothing is
+    MainPage("forbidden (PM in the outbox)", "outbox:list", roles=frozenset({PM}), status=403),
+    MainPage(
+        "forbidden (support editing a project)",
+        "projects:edit",
+        ("project",),
+        roles=frozenset({SUPPORT}),
+        status=403,
+    ),
+    MainPage(
+        "forbidden (sales rep adding a client)",
+        "clients:create",
+        roles=frozenset({SALES}),
+        status=403,
+    ),
+    MainPage(
+        "forbidden (manager writing a sales handoff)",
+        "clients:handoff_create",
+        ("client",),
+        roles=frozenset({MANAGER}),
+        status=403,
+    ),
+    MainPage(
+        "not found",
+        "",
+        roles=EVERYONE | {ANONYMOUS},
+        status=404,
+        path="/no-such-page/",
+    ),
+)
+
+# URL names that are not pages a person reads: each says what it is instead.
+NOT_PAGES = {
+    "logout": "POST: logs out and redirects",
+    "healthz": "a probe for load balancers, plain text",
+    "alerts:acknowledge": "POST action",
+    "alerts:resolve": "POST action",
+    "clients:handoff_acknowledge": "POST action",
+    "outbox:retry": "POST action",
+    "projects:comment": "POST action (its form is on the project page)",
+    "projects:task_comment": "POST action (its form is on the task page)",
+    "projects:risk_comment": "POST action (its form is on the risk page)",
+    "projects:issue_comment": "POST action (its form is on the issue page)",
+    "projects:phase": "POST action",
+    "projects:health_override": "POST action (its form is on the project page)",
+    "projects:health_override_clear": "POST action",
+    "projects:uat_signoff": "POST action",
+    "projects:member_add": "POST action (its form is on the project page)",
+    "projects:member_remove": "POST action",
+    "projects:milestone_complete": "POST action",
+    "projects:milestone_reopen": "POST action",
+    "projects:milestone_sign_off": "POST action",
+    "projects:task_status": "POST, in place (htmx): answers a table row",
+    "projects:task_owner": "POST, in place (htmx): answers a table row",
+    "projects:risk_status": "POST action",
+    "projects:issue_status": "POST action",
+    "projects:time_entry_create": "POST action (its form is on the project page)",
+    "projects:handoff_report_send": "POST action",
+    "projects:handoff_report_decide": "POST action",
+    "reports:send_now": "POST action",
+}
+
+
+def pages_for(role: str) -> list[MainPage]:
+    """The pages a role's checks open."""
+    return [page for page in PAGES if role in page.roles]
