@@ -1,19 +1,21 @@
 """The pages `make bench` drives, in one list. Add a line to PAGES when you add a page.
 
-Each `Page` has a name (the row of the table), the demo login that opens it (`pm`, `manager`,
-`sales`, `support`: the users `seed_demo` makes) and a function that returns its path on the
-benchmark data. The objects are picked the way a user would meet them: the demo PM's busiest
-project, its busiest task, its alerts and reports, a sales rep's biggest account. A page that
-cannot find its object (an empty table) stops the run with a message, rather than timing a
-404. Every page must answer 200 to its login; the driver checks that before timing it.
+Each `Page` has a name (a row of the table), the demo login that opens it (`pm`, `manager`,
+`sales`: users `seed_demo` makes; None for an anonymous visitor), its URL name, and functions
+that find the objects its URL takes in the benchmark data. Objects are picked the way a user
+meets them: the demo PM's busiest project and its busiest task, the sales rep's biggest account.
+A page that finds no object stops the run with a message rather than timing a 404, and every page
+must answer 200 to its login before it is timed.
 
-`BARE` is the constant view every page is compared with: the same server, middleware and
-load generator, no template and no query.
+bench/tests/test_pages.py fails when a URL of the app is neither here nor one of the actions
+that onboarding/tests/pages.py names in NOT_PAGES, so a new page cannot be left out.
 
 Example, a page for a new "meeting detail" view:
 
-    Page("meeting detail", "pm", lambda: reverse("projects:meeting_detail",
-         args=[first(Meeting.objects.filter(project=busiest_project()))]))
+    Page("meeting detail", PM, "projects:meeting_detail", (first_of(Meeting),)),
+
+`BARE` is the constant view every page is compared with: the same server, middleware and load
+generator, no template and no query.
 """
 
 from collections.abc import Callable
@@ -24,9 +26,9 @@ from django.db.models import Count, Model, QuerySet
 from django.urls import reverse
 
 from alerts.models import Alert
-from clients.models import Client
+from clients.models import Client, Contact, SalesHandoff
 from outbox.models import OutgoingEmail
-from projects.models import HandoffReport, ImplementationProject, Issue, Risk, Task
+from projects.models import HandoffReport, ImplementationProject, Issue, Milestone, Risk, Task
 from reports.models import StatusReport
 
 PM, MANAGER, SALES = "pm", "manager", "sales"
@@ -36,11 +38,17 @@ PM, MANAGER, SALES = "pm", "manager", "sales"
 class Page:
     name: str
     login: str | None
-    path: Callable[[], str]
+    url_name: str
+    args: tuple[Callable[[], int], ...] = ()
+    query: str = ""
+
+    def path(self) -> str:
+        url = reverse(self.url_name, args=[find() for find in self.args])
+        return f"{url}?{self.query}" if self.query else url
 
 
 class MissingBenchData(LookupError):
-    """The benchmark data holds no object for a page: seed or run the jobs first."""
+    """The benchmark data holds no object for a page."""
 
 
 def first(queryset: QuerySet) -> int:
@@ -51,25 +59,27 @@ def first(queryset: QuerySet) -> int:
     return pk
 
 
-def _pm_projects() -> QuerySet[ImplementationProject]:
-    return ImplementationProject.objects.filter(pm__username=PM)
-
-
 @cache
 def busiest_project() -> int:
     """The demo PM's in-flight project with the most tasks: the heaviest plan they open."""
-    return first(_pm_projects().in_flight().annotate(n=Count("tasks")).order_by("-n", "pk"))
+    return first(
+        ImplementationProject.objects.filter(pm__username=PM)
+        .in_flight()
+        .annotate(n=Count("tasks"))
+        .order_by("-n", "pk")
+    )
 
 
-def _in_project(model: type[Model]) -> QuerySet:
-    return model.objects.filter(project_id=busiest_project())
+def first_of(model: type[Model]) -> Callable[[], int]:
+    """The first object of `model` in the busiest project."""
+    return lambda: first(model.objects.filter(project_id=busiest_project()).order_by("pk"))
 
 
 @cache
 def busiest_task() -> int:
-    """The task of that project with the most predecessors, successors and history."""
+    """The task of that project with the most predecessors and successors."""
     return first(
-        _in_project(Task)
+        Task.objects.filter(project_id=busiest_project())
         .annotate(links=Count("depends_on", distinct=True) + Count("successors", distinct=True))
         .order_by("-links", "pk")
     )
@@ -85,62 +95,79 @@ def sales_account() -> int:
     )
 
 
-@cache
+def sales_contact() -> int:
+    return first(Contact.objects.filter(client_id=sales_account()).order_by("pk"))
+
+
+def sales_handoff(*, open_only: bool = False) -> Callable[[], int]:
+    handoffs = SalesHandoff.objects.filter(client__sales_rep__username=SALES).order_by("pk")
+    if open_only:
+        handoffs = handoffs.filter(acknowledged_at__isnull=True)
+    return lambda: first(handoffs)
+
+
 def handoff_project() -> int:
     return first(HandoffReport.objects.filter(project__pm__username=PM).values("project_id"))
 
 
-def _path(name: str, pk: Callable[[], int] | None = None, query: str = "") -> Callable[[], str]:
-    def path() -> str:
-        url = reverse(name, args=[pk()] if pk else [])
-        return f"{url}?{query}" if query else url
-
-    return path
+def pm_alert() -> int:
+    return first(Alert.objects.filter(project__pm__username=PM).order_by("pk"))
 
 
-BARE = Page("bare view (/healthz)", None, _path("healthz"))
+def newest_email() -> int:
+    return first(OutgoingEmail.objects.order_by("-pk"))
+
+
+PROJECT = (busiest_project,)
+
+BARE = Page("bare view (/healthz)", None, "healthz")
 
 PAGES: list[Page] = [
-    Page("home (PM)", PM, _path("home")),
-    Page("home (manager: portfolio)", MANAGER, _path("home")),
-    Page("home (sales rep)", SALES, _path("home")),
-    Page("project list", PM, _path("projects:list")),
-    Page(
-        "project list, page 2 by health",
-        MANAGER,
-        _path("projects:list", query="sort=-health&page=2"),
-    ),
-    Page("project detail", PM, _path("projects:detail", busiest_project)),
-    Page("project history", PM, _path("projects:history", busiest_project)),
-    Page("task list", PM, _path("projects:task_list", busiest_project)),
-    Page("task detail", PM, _path("projects:task_detail", busiest_task)),
-    Page("risk detail", PM, _path("projects:risk_detail", lambda: first(_in_project(Risk)))),
-    Page("issue detail", PM, _path("projects:issue_detail", lambda: first(_in_project(Issue)))),
-    Page("handoff report", PM, _path("projects:handoff_report", handoff_project)),
-    Page("client list", MANAGER, _path("clients:list")),
-    Page("client detail", MANAGER, _path("clients:detail", sales_account)),
-    Page("account status (sales rep)", SALES, _path("projects:account_status", sales_account)),
-    Page("alerts list (PM: mine)", PM, _path("alerts:list")),
-    Page("alerts list (manager: all)", MANAGER, _path("alerts:list", query="scope=all")),
-    Page(
-        "alert detail",
-        PM,
-        _path("alerts:detail", lambda: first(Alert.objects.filter(project__pm__username=PM))),
-    ),
-    Page("status report history", PM, _path("reports:project_reports", busiest_project)),
-    Page(
-        "status report detail",
-        PM,
-        _path(
-            "reports:report_detail",
-            lambda: first(StatusReport.objects.filter(project_id=busiest_project())),
-        ),
-    ),
-    Page("status report preview", PM, _path("reports:preview", busiest_project)),
-    Page("outbox list", MANAGER, _path("outbox:list")),
-    Page(
-        "outbox detail",
-        MANAGER,
-        _path("outbox:detail", lambda: first(OutgoingEmail.objects.order_by("-pk"))),
-    ),
+    Page("home (PM)", PM, "home"),
+    Page("home (manager: portfolio)", MANAGER, "home"),
+    Page("home (sales rep)", SALES, "home"),
+    Page("login page", None, "login"),
+    # Projects and what they hold
+    Page("project list", PM, "projects:list"),
+    Page("project list, page 2 by health", MANAGER, "projects:list", query="sort=-health&page=2"),
+    Page("project detail", PM, "projects:detail", PROJECT),
+    Page("project history", PM, "projects:history", PROJECT),
+    Page("task list", PM, "projects:task_list", PROJECT),
+    Page("task detail", PM, "projects:task_detail", (busiest_task,)),
+    Page("risk detail", PM, "projects:risk_detail", (first_of(Risk),)),
+    Page("issue detail", PM, "projects:issue_detail", (first_of(Issue),)),
+    Page("handoff report", PM, "projects:handoff_report", (handoff_project,)),
+    # Clients
+    Page("client list", MANAGER, "clients:list"),
+    Page("client detail", MANAGER, "clients:detail", (sales_account,)),
+    Page("account status (sales rep)", SALES, "projects:account_status", (sales_account,)),
+    Page("sales handoff", SALES, "clients:handoff_detail", (sales_handoff(),)),
+    # Alerts, status reports and the outbox
+    Page("alerts list (PM: mine)", PM, "alerts:list"),
+    Page("alerts list (manager: all)", MANAGER, "alerts:list", query="scope=all"),
+    Page("alert detail", PM, "alerts:detail", (pm_alert,)),
+    Page("status report history", PM, "reports:project_reports", PROJECT),
+    Page("status report detail", PM, "reports:report_detail", (first_of(StatusReport),)),
+    Page("status report preview", PM, "reports:preview", PROJECT),
+    Page("outbox list", MANAGER, "outbox:list"),
+    Page("outbox detail", MANAGER, "outbox:detail", (newest_email,)),
+    # Forms
+    Page("new project", PM, "projects:create"),
+    Page("edit project", PM, "projects:edit", PROJECT),
+    Page("new task", PM, "projects:task_create", PROJECT),
+    Page("edit task", PM, "projects:task_edit", (busiest_task,)),
+    Page("new milestone", PM, "projects:milestone_create", PROJECT),
+    Page("edit milestone", PM, "projects:milestone_edit", (first_of(Milestone),)),
+    Page("new risk", PM, "projects:risk_create", PROJECT),
+    Page("edit risk", PM, "projects:risk_edit", (first_of(Risk),)),
+    Page("new issue", PM, "projects:issue_create", PROJECT),
+    Page("edit issue", PM, "projects:issue_edit", (first_of(Issue),)),
+    Page("edit handoff report", PM, "projects:handoff_report_edit", (handoff_project,)),
+    Page("status report schedule", PM, "reports:schedule", PROJECT),
+    Page("new client", MANAGER, "clients:create"),
+    Page("edit client", MANAGER, "clients:edit", (sales_account,)),
+    Page("new contact", MANAGER, "clients:contact_create", (sales_account,)),
+    Page("edit contact", MANAGER, "clients:contact_edit", (sales_account, sales_contact)),
+    Page("new sales handoff", SALES, "clients:handoff_create", (sales_account,)),
+    Page("edit sales handoff", SALES, "clients:handoff_edit", (sales_handoff(open_only=True),)),
 ]

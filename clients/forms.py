@@ -11,6 +11,7 @@ from django.db.models import Q
 from clients import services
 from clients.models import Client, Contact, Product, SalesHandoff
 from clients.roles import Role
+from clients.widgets import QuickSelect
 
 TIME_ZONE_CHOICES = [
     (name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())
@@ -50,7 +51,8 @@ class _CrispyMixin:
 
 class ClientForm(_CrispyMixin, forms.ModelForm):
     sales_rep = UserChoiceField(queryset=User.objects.none(), required=False)
-    time_zone = forms.ChoiceField(choices=TIME_ZONE_CHOICES, initial="UTC")
+    # Some six hundred zones: written by QuickSelect rather than a template each.
+    time_zone = forms.ChoiceField(choices=TIME_ZONE_CHOICES, initial="UTC", widget=QuickSelect)
 
     class Meta:
         model = Client

@@ -66,6 +66,22 @@ class UserChoiceField(forms.ModelChoiceField):
         return obj.get_full_name() or obj.username
 
 
+class NameChoiceIterator(forms.models.ModelChoiceIterator):
+    """The choices as (id, name) read straight from the database, without an object each."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for pk, name in self.queryset.values_list("pk", "name"):
+            yield (forms.models.ModelChoiceIteratorValue(pk, None), name)
+
+
+class ClientChoiceField(forms.ModelChoiceField):
+    # Every account is a choice: thousands in a large company.
+    widget = QuickSelect
+    iterator = NameChoiceIterator
+
+
 class ProjectForm(forms.ModelForm):
     pm = UserChoiceField(queryset=_user_choices(Role.PM), required=False, label="Project manager")
 
@@ -84,6 +100,7 @@ class ProjectForm(forms.ModelForm):
             "budget_hours",
             "budget_amount",
         ]
+        field_classes = {"client": ClientChoiceField}
         widgets = {
             "products": forms.CheckboxSelectMultiple,
             "kickoff_date": DateInput(),

@@ -129,3 +129,58 @@ def test_at_phone_width_the_menu_folds_and_the_project_page_fits(open_page, pm):
     expect(phone.get_by_role("heading", level=1)).to_have_text(project.name)
     expect(phone.get_by_role("progressbar", name="Plan progress")).to_be_visible()
     expect_no_horizontal_overflow(phone)
+
+
+@pytest.fixture
+def eager_celery():
+    """Deliveries the sweep enqueues run in this process, into Django's test mailbox."""
+    from onboarding.celery import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = before
+
+
+def test_manager_sees_an_escalated_alert_and_acknowledges_it(
+    page,  # noqa: F811
+    pm,
+    manager,
+    eager_celery,
+):
+    from alerts.models import Alert
+    from alerts.services import alerts_sweep
+    from clients.roles import Role
+    from clients.tests.factories import UserFactory
+
+    consultant = UserFactory(username="consultant", role=Role.PM)
+    project = ProjectFactory(name="Harbor View payroll", pm=pm)
+    today = timezone.localdate()
+    TaskFactory(
+        project=project,
+        title="Import year-to-date balances",
+        owner_user=consultant,
+        start_date=today - datetime.timedelta(days=20),
+        due_date=today - datetime.timedelta(days=5),
+    )
+    # Nobody acknowledges: the owner is told, a day later the PM, a day after that the manager.
+    now = timezone.now()
+    for hours in (0, 25, 50):
+        alerts_sweep(now=now + datetime.timedelta(hours=hours))
+    alert = Alert.objects.get(task__title="Import year-to-date balances")
+    assert alert.level == Alert.Level.MANAGER
+
+    log_in(page, manager.username)
+    main_menu = page.get_by_role("navigation", name="Main")
+    expect(main_menu.get_by_role("link", name="Alerts")).to_contain_text("1 open alert")
+    main_menu.get_by_role("link", name="Alerts").click()
+    page.get_by_role("link", name="Import year-to-date balances").first.click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Import year-to-date balances")
+    expect(page.get_by_role("main")).to_contain_text("Implementation manager")
+    page.get_by_role("button", name="Acknowledge").click()
+
+    expect(page.get_by_role("main")).to_contain_text("Acknowledged")
+    expect(page.get_by_role("button", name="Acknowledge")).to_have_count(0)
+    alert.refresh_from_db()
+    assert (alert.status, alert.acknowledged_by) == (Alert.Status.ACKNOWLEDGED, manager)
