@@ -319,35 +319,25 @@ def fetch(port: int, path: str, headers: dict[str, str]) -> tuple[int, bytes]:
         connection.close()
 
 
-CPU_SAMPLES = 20
+def in_process(env: dict[str, str], pages: list[dict]) -> dict[str, dict]:
+    """SQL queries and Django CPU ms per request of each page, measured by bench/inprocess.py.
 
-
-def in_process(path: str, session: str | None) -> tuple[int, float]:
-    """SQL queries of one request, and the CPU time Django spends on it, in this process.
-
-    Measured with Django's test client after a first request has warmed the caches. The CPU
-    time (Python only, not the database server's) is steady whatever else runs on the
+    Django's test client in a fresh process, after a first request has warmed its caches. The
+    CPU time (Python only, not the database server's) hardly depends on what else runs on the
     machine, unlike requests per second: it says what a page costs.
     """
-    from django.conf import settings
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-
-    client = Client(SERVER_NAME=HOST)
-    if session:
-        client.cookies[settings.SESSION_COOKIE_NAME] = session
-    client.get(path)
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(path)
-    if response.status_code != 200:
-        raise RuntimeError(f"{path} answered {response.status_code} to the test client.")
-    # Read now: each request empties the connection's query log.
-    queries = len(captured.captured_queries)
-    started = time.process_time()
-    for _ in range(CPU_SAMPLES):
-        client.get(path)
-    return queries, (time.process_time() - started) / CPU_SAMPLES * 1000
+    done = subprocess.run(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-m", "bench.inprocess"],
+        input=json.dumps(pages),
+        capture_output=True,
+        text=True,
+        cwd=BASE_DIR,
+        env=env,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"Measuring the pages in process failed:\n{done.stderr}")
+    return json.loads(done.stdout)
 
 
 def run_wrk(wrk: str, port: int, path: str, headers: dict[str, str], args) -> dict:
@@ -428,10 +418,15 @@ def bench_pages(args, env: dict[str, str], wrk: str, log_dir: Path) -> dict:
             "machine (CPU ms per request is not affected)."
         )
     # Before gunicorn starts, so that no server process competes for the CPU meanwhile.
-    say("Counting each page's queries and CPU time in this process")
-    measured = {BARE.name: in_process(BARE.path(), None)}
-    for page in pages:
-        measured[page.name] = in_process(paths[page.name], sessions.get(page.login))
+    say("Counting each page's queries and Django CPU time in a process of its own")
+    measured = in_process(
+        env,
+        [{"name": BARE.name, "path": BARE.path(), "session": None}]
+        + [
+            {"name": page.name, "path": paths[page.name], "session": sessions.get(page.login)}
+            for page in pages
+        ],
+    )
     say(f"Starting gunicorn with {args.workers} workers")
     results = {"bare": [], "pages": []}
     with gunicorn(env, args.workers, log_dir / "gunicorn.log") as port:
@@ -447,7 +442,7 @@ def bench_pages(args, env: dict[str, str], wrk: str, log_dir: Path) -> dict:
             say(f"  {BARE.name}, {label}")
             row = run_wrk(wrk, port, BARE.path(), {}, args)
             row.update(name=f"{BARE.name}, {label}", login="", path=BARE.path())
-            row["queries"], row["cpu_ms"] = measured[BARE.name]
+            row.update(measured[BARE.name])
             results["bare"].append(row)
             return row
 
@@ -459,7 +454,7 @@ def bench_pages(args, env: dict[str, str], wrk: str, log_dir: Path) -> dict:
             headers = cookie_header(sessions.get(page.login))
             row = run_wrk(wrk, port, path, headers, args)
             row.update(name=page.name, login=page.login or "anonymous", path=path)
-            row["queries"], row["cpu_ms"] = measured[page.name]
+            row.update(measured[page.name])
             results["pages"].append(row)
         measure_bare("last")
     bare_rps = sum(row["rps"] for row in results["bare"]) / len(results["bare"])
