@@ -12,8 +12,9 @@ What it does, in order (each step says what it is doing and how long it took):
    count, composing and queueing every due weekly status report, and delivering 10,000 queued
    emails through a real Celery worker to a local SMTP sink.
 4. Serves the app with gunicorn on 127.0.0.1 (static files by WhiteNoise after collectstatic),
-   logs the demo users in (sessions made in the database, passed to wrk as a cookie), checks
-   that every page answers 200, counts each page's SQL queries with Django's test client, and
+   logs the demo users in (a database session and a CSRF cookie, which wrk sends as the
+   person's browser would), checks that every page answers 200, counts each page's SQL queries
+   and CPU time with Django's test client, rendered and from the page cache, and
    drives each page of bench/pages.py with wrk (16 connections, 10 s), beside the bare view
    /healthz, measured first and last in the same run.
 5. Prints the tables (Markdown, ready for docs/performance.md) with each figure against its
@@ -289,32 +290,43 @@ def data_sizes() -> dict[str, int]:
 # Pages
 
 
-def login_sessions(logins: set[str]) -> dict[str, str]:
-    """A database session per demo login, as logging in makes it; the cookie value for wrk."""
+def login_cookies(logins: set[str]) -> dict[str, dict[str, str]]:
+    """The cookies of a browser logged in as each demo login, for wrk to send.
+
+    A database session, as logging in makes it, and the CSRF cookie that the first page a
+    browser opens sets: wrk then asks for each page as the person's browser would.
+    """
     from django.conf import settings
     from django.contrib.auth.models import User
     from django.test import Client
+    from django.urls import reverse
 
-    sessions = {}
+    browsers = {}
     for username in sorted(logins):
-        client = Client()
+        client = Client(SERVER_NAME=HOST)
         client.force_login(User.objects.get(username=username))
-        sessions[username] = client.cookies[settings.SESSION_COOKIE_NAME].value
-    return sessions
+        client.get(reverse("home"))
+        browsers[username] = {
+            name: client.cookies[name].value
+            for name in (settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME)
+        }
+    return browsers
 
 
-def cookie_header(session: str | None) -> dict[str, str]:
-    from django.conf import settings
+def cookie_header(cookies: dict[str, str] | None) -> dict[str, str]:
+    if not cookies:
+        return {}
+    return {"Cookie": "; ".join(f"{name}={value}" for name, value in cookies.items())}
 
-    return {"Cookie": f"{settings.SESSION_COOKIE_NAME}={session}"} if session else {}
 
-
-def fetch(port: int, path: str, headers: dict[str, str]) -> tuple[int, bytes]:
+def fetch(port: int, path: str, headers: dict[str, str]) -> tuple[int, str | None]:
+    """The status of one GET, and whether the page cache answered it (its X-Page-Cache)."""
     connection = http.client.HTTPConnection(HOST, port, timeout=30)
     try:
         connection.request("GET", path, headers={"Host": HOST, **headers})
         response = connection.getresponse()
-        return response.status, response.read()
+        response.read()
+        return response.status, response.getheader("X-Page-Cache")
     finally:
         connection.close()
 
@@ -408,7 +420,7 @@ def bench_pages(args, env: dict[str, str], wrk: str, log_dir: Path) -> dict:
     pages = [page for page in PAGES if args.only.lower() in page.name.lower()]
     say("Collecting static files for WhiteNoise")
     call_command("collectstatic", interactive=False, verbosity=0)
-    sessions = login_sessions({page.login for page in pages if page.login})
+    browsers = login_cookies({page.login for page in pages if page.login})
     paths = {page.name: page.path() for page in pages}
     busy = os.getloadavg()[0]
     if busy > 1:
@@ -421,17 +433,21 @@ def bench_pages(args, env: dict[str, str], wrk: str, log_dir: Path) -> dict:
     say("Counting each page's queries and Django CPU time in a process of its own")
     measured = in_process(
         env,
-        [{"name": BARE.name, "path": BARE.path(), "session": None}]
+        [{"name": BARE.name, "path": BARE.path(), "cookies": {}}]
         + [
-            {"name": page.name, "path": paths[page.name], "session": sessions.get(page.login)}
+            {"name": page.name, "path": paths[page.name], "cookies": browsers.get(page.login, {})}
             for page in pages
         ],
     )
     say(f"Starting gunicorn with {args.workers} workers")
     results = {"bare": [], "pages": []}
     with gunicorn(env, args.workers, log_dir / "gunicorn.log") as port:
+        cache_answers = {}
         for page in pages:
-            status, body = fetch(port, paths[page.name], cookie_header(sessions.get(page.login)))
+            headers = cookie_header(browsers.get(page.login))
+            status, _ = fetch(port, paths[page.name], headers)
+            # The second visit tells whether the page cache can answer this page.
+            _, cache_answers[page.name] = fetch(port, paths[page.name], headers)
             if status != 200:
                 raise RuntimeError(
                     f"{page.name} ({paths[page.name]}) answered {status} to {page.login}, not "
@@ -451,9 +467,10 @@ def bench_pages(args, env: dict[str, str], wrk: str, log_dir: Path) -> dict:
         for page in pages:
             say(f"  {page.name}")
             path = paths[page.name]
-            headers = cookie_header(sessions.get(page.login))
+            headers = cookie_header(browsers.get(page.login))
             row = run_wrk(wrk, port, path, headers, args)
             row.update(name=page.name, login=page.login or "anonymous", path=path)
+            row["page_cache"] = cache_answers[page.name] == "hit"
             row.update(measured[page.name])
             results["pages"].append(row)
         measure_bare("last")
@@ -479,23 +496,27 @@ def _mark(ok: bool) -> str:
 
 def page_table(results: dict) -> str:
     lines = [
-        "| page | login | req/s | p50 ms | p95 ms | p99 ms | queries | CPU ms | × bare | target |",
-        "|---|---|--:|--:|--:|--:|--:|--:|--:|---|",
+        "| page | login | req/s | p50 ms | p95 ms | p99 ms | × bare | target | queries "
+        "rendered / cached | CPU ms rendered / cached |",
+        "|---|---|--:|--:|--:|--:|--:|---|--:|--:|",
     ]
     for row in results["bare"]:
         lines.append(
             f"| {row['name']} | – | {row['rps']:,.0f} | {row['p50_ms']:.1f} | "
-            f"{row['p95_ms']:.1f} | {row['p99_ms']:.1f} | {row['queries']} | "
-            f"{row['cpu_ms']:.1f} | 1.00 | |"
+            f"{row['p95_ms']:.1f} | {row['p99_ms']:.1f} | 1.00 | | {row['queries']} | "
+            f"{row['cpu_ms']:.1f} |"
         )
     for row in results["pages"]:
         flags = ""
         if row["non_2xx_3xx"] or row["socket_errors"]:
             flags = f" ({row['non_2xx_3xx']} bad answers, {row['socket_errors']} socket errors)"
+        if not row.get("page_cache"):
+            flags += " (not from the page cache)"
         lines.append(
             f"| {row['name']} | {row['login']} | {row['rps']:,.0f} | {row['p50_ms']:.1f} | "
-            f"{row['p95_ms']:.1f} | {row['p99_ms']:.1f} | {row['queries']} | "
-            f"{row['cpu_ms']:.1f} | {row['ratio']:.2f} | {_mark(row['ok'])}{flags} |"
+            f"{row['p95_ms']:.1f} | {row['p99_ms']:.1f} | {row['ratio']:.2f} | "
+            f"{_mark(row['ok'])}{flags} | {row['queries']} / {row['cached_queries']} | "
+            f"{row['cpu_ms']:.1f} / {row['cached_cpu_ms']:.1f} |"
         )
     return "\n".join(lines)
 

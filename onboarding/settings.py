@@ -81,6 +81,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # After everything a page needs (session, user, CSRF, messages, htmx, the CSP nonce).
+    "onboarding.page_cache.PageCacheMiddleware",
     # Last, as django-axes requires: it turns a refused login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -187,6 +189,35 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TIMEZONE = TIME_ZONE
+
+# Pages (onboarding/page_cache.py): a logged-in GET is answered from the cache when the
+# database's transaction snapshot, the session, the path and the minute are those it was
+# rendered with, so no page is ever older than its data. Redis when REDIS_URL is set, shared by
+# every web worker; otherwise each process's memory. Only on PostgreSQL, which has snapshots.
+PAGE_CACHE = {
+    "ENABLED": env.bool("GOLIVE_PAGE_CACHE", default=True),
+    "CACHE": "pages",
+    # Entries are keyed by the minute, so one lives no longer than it can be used.
+    "SECONDS": 120,
+    # A commit id, say; when unset, a digest of the source files' sizes and times.
+    "RELEASE": env.str("GOLIVE_RELEASE", default=""),
+}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "golive",
+        }
+        if REDIS_URL
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "pages",
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
+    ),
+}
 
 # Health thresholds (README "Health"). Days unless stated otherwise.
 GOLIVE_HEALTH = {
