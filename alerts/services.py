@@ -1,32 +1,32 @@
 """Every write on alerts: the escalation sweep, and people acknowledging and resolving alerts.
 
-The sweep works in sets: a fixed number of queries however many tasks and projects there are.
+The sweep works in sets: a fixed number of queries however many tasks and projects there are,
+and one email per person however many alerts it has for them (a digest when there are several).
 Two sweeps running at once cannot duplicate anything: the database allows one live alert per
 condition, one notification per alert, rung and person, and one email per dedup key.
 """
 
+from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
-from functools import cache
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Case, Value, When
-from django.template.loader import get_template
+from django.db import connection, transaction
+from django.db.models import Case, Model, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
 from alerts.models import Alert, AlertNotification
 from alerts.sweep import Condition, find_conditions
 from clients.roles import Role
-from outbox.models import OutgoingEmail
-from outbox.services import emails_enqueue
+from outbox.services import Message, emails_queue_bulk
 
 EMAIL_KIND = "alert"
 EMAIL_TEMPLATE = "alerts/email/alert"
+DIGEST_TEMPLATE = "alerts/email/digest"
 
 
 @dataclass
@@ -75,22 +75,113 @@ def _next_escalation(level: int, now: datetime) -> datetime | None:
     return now + _escalate_after() if level < Alert.Level.MANAGER else None
 
 
-def _new_alert(condition: Condition, now: datetime) -> Alert:
-    level = _start_level(condition)
-    return Alert(
-        kind=condition.kind,
-        object_key=condition.object_key,
-        project_id=condition.project_id,
-        subject=condition.subject,
-        owner_id=condition.owner_id,
-        level=level,
-        status=Alert.Status.OPEN,
-        detail=condition.detail,
-        first_seen_at=now,
-        last_seen_at=now,
-        next_escalation_at=_next_escalation(level, now),
-        **condition.object_fields(),
+ALERT_COLUMNS = (
+    "kind",
+    "object_key",
+    "project",
+    "task",
+    "milestone",
+    "risk",
+    "issue",
+    "subject",
+    "owner",
+    "level",
+    "status",
+    "detail",
+    "first_seen_at",
+    "last_seen_at",
+    "next_escalation_at",
+    "resolution_note",
+)
+
+
+def _alerts_open(conditions: list[Condition], now: datetime) -> list[_Notice]:
+    """Open an alert for each condition; return who to tell about those this sweep opened.
+
+    A sweep running at the same time may have opened some already: the partial unique
+    constraint skips them, so they are not this sweep's to tell anyone about.
+    """
+    seen = connection.ops.adapt_datetimefield_value(now)
+    escalation_at = {
+        level: connection.ops.adapt_datetimefield_value(_next_escalation(level, now))
+        for level in Alert.Level
+    }
+    rows = []
+    for condition in conditions:
+        level = _start_level(condition)
+        about = condition.object_fields()
+        rows.append(
+            (
+                condition.kind,
+                condition.object_key,
+                condition.project_id,
+                about.get("task_id"),
+                about.get("milestone_id"),
+                about.get("risk_id"),
+                about.get("issue_id"),
+                condition.subject,
+                condition.owner_id,
+                level,
+                Alert.Status.OPEN,
+                condition.detail,
+                seen,
+                seen,
+                escalation_at[level],
+                "",
+            )
+        )
+    opened = _insert(
+        Alert, ALERT_COLUMNS, rows, skip_conflicts=True, returning=("id", "kind", "object_key")
     )
+    by_key = {condition.key: condition for condition in conditions}
+    notices = []
+    for alert_id, kind, object_key in opened:
+        condition = by_key[(kind, object_key)]
+        notices.append(_Notice(alert_id, _start_level(condition), condition, escalated=False))
+    return notices
+
+
+def _insert(
+    model: type[Model],
+    fields: Sequence[str],
+    rows: list[tuple],
+    *,
+    skip_conflicts: bool = False,
+    returning: Sequence[str] = (),
+) -> list[tuple]:
+    """Insert rows of plain values; with `skip_conflicts`, leave out those a unique constraint
+    refuses. Returns the `returning` columns of the rows written.
+
+    bulk_create, but it can tell which rows this transaction wrote when it skips conflicts
+    (INSERT … ON CONFLICT DO NOTHING RETURNING, on PostgreSQL and SQLite), and it takes
+    tuples: a first sweep writes tens of thousands of rows, and a model instance for each cost
+    more than the insert. Values go to the database as given, so datetimes must have been
+    through `connection.ops.adapt_datetimefield_value`.
+    """
+    if not rows:
+        return []
+    meta, quote = model._meta, connection.ops.quote_name
+    columns = ", ".join(quote(meta.get_field(name).column) for name in fields)
+    # Names come from the model and values go as parameters.
+    insert = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES "  # noqa: S608  # nosec B608
+    suffix = " ON CONFLICT DO NOTHING" if skip_conflicts else ""
+    if returning:
+        suffix += " RETURNING " + ", ".join(
+            quote(meta.get_field(name).column) for name in returning
+        )
+    row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    batch = connection.ops.bulk_batch_size([meta.get_field(name) for name in fields], rows)
+    written: list[tuple] = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), batch):
+            chunk = rows[start : start + batch]
+            cursor.execute(
+                insert + ", ".join([row_sql] * len(chunk)) + suffix,
+                [value for row in chunk for value in row],
+            )
+            if returning:
+                written += cursor.fetchall()
+    return written
 
 
 @transaction.atomic
@@ -108,19 +199,10 @@ def alerts_sweep(*, now: datetime | None = None) -> SweepResult:
     result = SweepResult(found=len(conditions))
     notices: list[_Notice] = []
 
-    new_keys = conditions.keys() - live.keys()
-    if new_keys:
-        # A sweep running at the same time may have opened some of these already: the partial
-        # unique constraint skips them, and only the rows written by this sweep come back.
-        Alert.objects.bulk_create(
-            [_new_alert(conditions[key], now) for key in new_keys], ignore_conflicts=True
-        )
-        opened = Alert.objects.live().filter(first_seen_at=now, status=Alert.Status.OPEN)
-        for alert in opened.only("pk", "kind", "object_key", "level"):
-            condition = conditions.get((alert.kind, alert.object_key))
-            if condition is not None:
-                result.opened += 1
-                notices.append(_Notice(alert.pk, alert.level, condition, escalated=False))
+    notices += _alerts_open(
+        [condition for key, condition in conditions.items() if key not in live], now
+    )
+    result.opened = len(notices)
 
     lasting = [alert for key, alert in live.items() if key in conditions]
     changed = []
@@ -180,64 +262,90 @@ def _recipients(notices: list[_Notice]) -> tuple[dict[int, User], list[User]]:
     return by_id, managers
 
 
+NOTIFICATION_COLUMNS = ("alert", "level", "recipient", "email", "created_at")
+
+
 def _notify(notices: list[_Notice], now: datetime) -> int:
-    """Record who was told about what, and queue one email each."""
+    """Record who was told about what, and email each person once: the alert itself, or a
+    digest of every alert this sweep has for them. Returns how many notifications it wrote."""
     if not notices:
         return 0
     by_id, managers = _recipients(notices)
-    pairs: list[tuple[_Notice, User]] = []
+    people: dict[int, User] = {}
+    told: dict[int, list[_Notice]] = defaultdict(list)
     for notice in notices:
         if notice.level == Alert.Level.MANAGER:
-            pairs += [(notice, manager) for manager in managers]
+            rung = managers
         else:
             person_id = (
                 notice.condition.owner_id
                 if notice.level == Alert.Level.OWNER
                 else notice.condition.pm_id
             )
-            if person_id in by_id:
-                pairs.append((notice, by_id[person_id]))
-    messages = [_alert_email(notice, person) for notice, person in pairs if person.email]
-    email_ids = emails_queue_bulk(messages=messages, now=now)
-    AlertNotification.objects.bulk_create(
-        [
-            AlertNotification(
-                alert_id=notice.alert_id,
-                level=notice.level,
-                recipient=person,
-                email_id=email_ids.get(dedup_key(notice.alert_id, notice.level, person.pk)),
-                created_at=now,
-            )
-            for notice, person in pairs
-        ],
-        ignore_conflicts=True,
-    )
-    return len(pairs)
+            rung = [by_id[person_id]] if person_id in by_id else []
+        for person in rung:
+            people[person.pk] = person
+            told[person.pk].append(notice)
+
+    link = _alert_link()
+    emails = {
+        person_id: _email(people[person_id], notices_of_person, link)
+        for person_id, notices_of_person in told.items()
+        if people[person_id].email
+    }
+    email_ids = emails_queue_bulk(messages=list(emails.values()), now=now)
+    # Not skipping conflicts: the database holds one notification per alert, rung and person,
+    # so should another sweep have told anyone of these already, this one fails whole, and the
+    # emails above are never sent.
+    created = connection.ops.adapt_datetimefield_value(now)
+    rows = [
+        (
+            notice.alert_id,
+            notice.level,
+            person_id,
+            email_ids[emails[person_id].dedup_key] if person_id in emails else None,
+            created,
+        )
+        for person_id, notices_of_person in told.items()
+        for notice in notices_of_person
+    ]
+    _insert(AlertNotification, NOTIFICATION_COLUMNS, rows)
+    return len(rows)
 
 
 def dedup_key(alert_id: int, level: int, user_id: int) -> str:
     return f"alert:{alert_id}:{level}:{user_id}"
 
 
-@dataclass(frozen=True)
-class EmailMessage:
-    """What `emails_queue_bulk` stores: the same fields `outbox.services.email_queue` takes."""
-
-    kind: str
-    to: str
-    subject: str
-    template: str
-    context: dict
-    dedup_key: str
-    about_id: int
+def digest_dedup_key(user_id: int, notices: list[_Notice]) -> str:
+    # Any one alert and rung of a digest names it: each person hears of each rung once.
+    alert_id, level = min((notice.alert_id, notice.level) for notice in notices)
+    return f"alert-digest:{user_id}:{alert_id}:{level}"
 
 
-def _alert_email(notice: _Notice, person: User) -> EmailMessage:
+def _alert_link() -> Callable[[int], str]:
+    """An alert's address by id. The route is reversed once, for a stand-in id: a first sweep
+    links thousands of alerts, and reverse() costs more than the rest of a digest line."""
+    stand_in = 987654321
+    before, after = (settings.SITE_URL + reverse("alerts:detail", args=[stand_in])).rsplit(
+        str(stand_in), 1
+    )
+    return lambda alert_id: f"{before}{alert_id}{after}"
+
+
+def _email(person: User, notices: list[_Notice], link: Callable[[int], str]) -> Message:
+    """What this sweep sends one person: the alert itself, or a digest of several."""
+    if len(notices) == 1:
+        return _alert_email(notices[0], person, link)
+    return _digest_email(person, notices, link)
+
+
+def _alert_email(notice: _Notice, person: User, link: Callable[[int], str]) -> Message:
     condition = notice.condition
     kind_label = Alert.Kind(condition.kind).label
     level_label = Alert.Level(notice.level).label
     prefix = "Escalated: " if notice.escalated else ""
-    return EmailMessage(
+    return Message(
         kind=EMAIL_KIND,
         to=person.email,
         subject=f"{prefix}{kind_label}: {condition.subject} ({condition.project_name})",
@@ -251,59 +359,71 @@ def _alert_email(notice: _Notice, person: User) -> EmailMessage:
             "project_name": condition.project_name,
             "escalated": notice.escalated,
             "escalate_after_hours": settings.GOLIVE_ESCALATIONS["ESCALATE_AFTER_HOURS"],
-            "action_url": settings.SITE_URL + reverse("alerts:detail", args=[notice.alert_id]),
+            "action_url": link(notice.alert_id),
             "action_label": "Open the alert",
         },
         dedup_key=dedup_key(notice.alert_id, notice.level, person.pk),
-        about_id=notice.alert_id,
+        about=Alert(pk=notice.alert_id),
     )
 
 
-# Looked up once, not once per message: a first sweep may write thousands.
-_template = cache(get_template)
-
-
-def emails_queue_bulk(*, messages: list[EmailMessage], now: datetime) -> dict[str, int]:
-    """`outbox.services.email_queue` for many messages in three queries, about alerts.
-
-    Renders each message, stores those whose dedup key is new, and has the rows written here
-    delivered after the transaction commits. Returns the email id for every dedup key, new or
-    stored earlier, so callers can link to it.
-    """
-    if not messages:
-        return {}
-    about_type = ContentType.objects.get_for_model(Alert)
-    rows = []
-    for message in messages:
-        context = {"site_url": settings.SITE_URL, **message.context}
-        rows.append(
-            OutgoingEmail(
-                kind=message.kind,
-                to_email=message.to,
-                subject=message.subject[:250],
-                body_text=_template(f"{message.template}.txt").render(context),
-                body_html=_template(f"{message.template}.html").render(context),
-                dedup_key=message.dedup_key,
-                about_type=about_type,
-                about_id=message.about_id,
-                created_at=now,
-                next_attempt_at=now,
-            )
+def _digest_email(person: User, notices: list[_Notice], link: Callable[[int], str]) -> Message:
+    """Every alert this sweep has for one person, by project: a PM whose forty tasks are late
+    gets one email listing them, not forty emails."""
+    kind_labels = dict(Alert.Kind.choices)
+    level_labels = dict(Alert.Level.choices)
+    projects: dict[int, dict] = {}
+    escalated = 0
+    # By project name, escalations first within a project, then in the order they were found.
+    for notice in sorted(
+        notices,
+        key=lambda notice: (
+            notice.condition.project_name.casefold(),
+            notice.condition.project_id,
+            not notice.escalated,
+        ),
+    ):
+        condition = notice.condition
+        project = projects.setdefault(
+            condition.project_id, {"name": condition.project_name, "alerts": []}
         )
-    OutgoingEmail.objects.bulk_create(rows, ignore_conflicts=True)
-    stored = OutgoingEmail.objects.filter(
-        dedup_key__in=[message.dedup_key for message in messages]
-    ).values_list("dedup_key", "pk", "created_at")
-    ids: dict[str, int] = {}
-    written_now: list[int] = []
-    for key, pk, created_at in stored:
-        ids[key] = pk
-        if created_at == now:
-            written_now.append(pk)
-    if written_now:
-        # In batches over one connection each: a first sweep may tell thousands of owners.
-        transaction.on_commit(lambda: emails_enqueue(email_ids=written_now))
-    return ids
+        project["alerts"].append(
+            {
+                "kind_label": kind_labels[condition.kind],
+                "subject": condition.subject,
+                "detail": condition.detail,
+                "url": link(notice.alert_id),
+                "escalated": notice.escalated,
+                "level_label": level_labels[notice.level],
+            }
+        )
+        escalated += notice.escalated
+    count = len(notices)
+    if len(projects) == 1:
+        where = next(iter(projects.values()))["name"]
+    else:
+        where = f"{len(projects)} projects"
+    subject = f"{count} alerts on {where}"
+    if escalated == count:
+        subject = f"Escalated: {subject}"
+    elif escalated:
+        subject = f"{subject}, {escalated} escalated to you"
+    return Message(
+        kind=EMAIL_KIND,
+        to=person.email,
+        subject=subject,
+        template=DIGEST_TEMPLATE,
+        context={
+            "recipient_name": person.get_full_name() or person.username,
+            "count": count,
+            "escalated_count": escalated,
+            "projects": list(projects.values()),
+            "escalate_after_hours": settings.GOLIVE_ESCALATIONS["ESCALATE_AFTER_HOURS"],
+            "action_url": settings.SITE_URL + reverse("alerts:list"),
+            "action_label": "Open my alerts",
+        },
+        dedup_key=digest_dedup_key(person.pk, notices),
+    )
 
 
 def alert_acknowledge(*, alert: Alert, user: User, now: datetime | None = None) -> Alert:

@@ -6,10 +6,11 @@ writes never go back to the database for a related row.
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 from django.conf import settings
 from django.db.models import F
-from django.utils import dateformat, timezone
+from django.utils import dateformat, timezone, translation
 
 from alerts.models import Alert
 from projects.models import ImplementationProject, Issue, Milestone, Phase, Risk, Task
@@ -53,6 +54,13 @@ def thresholds() -> dict:
 
 
 def _day(value: date) -> str:
+    return _day_in_language(value, translation.get_language())
+
+
+# Thousands of tasks fall due on a few hundred days, and formatting a date is slow. The
+# language is part of the key: month names are translated.
+@lru_cache(maxsize=4096)
+def _day_in_language(value: date, language: str | None) -> str:
     return dateformat.format(value, "j M Y")
 
 

@@ -289,16 +289,16 @@ def test_two_interleaved_sweeps_open_one_alert_and_send_one_email(
     writes its own: the first's writes must all be skipped, not duplicated."""
     TaskFactory(project=project, owner_user=owner, due_date=days(-3))
     MilestoneFactory(project=project, is_key=True, due_date=days(-2))
-    original = Alert.objects.bulk_create
+    original = services._alerts_open
     other_sweep_ran = []
 
-    def bulk_create_after_another_sweep(objs, **kwargs):
+    def open_after_another_sweep(conditions, now):
         if not other_sweep_ran:
             other_sweep_ran.append(True)
             alerts_sweep(now=NOW if same_clock else NOW + timedelta(seconds=1))
-        return original(objs, **kwargs)
+        return original(conditions, now)
 
-    monkeypatch.setattr(Alert.objects, "bulk_create", bulk_create_after_another_sweep)
+    monkeypatch.setattr(services, "_alerts_open", open_after_another_sweep)
     alerts_sweep(now=NOW)
 
     assert other_sweep_ran
@@ -349,7 +349,11 @@ def test_two_sweeps_at_the_same_moment_on_postgresql_duplicate_nothing(pm, monke
     assert errors == []
     assert Alert.objects.count() == 10
     assert AlertNotification.objects.count() == 10
-    assert OutgoingEmail.objects.count() == 10
+    # One digest to the owner, naming each alert once.
+    [email] = OutgoingEmail.objects.all()
+    for alert in Alert.objects.all():
+        assert email.body_text.count(f"/alerts/{alert.pk}/") == 1
+    assert set(AlertNotification.objects.values_list("email", flat=True)) == {email.pk}
 
 
 # The ladder: owner, then the PM, then the implementation managers
@@ -515,6 +519,88 @@ def test_an_escalation_email_says_why_it_came(project, owner, pm):
     assert email.subject.startswith("Escalated: Task overdue")
     assert "Nobody acknowledged this alert within 24 hours" in email.body_text
     assert "as the project manager" in email.body_text
+
+
+def test_several_alerts_for_one_person_come_in_one_digest_with_a_link_to_each(
+    settings, project, owner, deliveries, django_capture_on_commit_callbacks
+):
+    settings.SITE_URL = "https://golive.example"
+    other = ProjectFactory(name="Birch time clocks", pm=project.pm)
+    TaskFactory(project=project, title="Send census file", owner_user=owner, due_date=days(-3))
+    TaskFactory(project=project, title="Map pay codes", owner_user=owner, due_date=days(-6))
+    TaskFactory(project=other, title="Order clocks", owner_user=owner, due_date=days(-4))
+    with django_capture_on_commit_callbacks(execute=True):
+        result = alerts_sweep(now=NOW)
+
+    [email] = OutgoingEmail.objects.filter(to_email=owner.email)
+    alerts = list(Alert.objects.filter(owner=owner))
+    assert (len(alerts), result.notified) == (3, 3)
+    assert email.subject == "3 alerts on 2 projects"
+    assert email.dedup_key == f"alert-digest:{owner.pk}:{min(a.pk for a in alerts)}:0"
+    for alert in alerts:
+        assert email.body_text.count(f"https://golive.example/alerts/{alert.pk}/") == 1
+        assert email.body_html.count(f'href="https://golive.example/alerts/{alert.pk}/"') == 1
+        assert f"{alert.subject}\n  {alert.detail}" in email.body_text
+        assert alert.notifications.get().email == email
+    # By project, in name order.
+    text = email.body_text
+    assert text.index("Acme payroll") < text.index("Map pay codes") < text.index("Birch time")
+    assert text.index("Birch time") < text.index("Order clocks")
+    assert deliveries == [email.pk]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        again = alerts_sweep(now=NOW + timedelta(minutes=5))
+    assert (again.notified, OutgoingEmail.objects.count(), deliveries) == (0, 1, [email.pk])
+
+
+def test_a_digest_reaches_the_inbox_as_one_message(project, owner):
+    TaskFactory(project=project, title="Send census file", owner_user=owner, due_date=days(-3))
+    TaskFactory(project=project, title="Map pay codes", owner_user=owner, due_date=days(-6))
+    alerts_sweep(now=NOW)
+    email = OutgoingEmail.objects.get()
+
+    assert email_deliver(email_id=email.pk) == OutgoingEmail.Status.SENT
+    [message] = mail.outbox
+    assert (message.to, message.subject) == ([owner.email], "2 alerts on Acme payroll")
+    assert "Send census file" in message.body and "Map pay codes" in message.body
+    assert message.alternatives[0].mimetype == "text/html"
+
+
+def test_a_digest_says_which_alerts_were_escalated_to_the_reader(project, owner, pm):
+    TaskFactory(project=project, title="Send census file", owner_user=owner, due_date=days(-3))
+    TaskFactory(project=project, title="Map pay codes", owner_user=owner, due_date=days(-3))
+    alerts_sweep(now=NOW)
+    MilestoneFactory(project=project, name="Config signed", is_key=True, due_date=days(-1))
+
+    alerts_sweep(now=NOW + WINDOW)
+
+    email = OutgoingEmail.objects.get(to_email=pm.email)
+    assert email.subject == "3 alerts on Acme payroll, 2 escalated to you"
+    assert "Nobody acknowledged 2 of them within 24 hours" in email.body_text
+    assert email.body_text.count("Escalated to you as the project manager.") == 2
+    assert "- Key milestone overdue: Config signed" in email.body_text
+    assert "Escalated to you as the project manager · Task overdue" in email.body_html
+
+
+def test_a_digest_of_escalations_only_says_so_in_its_subject(project, owner, pm):
+    TaskFactory(project=project, owner_user=owner, due_date=days(-3))
+    TaskFactory(project=project, owner_user=owner, due_date=days(-4))
+    alerts_sweep(now=NOW)
+    alerts_sweep(now=NOW + WINDOW)
+    email = OutgoingEmail.objects.get(to_email=pm.email)
+    assert email.subject == "Escalated: 2 alerts on Acme payroll"
+    assert "Nobody acknowledged these 2 alerts within 24 hours" in email.body_text
+
+
+def test_each_manager_gets_one_digest_of_what_reached_the_managers(managers):
+    for name in ("Order clocks", "Map pay codes"):
+        TaskFactory(project=ProjectFactory(pm=None), title=name, owner_user=None, due_date=days(-3))
+    alerts_sweep(now=NOW)
+    for manager in managers:
+        [email] = OutgoingEmail.objects.filter(to_email=manager.email)
+        assert email.subject == "2 alerts on 2 projects"
+        assert "Order clocks" in email.body_text and "Map pay codes" in email.body_text
+    assert AlertNotification.objects.filter(level=Alert.Level.MANAGER).count() == 4
 
 
 # Working in sets
