@@ -27,6 +27,7 @@ from outbox.services import Message, emails_queue_bulk
 EMAIL_KIND = "alert"
 EMAIL_TEMPLATE = "alerts/email/alert"
 DIGEST_TEMPLATE = "alerts/email/digest"
+DIGEST_MAX_ALERTS = 50
 
 
 @dataclass
@@ -373,10 +374,20 @@ def _digest_email(person: User, notices: list[_Notice], link: Callable[[int], st
     kind_labels = dict(Alert.Kind.choices)
     level_labels = dict(Alert.Level.choices)
     projects: dict[int, dict] = {}
-    escalated = 0
+    escalated = sum(notice.escalated for notice in notices)
+    # The first DIGEST_MAX_ALERTS, escalations first: an email of a thousand alerts is clipped
+    # by mail readers and read by nobody; the alerts page lists the rest.
+    listed = sorted(
+        notices,
+        key=lambda notice: (
+            not notice.escalated,
+            notice.condition.project_name.casefold(),
+            notice.condition.project_id,
+        ),
+    )[:DIGEST_MAX_ALERTS]
     # By project name, escalations first within a project, then in the order they were found.
     for notice in sorted(
-        notices,
+        listed,
         key=lambda notice: (
             notice.condition.project_name.casefold(),
             notice.condition.project_id,
@@ -397,12 +408,10 @@ def _digest_email(person: User, notices: list[_Notice], link: Callable[[int], st
                 "level_label": level_labels[notice.level],
             }
         )
-        escalated += notice.escalated
     count = len(notices)
-    if len(projects) == 1:
-        where = next(iter(projects.values()))["name"]
-    else:
-        where = f"{len(projects)} projects"
+    project_count = len({notice.condition.project_id for notice in notices})
+    one_project = notices[0].condition.project_name
+    where = one_project if project_count == 1 else f"{project_count} projects"
     subject = f"{count} alerts on {where}"
     if escalated == count:
         subject = f"Escalated: {subject}"
@@ -417,7 +426,9 @@ def _digest_email(person: User, notices: list[_Notice], link: Callable[[int], st
             "recipient_name": person.get_full_name() or person.username,
             "count": count,
             "escalated_count": escalated,
+            "project_count": project_count,
             "projects": list(projects.values()),
+            "unlisted_count": count - len(listed),
             "escalate_after_hours": settings.GOLIVE_ESCALATIONS["ESCALATE_AFTER_HOURS"],
             "action_url": settings.SITE_URL + reverse("alerts:list"),
             "action_label": "Open my alerts",

@@ -693,3 +693,25 @@ def test_a_cleared_alert_cannot_be_resolved(project, owner):
     with pytest.raises(ValidationError, match="cleared already"):
         services.alert_resolve(alert=Alert.objects.get(), user=owner, note="Done")
     assert Alert.objects.get().resolved_at is None
+
+
+def test_a_long_digest_lists_the_first_alerts_and_sends_the_reader_to_the_rest(
+    settings, project, owner, monkeypatch
+):
+    settings.SITE_URL = "https://golive.example"
+    monkeypatch.setattr("alerts.services.DIGEST_MAX_ALERTS", 2)
+    for title in ("Send census file", "Map pay codes", "Order clocks"):
+        TaskFactory(project=project, title=title, owner_user=owner, due_date=days(-3))
+
+    alerts_sweep(now=NOW)
+
+    [email] = OutgoingEmail.objects.filter(to_email=owner.email)
+    assert email.subject == "3 alerts on Acme payroll"
+    listed = [a for a in Alert.objects.filter(owner=owner) if a.subject in email.body_text]
+    assert len(listed) == 2
+    assert "And 1 more alert, not listed here" in email.body_text
+    assert "https://golive.example/alerts/" in email.body_text.split("not listed here")[1]
+    assert 'href="https://golive.example/alerts/" style="color:#1d4e89;">your alerts page' in (
+        email.body_html
+    )
+    assert AlertNotification.objects.filter(recipient=owner, email=email).count() == 3
