@@ -69,14 +69,17 @@ def time_sweep(say: Callable[[str], None]) -> list[dict]:
     rows = []
     for label in ("first sweep (every alert new)", "next sweep (nothing new)"):
         say(f"  escalation sweep: {label}")
+        emails_before = OutgoingEmail.objects.filter(kind=EMAIL_KIND).count()
         with timed() as figures:
             result = alerts_sweep()
+        emails = OutgoingEmail.objects.filter(kind=EMAIL_KIND).count() - emails_before
         rows.append(
             {
                 "job": f"escalation sweep, {label}",
                 "work": (
                     f"{result.found:,} conditions; {result.opened:,} alerts opened, "
-                    f"{result.escalated:,} escalated, {result.notified:,} people told"
+                    f"{result.escalated:,} escalated; {result.notified:,} notifications "
+                    f"in {emails:,} emails (one per person)"
                 ),
                 **figures,
                 "limit": MAX_SWEEP_SECONDS,

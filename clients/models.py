@@ -42,6 +42,18 @@ class ClientQuerySet(models.QuerySet):
     def with_list_related(self) -> "ClientQuerySet":
         return self.select_related("sales_rep").prefetch_related("products")
 
+    def name_choices(self, text: str, chosen=None, *, limit: int) -> list[tuple[int, str]]:
+        """(id, name) of the first `limit` accounts by name that contain `text`, and the chosen one.
+
+        What a searchable account field offers: a company has thousands of accounts.
+        """
+        found = self.filter(name__icontains=text) if text else self
+        choices = list(found.order_by("name").values_list("pk", "name")[:limit])
+        chosen = str(chosen or "")
+        if chosen.isdigit() and all(str(pk) != chosen for pk, _ in choices):
+            choices = list(self.filter(pk=chosen).values_list("pk", "name")) + choices
+        return choices
+
 
 class Client(models.Model):
     """An account the vendor onboards."""

@@ -16,6 +16,7 @@ from clients import roles, services
 from clients.filters import ClientFilter
 from clients.forms import ClientForm, ContactForm, SalesHandoffForm
 from clients.models import Client, Contact, SalesHandoff
+from clients.widgets import options_html
 
 # Access: one place decides who may read and who may change what.
 
@@ -105,6 +106,19 @@ def _client_crumb(client: Client) -> dict[str, str]:
 
 # Clients
 
+# What a row of the client list shows: a page reads nothing else of an account (its notes, say)
+# or of its sales rep.
+CLIENT_ROW_FIELDS = (
+    "name",
+    "account_status",
+    "segment",
+    "industry",
+    "contract_value",
+    "sales_rep__first_name",
+    "sales_rep__last_name",
+    "sales_rep__username",
+)
+
 
 @login_required
 @require_safe
@@ -112,7 +126,7 @@ def client_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     filterset = ClientFilter(
         request.GET,
-        queryset=Client.objects.visible_to(user).with_list_related(),
+        queryset=Client.objects.visible_to(user).with_list_related().only(*CLIENT_ROW_FIELDS),
         show_sales_rep=roles.is_staff_reader(user),
     )
     page_obj = Paginator(filterset.qs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
@@ -357,3 +371,27 @@ def handoff_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, f"You acknowledged the sales handoff for {handoff.client.name}.")
     return redirect(handoff)
+
+
+ACCOUNT_CHOICES_SHOWN = 50
+
+
+@login_required
+@require_safe
+def client_options(request: HttpRequest) -> HttpResponse:
+    """The accounts whose name contains ?find=, as <option>s for a searchable account field.
+
+    For the people who open and edit projects (the project form's client field), the chosen
+    account (?client=) kept among them.
+    """
+    if not (roles.is_manager(request.user) or roles.is_pm(request.user)):
+        raise PermissionDenied("Only PMs and managers choose a project's account.")
+    text = request.GET.get("client_find", "").strip()[:100]
+    chosen = request.GET.get("client", "")
+    choices = Client.objects.visible_to(request.user).name_choices(
+        text, chosen, limit=ACCOUNT_CHOICES_SHOWN
+    )
+    empty = [("", "---------")]
+    if not choices:
+        empty = [("", f"No account’s name contains “{text}”")]
+    return HttpResponse(options_html(empty + choices, selected=chosen))

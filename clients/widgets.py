@@ -65,3 +65,50 @@ class QuickSelect(forms.Select):
         parts.append("\n</select>")
         # Safe: every value and label above went through escape() or format_html().
         return mark_safe("".join(parts))  # noqa: S308  # nosec B308 B703
+
+
+class SearchableSelect(QuickSelect):
+    """A <select> of a few of many choices, with a search box above it that narrows them.
+
+    For lists of thousands (every account of the company): the form gives it the first few
+    choices and the chosen one, not a 400 kB list nobody scrolls. Typing in the box asks
+    `options_url` (htmx) for the options whose name contains the text, and swaps them in,
+    keeping the chosen one. The box's own name is `<field>_find`: posted with the form (Enter,
+    without JavaScript), the form shows again with the options it finds.
+    """
+
+    def __init__(self, *args, options_url="", find_text="", find_label="Find by name", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.options_url = options_url
+        self.find_text = find_text
+        self.find_label = find_label
+
+    def _render(self, template_name, context, renderer=None):
+        select = super()._render(template_name, context, renderer)
+        widget = context["widget"]
+        select_id = widget["attrs"].get("id") or f"id_{widget['name']}"
+        finder = format_html(
+            '<input type="search" name="{name}_find" id="{id}_find" value="{text}" '
+            'class="form-control form-control-sm mb-1" placeholder="Type part of a name" '
+            'aria-label="{label}" aria-controls="{id}" autocomplete="off" '
+            'hx-get="{url}" hx-trigger="input changed delay:250ms, search" '
+            'hx-target="#{id}" hx-swap="innerHTML" hx-include="#{id}" hx-sync="this:replace">',
+            name=widget["name"],
+            id=select_id,
+            text=self.find_text,
+            label=self.find_label,
+            url=self.options_url,
+        )
+        return finder + select
+
+
+def options_html(choices, selected: str = "") -> SafeString:
+    """The <option>s of a select, as SearchableSelect's search swaps them in."""
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>\n',
+        (
+            (value, mark_safe(" selected") if str(value) == selected else "", label)  # noqa: S308  # nosec B308 B703
+            for value, label in choices
+        ),
+    )

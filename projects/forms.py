@@ -3,11 +3,12 @@ from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.contrib.auth.models import User
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from clients.models import Contact, SalesHandoff
 from clients.roles import Role
-from clients.widgets import QuickSelect
+from clients.widgets import QuickSelect, SearchableSelect
 from projects.models import (
     Health,
     ImplementationProject,
@@ -44,15 +45,23 @@ def _user_choices(*role_names: str):
     return users
 
 
+def _people(users) -> list[tuple[int, str]]:
+    """(id, full name or username) of each user, read without making a User of each."""
+    return [
+        (pk, f"{first_name} {last_name}".strip() or username)
+        for pk, first_name, last_name, username in users.values_list(
+            "pk", "first_name", "last_name", "username"
+        )
+    ]
+
+
 class UserChoiceIterator(forms.models.ModelChoiceIterator):
     """The choices as (id, name) read straight from the database, without a User per person."""
 
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        people = self.queryset.values_list("pk", "first_name", "last_name", "username")
-        for pk, first_name, last_name, username in people:
-            label = f"{first_name} {last_name}".strip() or username
+        for pk, label in _people(self.queryset):
             yield (forms.models.ModelChoiceIteratorValue(pk, None), label)
 
 
@@ -67,19 +76,43 @@ class UserChoiceField(forms.ModelChoiceField):
 
 
 class NameChoiceIterator(forms.models.ModelChoiceIterator):
-    """The choices as (id, name) read straight from the database, without an object each."""
+    """The choices as (id, name) read straight from the database, without an object each.
+
+    The field's `name_field` is the column that labels a choice (what the model's __str__ shows).
+    """
 
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        for pk, name in self.queryset.values_list("pk", "name"):
+        for pk, name in self.queryset.values_list("pk", self.field.name_field):
             yield (forms.models.ModelChoiceIteratorValue(pk, None), name)
 
 
 class ClientChoiceField(forms.ModelChoiceField):
-    # Every account is a choice: thousands in a large company.
+    """Any account may be chosen; the page lists a few, and a search box finds the others.
+
+    A company has thousands of accounts: all of them made the project form a 400 kB page.
+    """
+
+    widget = SearchableSelect
+    shown = 50
+
+    def offer(self, text: str, chosen) -> None:
+        """List the first accounts whose name contains `text`, and the chosen one."""
+        self.widget.find_text = text
+        self.widget.find_label = "Find a client by name"
+        self.widget.options_url = reverse("clients:options")
+        self.widget.choices = [
+            ("", self.empty_label),
+            *self.queryset.name_choices(text, chosen, limit=self.shown),
+        ]
+
+
+class TaskChoiceField(forms.ModelChoiceField):
+    # Every task of the project is a choice, on the project page.
     widget = QuickSelect
     iterator = NameChoiceIterator
+    name_field = "title"
 
 
 class ProjectForm(forms.ModelForm):
@@ -111,7 +144,11 @@ class ProjectForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["products"].required = True
-        self.fields["client"].queryset = self.fields["client"].queryset.order_by("name")
+        if self.is_bound:
+            find, chosen = self.data.get("client_find", "").strip()[:100], self.data.get("client")
+        else:
+            find, chosen = "", self.initial.get("client", self.instance.client_id)
+        self.fields["client"].offer(find, getattr(chosen, "pk", chosen))
         handoffs = SalesHandoff.objects.select_related("client").filter(project__isnull=True)
         if self.instance.pk and self.instance.sales_handoff_id:
             handoffs = handoffs | SalesHandoff.objects.filter(pk=self.instance.sales_handoff_id)
@@ -304,10 +341,12 @@ def owner_choices(
             )
             .order_by("first_name", "last_name", "username")
         )
-    team = [(f"user:{u.pk}", u.get_full_name() or u.username) for u in users]
+    team = [(f"user:{pk}", label) for pk, label in _people(users)]
     contacts = [
-        (f"contact:{c.pk}", f"{c.name} (client)")
-        for c in Contact.objects.filter(client_id=project.client_id).order_by("name")
+        (f"contact:{pk}", f"{name} (client)")
+        for pk, name in Contact.objects.filter(client_id=project.client_id)
+        .order_by("name")
+        .values_list("pk", "name")
     ]
     return [("", "Unassigned"), ("Team", team), ("Client", contacts)]
 
@@ -375,8 +414,8 @@ class TimeEntryForm(forms.ModelForm):
     class Meta:
         model = TimeEntry
         fields = ["spent_on", "hours", "task", "billable", "note"]
-        # Every task of the project is a choice, on the project page.
-        widgets = {"spent_on": DateInput(), "task": QuickSelect}
+        field_classes = {"task": TaskChoiceField}
+        widgets = {"spent_on": DateInput()}
 
     def __init__(self, *args, project: ImplementationProject, **kwargs):
         super().__init__(*args, **kwargs)

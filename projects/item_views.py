@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from projects import services
+from projects import selectors, services
 from projects.access import (
     can_decide_handoff_report,
     can_edit_project,
@@ -279,7 +279,7 @@ def task_list(request: HttpRequest, pk: int) -> HttpResponse:
     choices = owner_choices(project)
     filterset = TaskFilter(
         request.GET,
-        queryset=project.tasks.with_related(),
+        queryset=selectors.task_rows(project.tasks.all()),
         project=project,
         owner_choices=choices,
     )

@@ -88,9 +88,6 @@ class ProjectQuerySet(models.QuerySet):
             task_done=Coalesce(Subquery(done.annotate(n=Count("pk")).values("n")), 0),
         )
 
-    def with_list_related(self) -> "ProjectQuerySet":
-        return self.select_related("client", "pm").prefetch_related("products")
-
 
 class ImplementationProject(models.Model):
     """One client's onboarding onto one or more products."""

@@ -25,10 +25,11 @@ from projects.forms import (
     TimeEntryForm,
     owner_choices,
 )
-from projects.history import history_entries
 from projects.models import Health, ImplementationProject, Phase
 
 HISTORY_PAGE_PER_KIND = 100
+# Changes the project page shows; the history page has the rest.
+RECENT_HISTORY = 10
 
 HEALTH_RANK = Case(
     When(health=Health.RED, then=Value(2)),
@@ -68,9 +69,7 @@ def home(request):
     everyone = ImplementationProject.objects.all()
     scope = everyone if roles.is_manager(user) else everyone.managed_or_joined_by(user)
     my_projects = (
-        scope.in_flight()
-        .with_list_related()
-        .with_progress()
+        selectors.project_rows(scope.in_flight())
         .annotate(health_rank=HEALTH_RANK)
         .order_by("-health_rank", "forecast_go_live", "pk")
     )
@@ -116,9 +115,7 @@ def project_list(request):
     if not roles.is_staff_reader(request.user):
         raise PermissionDenied("Project pages are for the implementation team.")
     queryset = (
-        ImplementationProject.objects.visible_to(request.user)
-        .with_list_related()
-        .with_progress()
+        selectors.project_rows(ImplementationProject.objects.visible_to(request.user))
         .annotate(health_rank=HEALTH_RANK)
         .order_by("forecast_go_live", "pk")
     )
@@ -203,15 +200,19 @@ def project_edit(request, pk: int):
 @login_required
 @require_GET
 def project_detail(request, pk: int):
+    if request.htmx and request.GET.get("fragment") == "progress":
+        # Asked for after each in-place task change: the bar alone, not the whole page's reads.
+        project = get_project_for_view(request, pk)
+        selectors.project_task_counts(project)
+        return render(request, "projects/_project_progress.html", {"project": project})
     project = get_project_for_view(request, pk, selectors.project_detail_queryset())
     parts = selectors.project_detail_parts(project)
-    if request.htmx and request.GET.get("fragment") == "progress":
-        return render(request, "projects/_project_progress.html", {"project": project})
     can_edit = can_edit_project(request.user, project)
     current = Phase(project.phase)
     phases = list(Phase)
     next_phase = phases[current.index + 1] if current.index + 1 < len(phases) else None
-    history = history_entries(selectors.project_history_records(project, per_kind=10))[:10]
+    records = selectors.project_history_records(project, per_kind=RECENT_HISTORY)
+    history = selectors.history_entries_of(records[:RECENT_HISTORY], records[RECENT_HISTORY:])
     context = {
         "nav": "projects",
         "project": project,
@@ -236,7 +237,6 @@ def project_detail(request, pk: int):
         if can_edit
         else None,
         "uat_form": ContactChoiceForm(project=project) if can_edit else None,
-        "is_support": roles.is_support(request.user),
         **parts,
     }
     return render(request, "projects/project_detail.html", context)
@@ -365,10 +365,8 @@ def project_comment(request, pk: int):
 @require_GET
 def project_history(request, pk: int):
     project = get_project_for_view(request, pk)
-    entries = history_entries(
-        selectors.project_history_records(project, per_kind=HISTORY_PAGE_PER_KIND)
-    )
-    page = _paginate(request, entries)
+    records = selectors.project_history_records(project, per_kind=HISTORY_PAGE_PER_KIND)
+    page = _paginate(request, records)
     return render(
         request,
         "projects/project_history.html",
@@ -376,7 +374,7 @@ def project_history(request, pk: int):
             "nav": "projects",
             "project": project,
             "page_obj": page,
-            "history": page.object_list,
+            "history": selectors.history_entries_of(page.object_list, records[page.end_index() :]),
             "phase_changes": project.phase_changes.select_related("changed_by"),
         },
     )

@@ -151,6 +151,7 @@ ACCESS: dict[str, Route] = {
     # Clients
     "clients:list": page(EVERY_ROLE),
     "clients:create": form(CLIENT_CREATE),
+    "clients:options": page(PROJECT_CREATE),
     "clients:detail": page(CLIENT_READ),
     "clients:edit": form(CLIENT_EDIT),
     "clients:contact_create": form(CLIENT_EDIT),

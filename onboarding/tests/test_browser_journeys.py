@@ -3,9 +3,11 @@
 import datetime
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from clients.models import Client
 from clients.tests.factories import ClientFactory
 from onboarding.tests.browser import (  # noqa: F401 (fixtures are found by name)
     PHONE,
@@ -184,3 +186,21 @@ def test_manager_sees_an_escalated_alert_and_acknowledges_it(
     expect(page.get_by_role("button", name="Acknowledge")).to_have_count(0)
     alert.refresh_from_db()
     assert (alert.status, alert.acknowledged_by) == (Alert.Status.ACKNOWLEDGED, manager)
+
+
+def test_pm_finds_the_client_of_a_new_project_by_typing_part_of_its_name(page, pm):  # noqa: F811
+    for n in range(60):
+        ClientFactory(name=f"Account {n:02}")
+    ClientFactory(name="Globex Corporation")
+
+    log_in(page, pm.username)
+    page.goto(reverse("projects:create"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("New project")
+    client_field = page.get_by_role("combobox", name="Client*", exact=True)
+    expect(client_field.locator("option", has_text="Globex Corporation")).to_have_count(0)
+
+    page.get_by_label("Find a client by name").fill("glob")
+
+    expect(client_field.locator("option")).to_have_text(["---------", "Globex Corporation"])
+    client_field.select_option(label="Globex Corporation")
+    expect(client_field).to_have_value(str(Client.objects.get(name="Globex Corporation").pk))

@@ -1,6 +1,8 @@
+import functools
 from html import escape
 
 from django import template
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from projects.models import Task
@@ -58,3 +60,26 @@ def status_options(task) -> SafeString:
             for value, label in Task.Status.choices
         )
     )
+
+
+# Stands for the pk while a URL is reversed once; any int converter matches it.
+PK_MARKER = 9_876_543_210
+
+
+@functools.lru_cache(maxsize=256)
+def _pk_url_parts(name: str, script_prefix: str, urlconf) -> tuple[str, str]:
+    """The text before and after the pk in URL `name`, under that script prefix and urlconf."""
+    prefix, _, suffix = reverse(name, args=[PK_MARKER], urlconf=urlconf).partition(str(PK_MARKER))
+    return prefix, suffix
+
+
+@register.simple_tag
+def pk_url(name: str, pk: int) -> str:
+    """What `{% url name pk %}` writes, for a URL whose one argument is an integer pk.
+
+    A list links every row to the same few URLs: reversing one costs about 20 µs, and a task
+    row's three were a quarter of its time. The text around the pk is the same for every row,
+    so it is reversed once per process (and script prefix) and joined with each row's pk.
+    """
+    prefix, suffix = _pk_url_parts(name, get_script_prefix(), get_urlconf())
+    return f"{prefix}{int(pk)}{suffix}"
