@@ -17,6 +17,11 @@ A page is stored only when nothing was committed while it rendered (the snapshot
 the one before), so a view that writes on GET is never cached, and only when the view set no
 cookie, no cache header and no message. The cache is off inside a transaction (the snapshot
 cannot see the transaction's own writes) and on databases other than PostgreSQL.
+
+A hit costs one query, the snapshot. A page is stored only for a session that was logged in,
+under that session's key, and an unchanged snapshot means that session and its user are
+unchanged since (a logout deletes the session, a deactivation writes the user: both commit).
+What time alone ends, the session's expiry, is stored beside the page and checked on each hit.
 """
 
 import hashlib
@@ -24,15 +29,18 @@ import os
 import re
 import time
 from collections.abc import Callable
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import caches
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
+from django.utils import timezone
 
 # Characters autoescaping never lets through from data, so no stored text can fake them.
 NONCE_PLACEHOLDER = b"<\x00golive:csp-nonce\x00>"
@@ -74,16 +82,41 @@ def database_snapshot() -> str:
 
 
 def page_cache_applies(request: HttpRequest) -> bool:
+    """Whether the cache may answer: only what the request carries, without touching the database.
+
+    A stored page was rendered for a session that was logged in and had no message waiting;
+    while the snapshot is the same, that session and its user are unchanged, so a hit needs no
+    session or user query.
+    """
     return (
         settings.PAGE_CACHE["ENABLED"]
         and request.method == "GET"
         and connection.vendor == "postgresql"
         and not connection.in_atomic_block
         and not getattr(request, "htmx", False)
-        and request.user.is_authenticated
-        and request.session.session_key is not None
+        and bool(request.COOKIES.get(settings.SESSION_COOKIE_NAME))
         and settings.CSRF_COOKIE_NAME in request.COOKIES
+        and CookieStorage.cookie_name not in request.COOKIES
+    )
+
+
+def renders_for_storing(request: HttpRequest) -> bool:
+    """Whether the page about to be rendered is one a later hit may repeat."""
+    return (
+        request.user.is_authenticated
+        and request.session.session_key == request.COOKIES[settings.SESSION_COOKIE_NAME]
+        and hasattr(request.session, "get_model_class")
         and not len(messages.get_messages(request))
+    )
+
+
+def session_expiry(request: HttpRequest) -> datetime | None:
+    """When the session ends in the database; a hit after that would outlive a logout."""
+    model = request.session.get_model_class()
+    return (
+        model.objects.filter(session_key=request.session.session_key)
+        .values_list("expire_date", flat=True)
+        .first()
     )
 
 
@@ -92,7 +125,7 @@ def page_key(request: HttpRequest, snapshot: str) -> str:
         code_release(),
         str(int(time.time() // 60)),
         snapshot,
-        request.session.session_key,
+        request.COOKIES[settings.SESSION_COOKIE_NAME],
         request.COOKIES[settings.CSRF_COOKIE_NAME],
         request.scheme,
         request.get_host(),
@@ -161,16 +194,18 @@ class PageCacheMiddleware:
         key = page_key(request, snapshot)
         stored = store.get(key)
         if stored is not None:
-            content, headers = stored
-            response = HttpResponse(filled_in(request, content), headers=headers)
-            response[HEADER_KEPT] = "hit"
-            return response
+            content, headers, session_ends = stored
+            if session_ends > timezone.now():
+                response = HttpResponse(filled_in(request, content), headers=headers)
+                response[HEADER_KEPT] = "hit"
+                return response
+        keep = renders_for_storing(request)
         response = self.get_response(request)
-        if storable(request, response) and database_snapshot() == snapshot:
-            store.set(
-                key,
-                (with_placeholders(request, response.content), dict(response.headers)),
-                settings.PAGE_CACHE["SECONDS"],
-            )
-            response[HEADER_KEPT] = "miss"
+        if keep and storable(request, response):
+            session_ends = session_expiry(request)
+            if session_ends is not None and database_snapshot() == snapshot:
+                content = with_placeholders(request, response.content)
+                seconds = settings.PAGE_CACHE["SECONDS"]
+                store.set(key, (content, dict(response.headers), session_ends), seconds)
+                response[HEADER_KEPT] = "miss"
         return response

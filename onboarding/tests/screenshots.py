@@ -98,7 +98,12 @@ def _discover(page: Page, outcome: Outcome, username: str) -> list[Shot]:
     shots = [Shot("home", "/")]
     projects: list[str] = []
     client = account = None
-    for path, name in (("/projects/", "project-list"), ("/clients/", "client-list")):
+    listed = (
+        ("/projects/", "project-list"),
+        ("/clients/", "client-list"),
+        ("/projects/new/", "project-form"),
+    )
+    for path, name in listed:
         status = _open(page, path)
         if status != 200:
             outcome.skipped.append(f"{username}: {name} answers {status}")
@@ -106,7 +111,7 @@ def _discover(page: Page, outcome: Outcome, username: str) -> list[Shot]:
         shots.append(Shot(name, path))
         if name == "project-list":
             projects = _links(page, PROJECT_DETAIL)
-        else:
+        elif name == "client-list":
             client = _first_link(page, CLIENT_DETAIL)
     if client is None:
         _open(page, "/")

@@ -5,12 +5,16 @@ test transaction (the cache stands aside inside one), as the web app runs.
 """
 
 import re
+from datetime import timedelta
+from http.cookies import SimpleCookie
 
 import pytest
 from django.contrib.auth.models import Group
+from django.contrib.sessions.models import Session
 from django.db import connection, transaction
 from django.middleware.csrf import _unmask_cipher_token
 from django.urls import reverse
+from django.utils import timezone
 
 from clients.roles import Role
 from clients.tests.factories import UserFactory
@@ -98,6 +102,43 @@ def test_a_repeated_visit_is_answered_from_the_cache_with_fresh_secrets(client, 
     assert without_secrets(cached, secret, cached_nonce) == without_secrets(
         rendered, secret, rendered_nonce
     )
+
+
+def test_a_repeated_visit_costs_one_query(client, pm, project, django_assert_num_queries):
+    client.force_login(pm)
+    url = project.get_absolute_url()
+    warmed(client, url)
+
+    with django_assert_num_queries(1):
+        assert visit(client, url)[1] == "hit"
+
+
+def test_a_copied_session_cookie_gets_nothing_after_logging_out(client, pm, project):
+    client.force_login(pm)
+    url = project.get_absolute_url()
+    warmed(client, url)
+    copy = type(client)()
+    copy.cookies = SimpleCookie({name: morsel.value for name, morsel in client.cookies.items()})
+    assert visit(copy, url)[1] == "hit"
+
+    client.post(reverse("logout"))
+    response = copy.get(url)
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_a_page_is_not_served_past_the_end_of_its_session(client, pm, project, monkeypatch):
+    client.force_login(pm)
+    url = project.get_absolute_url()
+    warmed(client, url)
+    ends = Session.objects.get(session_key=client.session.session_key).expire_date
+    monkeypatch.setattr(timezone, "now", lambda: ends + timedelta(seconds=1))
+
+    response = client.get(url)
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
 
 
 def test_a_form_on_a_cached_page_can_be_sent(client, pm, project):
