@@ -1,5 +1,6 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 
+from clients import services
 from clients.models import Client, Contact, Product, SalesHandoff
 
 
@@ -61,4 +62,18 @@ class SalesHandoffAdmin(admin.ModelAdmin):
     autocomplete_fields = ["client"]
     filter_horizontal = ["products"]
     date_hierarchy = "submitted_at"
-    readonly_fields = ["submitted_at"]
+    readonly_fields = ["submitted_at", "acknowledged_by", "acknowledged_at"]
+    actions = ["acknowledge"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.is_acknowledged:
+            # sales_handoff_update refuses changes once implementation has acknowledged it.
+            return [field.name for field in obj._meta.fields] + ["products"]
+        return super().get_readonly_fields(request, obj)
+
+    @admin.action(description="Acknowledge the handoff")
+    def acknowledge(self, request, queryset):
+        waiting = list(queryset.filter(acknowledged_at__isnull=True))
+        for handoff in waiting:
+            services.sales_handoff_acknowledge(handoff=handoff, user=request.user)
+        self.message_user(request, f"{len(waiting)} handoff(s) acknowledged.", messages.SUCCESS)

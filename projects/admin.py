@@ -1,18 +1,62 @@
-from django.contrib import admin
+"""The Django admin for projects.
+
+State that a service guards (phase and go-live, sign-offs, statuses, dependencies, the handoff
+report's decision) is read-only here and changes through admin actions that call the service,
+so the admin meets the same gates, and leaves the same records, as the pages do. The audit
+trail (phase changes, historical records) is read-only.
+"""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
+from projects import services
 from projects.models import (
     Comment,
     HandoffReport,
     ImplementationProject,
     Issue,
     Milestone,
+    Phase,
     PhaseChange,
     ProjectMembership,
     Risk,
     Task,
     TimeEntry,
 )
+
+
+def _refusal(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+def run_service_action(modeladmin, request, queryset, *, done: str, call) -> None:
+    """Call `call(obj)` for each selected object; report successes and each refusal by name."""
+    succeeded = 0
+    for obj in queryset:
+        try:
+            call(obj)
+        except (ValidationError, PermissionDenied) as error:
+            reason = (
+                _refusal(error) if isinstance(error, ValidationError) else str(error) or "refused"
+            )
+            modeladmin.message_user(request, f"{obj}: {reason}", messages.ERROR)
+        else:
+            succeeded += 1
+    if succeeded:
+        modeladmin.message_user(request, f"{succeeded} {done}.", messages.SUCCESS)
+
+
+class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
+    """History is shown, never reverted: a revert would write past every service."""
+
+    def revert_disabled(self, request, obj=None) -> bool:
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied("History is a record; it cannot be reverted here.")
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class MembershipInline(admin.TabularInline):
@@ -33,30 +77,89 @@ class MilestoneInline(admin.TabularInline):
         "is_key",
         "is_golive_critical",
     ]
+    readonly_fields = ["completed_on"]
+
+
+PROJECT_STATE_FIELDS = [
+    "phase",
+    "actual_go_live",
+    "uat_signed_off_at",
+    "uat_signed_off_by",
+    "sales_handoff",
+    "health_override",
+    "health_override_reason",
+    "health_override_until",
+    "health_override_by",
+    "computed_health",
+    "health",
+    "health_reasons",
+    "health_computed_at",
+    "last_activity_at",
+]
 
 
 @admin.register(ImplementationProject)
-class ImplementationProjectAdmin(SimpleHistoryAdmin):
+class ImplementationProjectAdmin(ReadOnlyHistoryAdmin):
     list_display = ["name", "client", "pm", "phase", "status", "health", "forecast_go_live"]
     list_filter = ["phase", "status", "health", "products"]
     search_fields = ["name", "client__name"]
     list_select_related = ["client", "pm"]
-    autocomplete_fields = ["client", "pm", "sales_handoff"]
-    readonly_fields = ["computed_health", "health", "health_reasons", "health_computed_at"]
+    autocomplete_fields = ["client", "pm"]
+    readonly_fields = PROJECT_STATE_FIELDS
     inlines = [MembershipInline, MilestoneInline]
+    actions = ["move_to_next_phase"]
+
+    @admin.action(description="Move to the next phase (gates apply)")
+    def move_to_next_phase(self, request, queryset):
+        phases = Phase.ordered()
+
+        def move(project):
+            current = Phase(project.phase)
+            if current.index + 1 >= len(phases):
+                raise ValidationError(f"The project is already in {current.label}, the last phase.")
+            services.project_change_phase(
+                project=project,
+                to_phase=phases[current.index + 1],
+                user=request.user,
+                note="Moved in the Django admin.",
+            )
+
+        run_service_action(self, request, queryset, done="project(s) moved on", call=move)
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(SimpleHistoryAdmin):
+class MilestoneAdmin(ReadOnlyHistoryAdmin):
     list_display = ["name", "project", "due_date", "completed_on", "is_key", "is_golive_critical"]
     list_filter = ["is_key", "is_golive_critical"]
     search_fields = ["name", "project__name"]
     list_select_related = ["project"]
-    raw_id_fields = ["project", "signed_off_by"]
+    raw_id_fields = ["project"]
+    readonly_fields = ["completed_on", "signed_off_by", "signed_off_at"]
+    actions = ["complete", "reopen"]
+
+    @admin.action(description="Mark complete")
+    def complete(self, request, queryset):
+        run_service_action(
+            self,
+            request,
+            queryset.select_related("project"),
+            done="milestone(s) completed",
+            call=lambda m: services.milestone_complete(milestone=m, user=request.user),
+        )
+
+    @admin.action(description="Reopen (clears the client's sign-off)")
+    def reopen(self, request, queryset):
+        run_service_action(
+            self,
+            request,
+            queryset.select_related("project"),
+            done="milestone(s) reopened",
+            call=lambda m: services.milestone_reopen(milestone=m, user=request.user),
+        )
 
 
 @admin.register(Task)
-class TaskAdmin(SimpleHistoryAdmin):
+class TaskAdmin(ReadOnlyHistoryAdmin):
     list_display = [
         "title",
         "project",
@@ -69,32 +172,62 @@ class TaskAdmin(SimpleHistoryAdmin):
     list_filter = ["status", "priority", "visible_to_client"]
     search_fields = ["title", "project__name"]
     list_select_related = ["project", "owner_user", "owner_contact"]
-    raw_id_fields = ["project", "milestone", "owner_user", "owner_contact", "depends_on"]
+    raw_id_fields = ["project", "milestone", "owner_user", "owner_contact"]
+    # Dependencies are checked for loops, and status for finished predecessors, by the services.
+    readonly_fields = ["status", "completed_at", "depends_on"]
+    actions = ["mark_done"]
+
+    @admin.action(description="Mark done (predecessors must be done)")
+    def mark_done(self, request, queryset):
+        run_service_action(
+            self,
+            request,
+            queryset.select_related("project"),
+            done="task(s) marked done",
+            call=lambda task: services.task_set_status(
+                task=task, user=request.user, status=Task.Status.DONE
+            ),
+        )
 
 
 @admin.register(Risk)
-class RiskAdmin(SimpleHistoryAdmin):
+class RiskAdmin(ReadOnlyHistoryAdmin):
     list_display = ["title", "project", "probability", "impact", "score", "status", "owner"]
     list_filter = ["status"]
     search_fields = ["title", "project__name"]
     list_select_related = ["project", "owner"]
     raw_id_fields = ["project", "owner"]
+    # An occurred risk raises an issue: status moves through risk_set_status on the risk page.
+    readonly_fields = ["status", "closed_at"]
 
 
 @admin.register(Issue)
-class IssueAdmin(SimpleHistoryAdmin):
+class IssueAdmin(ReadOnlyHistoryAdmin):
     list_display = ["title", "project", "severity", "status", "owner", "raised_at"]
     list_filter = ["severity", "status"]
     search_fields = ["title", "project__name"]
     list_select_related = ["project", "owner"]
-    raw_id_fields = ["project", "owner", "from_risk"]
+    raw_id_fields = ["project", "owner"]
+    readonly_fields = ["status", "resolved_at", "from_risk", "escalation_level"]
 
 
 @admin.register(PhaseChange)
 class PhaseChangeAdmin(admin.ModelAdmin):
+    """The audit trail of phase changes: written by project_change_phase only, never edited."""
+
     list_display = ["project", "from_phase", "to_phase", "changed_by", "changed_at"]
     list_select_related = ["project", "changed_by"]
-    raw_id_fields = ["project", "changed_by"]
+    list_filter = ["to_phase"]
+    search_fields = ["project__name"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(TimeEntry)
@@ -112,11 +245,51 @@ class CommentAdmin(admin.ModelAdmin):
 
 
 @admin.register(HandoffReport)
-class HandoffReportAdmin(SimpleHistoryAdmin):
+class HandoffReportAdmin(ReadOnlyHistoryAdmin):
     list_display = ["project", "status", "sent_at", "decided_at"]
     list_filter = ["status"]
     list_select_related = ["project"]
-    raw_id_fields = ["project", "sent_by", "decided_by"]
+    raw_id_fields = ["project"]
+    readonly_fields = [
+        "status",
+        "sent_by",
+        "sent_at",
+        "decided_by",
+        "decided_at",
+        "support_comment",
+    ]
+    actions = ["send_to_support", "accept"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is None:
+            return fields
+        if obj.status == HandoffReport.Status.ACCEPTED:
+            # handoff_report_save refuses any change once support has accepted.
+            return [field.name for field in obj._meta.fields]
+        return [*fields, "project"]
+
+    @admin.action(description="Send the handoff report to support")
+    def send_to_support(self, request, queryset):
+        run_service_action(
+            self,
+            request,
+            queryset.select_related("project"),
+            done="report(s) sent to support",
+            call=lambda report: services.handoff_report_send(report=report, user=request.user),
+        )
+
+    @admin.action(description="Accept on behalf of support")
+    def accept(self, request, queryset):
+        run_service_action(
+            self,
+            request,
+            queryset.select_related("project"),
+            done="report(s) accepted",
+            call=lambda report: services.handoff_report_decide(
+                report=report, user=request.user, accept=True
+            ),
+        )
 
 
 @admin.register(ProjectMembership)

@@ -10,7 +10,8 @@ class StatusReportSettingsAdmin(admin.ModelAdmin):
     list_select_related = ["project"]
     search_fields = ["project__name", "project__client__name"]
     raw_id_fields = ["project", "updated_by"]
-    readonly_fields = ["updated_at"]
+    # A schedule change starts with the next period: report_settings_update sets the day.
+    readonly_fields = ["updated_at", "schedule_changed_on"]
 
 
 @admin.register(StatusReport)
@@ -41,4 +42,8 @@ class StatusReportAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # A report's key stops a period from being reported twice.
         return False
