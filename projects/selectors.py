@@ -7,6 +7,7 @@ from django.contrib.auth.models import User
 from django.db.models import (
     Count,
     DecimalField,
+    IntegerField,
     OuterRef,
     Prefetch,
     Q,
@@ -299,3 +300,70 @@ def history_entries_of(shown: list, older: list) -> list[dict]:
             unmatched.discard(key(record))
             predecessors.append(record)
     return history_entries([*shown, *predecessors])[: len(shown)]
+
+
+def _history_kinds(project: ImplementationProject) -> list[QuerySet]:
+    """The historical records of the project and of each kind of thing inside it."""
+    return [
+        ImplementationProject.history.filter(id=project.pk),
+        Milestone.history.filter(project_id=project.pk),
+        Task.history.filter(project_id=project.pk),
+        Risk.history.filter(project_id=project.pk),
+        Issue.history.filter(project_id=project.pk),
+    ]
+
+
+HISTORY_ORDER = ("-history_date", "-kind", "-history_id")
+
+
+def project_history_index(project: ImplementationProject) -> QuerySet:
+    """(history_id, history_date, kind) of every history record of a project and of what is
+    inside it, newest first: one UNION of the historical tables, which a Paginator counts and
+    pages with LIMIT/OFFSET in the database. `project_history_page` reads a page's records."""
+    parts = [
+        records.order_by()
+        .annotate(kind=Value(index, output_field=IntegerField()))
+        # The annotation last: a UNION matches its columns by position.
+        .values_list("history_id", "history_date", "kind")
+        for index, records in enumerate(_history_kinds(project))
+    ]
+    return parts[0].union(*parts[1:], all=True).order_by(*HISTORY_ORDER)
+
+
+def project_history_page(project: ImplementationProject, rows: list[tuple]) -> list[dict]:
+    """History entries of a page of `project_history_index` rows, in their order.
+
+    One query per kind on the page reads its records and, for the diff, each one's previous
+    version (the same object's record just before it), wherever that lies in the history.
+    """
+    kinds = _history_kinds(project)
+    ids_by_kind: dict[int, list[int]] = {}
+    for history_id, _, kind in rows:
+        ids_by_kind.setdefault(kind, []).append(history_id)
+    found = {}
+    for kind, ids in sorted(ids_by_kind.items()):
+        records = kinds[kind]
+        earlier = records.filter(
+            Q(history_date__lt=OuterRef("history_date"))
+            | Q(history_date=OuterRef("history_date"), history_id__lt=OuterRef("history_id")),
+            id=OuterRef("id"),
+        ).order_by("-history_date", "-history_id")
+        previous = (
+            records.filter(history_id__in=ids)
+            .annotate(previous_id=Subquery(earlier.values("history_id")[:1]))
+            .values("previous_id")
+        )
+        for record in (
+            records.filter(Q(history_id__in=ids) | Q(history_id__in=previous))
+            .select_related("history_user")
+            .defer(*HISTORY_USER_UNREAD)
+        ):
+            found[kind, record.history_id] = record
+    shown = [found[kind, history_id] for history_id, _, kind in rows]
+    on_page = {(kind, history_id) for history_id, _, kind in rows}
+    older = sorted(
+        (record for key, record in found.items() if key not in on_page),
+        key=lambda record: (record.history_date, record.history_id),
+        reverse=True,
+    )
+    return history_entries_of(shown, older)

@@ -27,7 +27,6 @@ from projects.forms import (
 )
 from projects.models import Health, ImplementationProject, Phase
 
-HISTORY_PAGE_PER_KIND = 100
 # Changes the project page shows; the history page has the rest.
 RECENT_HISTORY = 10
 
@@ -365,8 +364,8 @@ def project_comment(request, pk: int):
 @require_GET
 def project_history(request, pk: int):
     project = get_project_for_view(request, pk)
-    records = selectors.project_history_records(project, per_kind=HISTORY_PAGE_PER_KIND)
-    page = _paginate(request, records)
+    page = _paginate(request, selectors.project_history_index(project))
+    page.object_list = list(page.object_list)
     return render(
         request,
         "projects/project_history.html",
@@ -374,7 +373,7 @@ def project_history(request, pk: int):
             "nav": "projects",
             "project": project,
             "page_obj": page,
-            "history": selectors.history_entries_of(page.object_list, records[page.end_index() :]),
+            "history": selectors.project_history_page(project, page.object_list),
             "phase_changes": project.phase_changes.select_related("changed_by"),
         },
     )
