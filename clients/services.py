@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.utils import timezone
 
+from clients import notifications
 from clients.models import Client, Contact, Product, SalesHandoff
 
 PRIMARY_CONTACT_TAKEN = (
@@ -248,6 +249,10 @@ def sales_handoff_create(
     with transaction.atomic():
         handoff.save()
         handoff.products.set(products)
+        # A new handoff belongs to no project, and so to no PM, yet: the managers hear of it.
+        notifications.sales_handoff_notify(
+            handoff=handoff, recipients=notifications.implementation_managers()
+        )
     return handoff
 
 
@@ -288,6 +293,10 @@ def sales_handoff_update(
             raise ValidationError(ACKNOWLEDGED, code="acknowledged")
         handoff.save(update_fields=fields)
         handoff.products.set(products)
+        # Deduplicated: tells only a manager who has not heard of this handoff yet.
+        notifications.sales_handoff_notify(
+            handoff=handoff, recipients=notifications.implementation_managers()
+        )
     return handoff
 
 

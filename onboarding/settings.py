@@ -270,6 +270,12 @@ GOLIVE_ESCALATIONS = {
     "ESCALATE_AFTER_HOURS": env.int("ESCALATION_ESCALATE_AFTER_HOURS", default=24),
 }
 
+# The "Waiting for you" card of the home page (README "Who is told what").
+GOLIVE_NOTICES = {
+    # Days an accepted handoff report stays on its PM's and sales rep's home page.
+    "ACCEPTED_HANDOFF_DAYS": env.int("NOTICE_ACCEPTED_HANDOFF_DAYS", default=14),
+}
+
 # Delivery of outgoing email (outbox app). Seconds unless stated otherwise.
 OUTBOX = {
     "RETRY_BASE_SECONDS": env.int("OUTBOX_RETRY_BASE_SECONDS", default=30),

@@ -1,8 +1,11 @@
 """Reads shared by the project pages, each with its related rows fetched up front."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
+from functools import reduce
+from operator import or_
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db.models import (
     Count,
@@ -18,7 +21,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from clients.models import Client
+from clients import roles
+from clients.models import Client, SalesHandoff
 from projects.history import history_entries
 from projects.models import (
     Comment,
@@ -220,12 +224,8 @@ def account_status_projects(client: Client, today: date) -> list[ImplementationP
 
 
 def support_queue(today: date) -> dict:
+    # The reports waiting for support are on its "Waiting for you" card (waiting_for).
     return {
-        "reports_waiting": list(
-            HandoffReport.objects.filter(status=HandoffReport.Status.SENT)
-            .select_related("project", "project__client", "sent_by")
-            .order_by("sent_at")
-        ),
         "going_live": list(
             ImplementationProject.objects.active()
             .filter(phase__in=[Phase.TESTING, Phase.GO_LIVE, Phase.HYPERCARE])
@@ -233,6 +233,71 @@ def support_queue(today: date) -> dict:
             .order_by("forecast_go_live")[:25]
         ),
     }
+
+
+# Items the "Waiting for you" card lists of each kind; each kind has a page of its own.
+WAITING_LIMIT = 10
+
+
+def waiting_for(user: User, now: datetime) -> list[dict]:
+    """What waits on this person, oldest first: sales handoffs to acknowledge, handoff reports
+    to decide (support), to answer (returned to the PM) or to take note of (accepted).
+
+    The same people the emails of projects.notifications reach; at most two queries.
+    """
+    is_manager, is_pm = roles.is_manager(user), roles.is_pm(user)
+    items: list[dict] = []
+    # A manager also holds what no PM holds, as its emails went to the managers.
+    holder = Q(project__pm=user)
+    if is_manager:
+        holder |= Q(project__pm__isnull=True)
+    if is_manager or is_pm:
+        for handoff in (
+            SalesHandoff.objects.filter(holder, acknowledged_at__isnull=True)
+            .select_related("client")
+            .only("client__name", "submitted_at")
+            .order_by("submitted_at", "pk")[:WAITING_LIMIT]
+        ):
+            items.append(
+                {
+                    "what": "Sales handoff to acknowledge",
+                    "name": handoff.client.name,
+                    "url": handoff.get_absolute_url(),
+                    "when": handoff.submitted_at,
+                }
+            )
+    accepted_since = now - timedelta(days=settings.GOLIVE_NOTICES["ACCEPTED_HANDOFF_DAYS"])
+    accepted = Q(status=HandoffReport.Status.ACCEPTED, decided_at__gte=accepted_since)
+    wanted = []
+    if is_manager or is_pm:
+        wanted += [holder & Q(status=HandoffReport.Status.RETURNED), holder & accepted]
+    if roles.is_support(user):
+        wanted.append(Q(status=HandoffReport.Status.SENT))
+    if roles.is_sales_rep(user):
+        wanted.append(accepted & Q(project__client__sales_rep=user))
+    if wanted:
+        labels = {
+            HandoffReport.Status.SENT: "Handoff report to accept or return",
+            HandoffReport.Status.RETURNED: "Handoff report returned with questions",
+            HandoffReport.Status.ACCEPTED: "Handoff report accepted by support",
+        }
+        for report in (
+            HandoffReport.objects.filter(reduce(or_, wanted))
+            .select_related("project__client")
+            .only("status", "sent_at", "decided_at", "project__name", "project__client__name")
+            .order_by("sent_at", "pk")[:WAITING_LIMIT]
+        ):
+            items.append(
+                {
+                    "what": labels[report.status],
+                    "name": f"{report.project.client.name} · {report.project.name}",
+                    "url": report.get_absolute_url(),
+                    "when": report.sent_at
+                    if report.status == HandoffReport.Status.SENT
+                    else report.decided_at,
+                }
+            )
+    return sorted(items, key=lambda item: item["when"] or now)
 
 
 def recent_phase_changes(limit: int = 10) -> list[PhaseChange]:

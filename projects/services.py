@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from clients import roles
 from clients.models import Client, Contact
+from projects import notifications
 from projects.health import refresh_health
 from projects.models import (
     Comment,
@@ -84,6 +85,7 @@ def project_create(*, user: User, data: dict[str, Any]) -> ImplementationProject
         client.account_status = Client.AccountStatus.ONBOARDING
         client.save(update_fields=["account_status", "updated_at"])
     project_touch(project=project)
+    notifications.sales_handoff_linked(project=project)
     return project
 
 
@@ -97,6 +99,7 @@ def project_update(
     if "products" in data:
         project.products.set(data["products"])
     project_touch(project=project)
+    notifications.sales_handoff_linked(project=project)
     return project
 
 
@@ -570,6 +573,7 @@ def handoff_report_send(*, report: HandoffReport, user: User) -> HandoffReport:
     report.sent_at = timezone.now()
     _save(report, user=user, update_fields=["status", "sent_by", "sent_at"])
     project_touch(project=report.project)
+    notifications.handoff_report_changed(report=report)
     return report
 
 
@@ -592,4 +596,5 @@ def handoff_report_decide(
         report, user=user, update_fields=["status", "decided_by", "decided_at", "support_comment"]
     )
     project_touch(project=report.project)
+    notifications.handoff_report_changed(report=report)
     return report

@@ -51,7 +51,11 @@ def _paginate(request, queryset):
 def home(request):
     """What needs me today: the landing page differs by role."""
     user, today = request.user, timezone.localdate()
-    context = {"nav": "home", "today": today}
+    context = {
+        "nav": "home",
+        "today": today,
+        "waiting": selectors.waiting_for(user, timezone.now()),
+    }
     if roles.is_sales_rep(user) and not roles.is_staff_reader(user):
         accounts = (
             Client.objects.visible_to(user)
