@@ -1,6 +1,7 @@
 """The Django admin goes through the services: state is read-only, actions meet the gates."""
 
 import pytest
+from django.apps import apps
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
@@ -8,7 +9,14 @@ from alerts.models import AlertNotification
 from clients.models import SalesHandoff
 from clients.tests.factories import SalesHandoffFactory
 from projects.models import HandoffReport, Phase, PhaseChange, Task
-from projects.tests.factories import HandoffReportFactory, ProjectFactory, TaskFactory
+from projects.tests.factories import (
+    HandoffReportFactory,
+    IssueFactory,
+    MilestoneFactory,
+    ProjectFactory,
+    RiskFactory,
+    TaskFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -189,3 +197,37 @@ def test_a_sales_handoff_is_acknowledged_by_the_action_not_the_form(client_as, a
     )
     handoff = SalesHandoff.objects.get(pk=handoff.pk)
     assert handoff.acknowledged_by == admin_user
+
+
+@pytest.mark.parametrize(
+    "model_name",
+    [
+        "projects.implementationproject",
+        "projects.milestone",
+        "projects.task",
+        "projects.risk",
+        "projects.issue",
+        "projects.handoffreport",
+        "clients.saleshandoff",
+        "alerts.alert",
+    ],
+)
+def test_the_add_and_change_forms_with_read_only_state_open(client_as, admin_user, model_name):
+    made = {
+        "projects.implementationproject": ProjectFactory,
+        "projects.milestone": MilestoneFactory,
+        "projects.task": TaskFactory,
+        "projects.risk": RiskFactory,
+        "projects.issue": IssueFactory,
+        "projects.handoffreport": HandoffReportFactory,
+        "clients.saleshandoff": SalesHandoffFactory,
+    }
+    model = apps.get_model(model_name)
+    opts = model._meta
+    http = client_as(admin_user)
+    if model_name in made:
+        obj = made[model_name]()
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+        assert http.get(url).status_code == 200
+    add = http.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add"))
+    assert add.status_code == 200
