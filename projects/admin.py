@@ -197,8 +197,21 @@ class RiskAdmin(ReadOnlyHistoryAdmin):
     search_fields = ["title", "project__name"]
     list_select_related = ["project", "owner"]
     raw_id_fields = ["project", "owner"]
-    # An occurred risk raises an issue: status moves through risk_set_status on the risk page.
+    # An occurred risk raises an issue of its own: status moves through risk_set_status.
     readonly_fields = ["status", "closed_at"]
+    actions = ["close"]
+
+    @admin.action(description="Close")
+    def close(self, request, queryset):
+        run_service_action(
+            self,
+            request,
+            queryset.select_related("project"),
+            done="risk(s) closed",
+            call=lambda risk: services.risk_set_status(
+                risk=risk, user=request.user, status=Risk.Status.CLOSED
+            ),
+        )
 
 
 @admin.register(Issue)
@@ -209,6 +222,19 @@ class IssueAdmin(ReadOnlyHistoryAdmin):
     list_select_related = ["project", "owner"]
     raw_id_fields = ["project", "owner"]
     readonly_fields = ["status", "resolved_at", "from_risk", "escalation_level"]
+    actions = ["resolve"]
+
+    @admin.action(description="Mark resolved")
+    def resolve(self, request, queryset):
+        run_service_action(
+            self,
+            request,
+            queryset.select_related("project"),
+            done="issue(s) resolved",
+            call=lambda issue: services.issue_set_status(
+                issue=issue, user=request.user, status=Issue.Status.RESOLVED
+            ),
+        )
 
 
 @admin.register(PhaseChange)

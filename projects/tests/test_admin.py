@@ -231,3 +231,18 @@ def test_the_add_and_change_forms_with_read_only_state_open(client_as, admin_use
         assert http.get(url).status_code == 200
     add = http.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add"))
     assert add.status_code == 200
+
+
+def test_resolving_an_issue_in_the_admin_records_who_and_when(client_as, admin_user):
+    issue = IssueFactory(title="Pay codes do not map")
+    http = client_as(admin_user)
+    post_change(http, issue, status="closed", title="Pay codes do not map")
+    issue.refresh_from_db()
+    assert issue.status == "open"
+    http.post(
+        reverse("admin:projects_issue_changelist"),
+        {"action": "resolve", "_selected_action": [issue.pk]},
+    )
+    issue.refresh_from_db()
+    assert issue.status == "resolved" and issue.resolved_at is not None
+    assert issue.history.first().history_user == admin_user
