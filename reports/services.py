@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 
-from outbox.services import Message, emails_queue_bulk
+from outbox.services import Message, emails_queue_bulk, subject_line
 from projects.models import ImplementationProject
 from reports import schedule as sched
 from reports.models import StatusReport, StatusReportSettings
@@ -96,7 +96,7 @@ def report_settings_update(
 def report_subject(content: dict) -> str:
     project = content["project"]
     day = date_format(content["today"], "j M Y")
-    return f"Status report: {project['name']}, {day} ({content['health']['label']})"
+    return subject_line(f"Status report: {project['name']}, {day} ({content['health']['label']})")
 
 
 def report_render(content: dict) -> tuple[str, str]:

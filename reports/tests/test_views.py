@@ -401,3 +401,24 @@ def test_a_sales_rep_on_the_team_is_linked_to_the_account_not_to_a_report_they_c
     assert client_as(rep).get(account).status_code == 200
     to_other = OutgoingEmail.objects.get(to_email=other_rep.email)
     assert "golive.example" not in to_other.body_text + to_other.body_html
+
+
+def test_with_redis_down_send_now_still_answers_and_stores_the_report(
+    client_as, pm, project, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The report and its emails are committed; outbox.recover sends them once Redis is back."""
+    from kombu.exceptions import OperationalError
+
+    from outbox.tasks import deliver_emails
+
+    def refuse(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(deliver_emails, "delay", refuse)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_as(pm).post(send_url(project), follow=True)
+
+    assert response.status_code == 200
+    assert "Status report sent to 4 recipients." in response.content.decode()
+    report = StatusReport.objects.get()
+    assert set(OutgoingEmail.objects.values_list("about_id", "status")) == {(report.pk, "queued")}
