@@ -1,6 +1,5 @@
 """Settings as a process started with a given environment reads them (README, Configuration)."""
 
-import os
 import runpy
 from pathlib import Path
 
@@ -45,10 +44,20 @@ def files_under(folder: Path) -> list[Path]:
 
 
 def test_without_email_url_mail_is_written_to_var_mail_of_the_project(fresh_settings, tmp_path):
+    """README: with `make run` (no EMAIL_URL) the email goes to files under var/mail/."""
+    var_mail = Path(settings.BASE_DIR) / "var" / "mail"
     config = fresh_settings(EMAIL_URL=None)
-    assert config["EMAIL_FILE_PATH"] == str(Path(settings.BASE_DIR) / "var" / "mail")
-    # Nothing may land under the folder the process was started in.
-    assert os.path.isabs(config["EMAIL_FILE_PATH"])
+    before = set(files_under(var_mail)) if var_mail.exists() else set()
+    try:
+        send_one(config)
+        written = set(files_under(var_mail)) - before
+        assert len(written) == 1
+        assert "Subject: Weekly status" in next(iter(written)).read_text()
+    finally:
+        for path in set(files_under(var_mail)) - before:
+            path.unlink()
+    # Nothing landed under the folder the process was started in.
+    assert files_under(tmp_path / "started-here") == []
 
 
 def test_a_filemail_url_with_an_absolute_path_writes_the_mail_there(fresh_settings, tmp_path):
