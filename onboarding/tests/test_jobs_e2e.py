@@ -295,6 +295,34 @@ def test_an_escalation_reaches_the_task_owner_once(celery_worker, inbox):
     assert alert.notifications.count() == 1
 
 
+def test_a_line_break_in_a_name_or_title_does_not_stop_the_escalation_email(celery_worker, inbox):
+    """Names typed with a line break (stored before forms refused them) reach the subject as a
+    space: the email arrives at the first attempt, instead of failing six times."""
+    today = timezone.localdate()
+    owner = UserFactory(username="e2e_owner", email="owner@vendor.example")
+    project = ProjectFactory(name="Granite\r\npayroll")
+    TaskFactory(
+        project=project,
+        title="Send the employee\r\ncensus file\n",
+        owner_user=owner,
+        start_date=today - timedelta(days=20),
+        due_date=today - timedelta(days=10),
+    )
+
+    sweep_alerts.delay()
+    wait_until(
+        lambda: OutgoingEmail.objects.filter(kind="alert", status="sent").exists(),
+        timeout=DELIVERY_SECONDS,
+        what=f"delivery of the escalation\n{celery_worker.log_tail()}",
+    )
+    time.sleep(GRACE_SECONDS)
+
+    [message] = inbox.messages
+    assert "Send the employee census file (Granite payroll)" in message["Subject"]
+    assert "\n" not in message["Subject"] and "\r" not in message["Subject"]
+    assert OutgoingEmail.objects.get(kind="alert").attempts == 1
+
+
 class TestRedisOutage:
     """Redis is stopped while people use the app, and started again empty."""
 
