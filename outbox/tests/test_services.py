@@ -1,9 +1,12 @@
 """Queueing and delivering outgoing email: nothing sent twice, nothing lost, every failure kept."""
 
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from django.core import mail
+from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
+from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
 from django.utils import timezone
 
 from outbox import services
@@ -332,7 +335,37 @@ def test_a_message_that_can_never_be_sent_fails_at_once_with_its_reason(
     assert enqueued == []
 
 
-class RefusingBackend(mail.backends.locmem.EmailBackend):
+class OfflineSmtpBackend(SmtpBackend):
+    """Django's SMTP backend up to the wire: it checks every address as for a real server."""
+
+    sent: list = []
+
+    def open(self):
+        if self.connection is None:
+            self.connection = SimpleNamespace(
+                sendmail=lambda *args, **kwargs: OfflineSmtpBackend.sent.append(args),
+                quit=lambda: None,
+            )
+            return True
+        return False
+
+
+def test_an_invalid_recipient_address_fails_at_once_with_its_reason(outbox_settings, settings):
+    settings.EMAIL_BACKEND = f"{__name__}.OfflineSmtpBackend"
+    OfflineSmtpBackend.sent = []
+    bad, good = queue(to="maria.chen@"), queue(dedup_key="good", to="maria.chen@bluebird.example")
+
+    assert services.email_deliver(email_id=bad.pk) == OutgoingEmail.Status.FAILED
+    assert services.email_deliver(email_id=good.pk) == OutgoingEmail.Status.SENT
+    stored = reload(bad)
+    assert stored.attempts == 1
+    assert stored.last_error == (
+        'Not retried, this message can never be sent: ValueError: Invalid address "maria.chen@"'
+    )
+    assert len(OfflineSmtpBackend.sent) == 1
+
+
+class RefusingBackend(LocmemBackend):
     """A mail server that answers every recipient with the code given on the class."""
 
     code = 550
