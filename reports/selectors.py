@@ -148,6 +148,8 @@ def link_for_user(user, project: ImplementationProject) -> str:
 
     Needs the user's groups prefetched (report_project_queryset does), so it makes no query.
     """
+    # Fills clients.roles' per-user cache from the prefetched groups, so that its rules decide
+    # here as on the pages, without a query per recipient.
     user._golive_roles = frozenset(group.name for group in user.groups.all())
     if roles.is_staff_reader(user):
         return LINK_REPORT
