@@ -3,8 +3,7 @@
 bench/run.py runs this with the benchmark's settings, the pages (name, path, the browser's
 cookies) as JSON on stdin, and reads the figures as JSON from stdout. A fresh interpreter
 measures a request as a web worker serves it, whatever the driver process did before (loading
-data, timing jobs). Each page is measured twice: rendered by its view (the page cache switched
-off, as after any change of data) and answered from the page cache (as when nothing changed).
+data, timing jobs).
 """
 
 import json
@@ -14,16 +13,8 @@ import time
 SAMPLES = 20
 
 
-def measure(path: str, cookies: dict[str, str], *, cached: bool) -> tuple[int, float]:
+def measure(path: str, cookies: dict[str, str]) -> tuple[int, float]:
     """Queries of one request after a warm-up one, and the CPU ms of each of SAMPLES more."""
-    from django.conf import settings
-    from django.test import override_settings
-
-    with override_settings(PAGE_CACHE={**settings.PAGE_CACHE, "ENABLED": cached}):
-        return _measure(path, cookies)
-
-
-def _measure(path: str, cookies: dict[str, str]) -> tuple[int, float]:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -51,14 +42,8 @@ def main() -> None:
     pages = json.load(sys.stdin)
     results = {}
     for page in pages:
-        queries, cpu_ms = measure(page["path"], page["cookies"], cached=False)
-        cached_queries, cached_cpu_ms = measure(page["path"], page["cookies"], cached=True)
-        results[page["name"]] = {
-            "queries": queries,
-            "cpu_ms": cpu_ms,
-            "cached_queries": cached_queries,
-            "cached_cpu_ms": cached_cpu_ms,
-        }
+        queries, cpu_ms = measure(page["path"], page["cookies"])
+        results[page["name"]] = {"queries": queries, "cpu_ms": cpu_ms}
     json.dump(results, sys.stdout)
 
 

@@ -14,9 +14,9 @@ What it does, in order (each step says what it is doing and how long it took):
 4. Serves the app with gunicorn on 127.0.0.1 (static files by WhiteNoise after collectstatic),
    logs the demo users in (a database session and a CSRF cookie, which wrk sends as the
    person's browser would), checks that every page answers 200, counts each page's SQL queries
-   and CPU time with Django's test client, rendered and from the page cache, and
-   drives each page of bench/pages.py with wrk (16 connections, 10 s), beside the bare view
-   /healthz, measured first and last in the same run.
+   and CPU time with Django's test client, and drives each page of bench/pages.py with wrk
+   (16 connections, 10 s), beside the bare view /healthz, measured first and last in the same
+   run.
 5. Prints the tables (Markdown, ready for docs/performance.md) with each figure against its
    target, and writes every figure to var/bench/<time>.json.
 
@@ -319,14 +319,14 @@ def cookie_header(cookies: dict[str, str] | None) -> dict[str, str]:
     return {"Cookie": "; ".join(f"{name}={value}" for name, value in cookies.items())}
 
 
-def fetch(port: int, path: str, headers: dict[str, str]) -> tuple[int, str | None]:
-    """The status of one GET, and whether the page cache answered it (its X-Page-Cache)."""
+def fetch(port: int, path: str, headers: dict[str, str]) -> int:
+    """The status of one GET."""
     connection = http.client.HTTPConnection(HOST, port, timeout=30)
     try:
         connection.request("GET", path, headers={"Host": HOST, **headers})
         response = connection.getresponse()
         response.read()
-        return response.status, response.getheader("X-Page-Cache")
+        return response.status
     finally:
         connection.close()
 
@@ -405,7 +405,7 @@ def gunicorn(env: dict[str, str], workers: int, log: Path):
             if process.poll() is not None:
                 raise RuntimeError(f"gunicorn exited at start; see {log}")
             with suppress(OSError):
-                return fetch(port, "/healthz", {})[0] == 200
+                return fetch(port, "/healthz", {}) == 200
             return False
 
         wait_for(answers, timeout=60, what="gunicorn to answer")
@@ -442,12 +442,9 @@ def bench_pages(args, env: dict[str, str], wrk: str, log_dir: Path) -> dict:
     say(f"Starting gunicorn with {args.workers} workers")
     results = {"bare": [], "pages": []}
     with gunicorn(env, args.workers, log_dir / "gunicorn.log") as port:
-        cache_answers = {}
         for page in pages:
             headers = cookie_header(browsers.get(page.login))
-            status, _ = fetch(port, paths[page.name], headers)
-            # The second visit tells whether the page cache can answer this page.
-            _, cache_answers[page.name] = fetch(port, paths[page.name], headers)
+            status = fetch(port, paths[page.name], headers)
             if status != 200:
                 raise RuntimeError(
                     f"{page.name} ({paths[page.name]}) answered {status} to {page.login}, not "
@@ -470,7 +467,6 @@ def bench_pages(args, env: dict[str, str], wrk: str, log_dir: Path) -> dict:
             headers = cookie_header(browsers.get(page.login))
             row = run_wrk(wrk, port, path, headers, args)
             row.update(name=page.name, login=page.login or "anonymous", path=path)
-            row["page_cache"] = cache_answers[page.name] == "hit"
             row.update(measured[page.name])
             results["pages"].append(row)
         measure_bare("last")
@@ -496,8 +492,7 @@ def _mark(ok: bool) -> str:
 
 def page_table(results: dict) -> str:
     lines = [
-        "| page | login | req/s | p50 ms | p95 ms | p99 ms | × bare | target | queries "
-        "rendered / cached | CPU ms rendered / cached |",
+        "| page | login | req/s | p50 ms | p95 ms | p99 ms | × bare | target | queries | CPU ms |",
         "|---|---|--:|--:|--:|--:|--:|---|--:|--:|",
     ]
     for row in results["bare"]:
@@ -510,13 +505,10 @@ def page_table(results: dict) -> str:
         flags = ""
         if row["non_2xx_3xx"] or row["socket_errors"]:
             flags = f" ({row['non_2xx_3xx']} bad answers, {row['socket_errors']} socket errors)"
-        if not row.get("page_cache"):
-            flags += " (not from the page cache)"
         lines.append(
             f"| {row['name']} | {row['login']} | {row['rps']:,.0f} | {row['p50_ms']:.1f} | "
             f"{row['p95_ms']:.1f} | {row['p99_ms']:.1f} | {row['ratio']:.2f} | "
-            f"{_mark(row['ok'])}{flags} | {row['queries']} / {row['cached_queries']} | "
-            f"{row['cpu_ms']:.1f} / {row['cached_cpu_ms']:.1f} |"
+            f"{_mark(row['ok'])}{flags} | {row['queries']} | {row['cpu_ms']:.1f} |"
         )
     return "\n".join(lines)
 

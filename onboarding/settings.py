@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import bootstrap
 import environ
@@ -81,8 +82,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    # After everything a page needs (session, user, CSRF, messages, htmx, the CSP nonce).
-    "onboarding.page_cache.PageCacheMiddleware",
     # Last, as django-axes requires: it turns a refused login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -149,10 +148,16 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Outgoing mail. The development default writes each message to a file under var/mail.
-EMAIL_CONFIG = env.email_url("EMAIL_URL", default=f"filemail://{VAR_DIR / 'mail'}")
+EMAIL_URL = env.str("EMAIL_URL", default=f"filemail://{VAR_DIR / 'mail'}")
+EMAIL_CONFIG = env.email_url_config(EMAIL_URL)
 vars().update(EMAIL_CONFIG)
 if EMAIL_CONFIG["EMAIL_BACKEND"].endswith("filebased.EmailBackend"):
-    EMAIL_FILE_PATH = EMAIL_CONFIG.get("EMAIL_FILE_PATH") or str(VAR_DIR / "mail")
+    # django-environ drops the leading slash of filemail:///abs/path, which would put the mail
+    # in a folder of that name under whatever folder the process started in. Read the path here:
+    # absolute as written, or relative to the project folder (filemail://var/mail).
+    _mail_url = urlsplit(EMAIL_URL)
+    _mail_path = unquote(_mail_url.netloc + _mail_url.path)
+    EMAIL_FILE_PATH = str(BASE_DIR / _mail_path) if _mail_path else str(VAR_DIR / "mail")
 # A hung mail server must not hold a worker for ever (nor outlive the outbox's claim).
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Golive <golive@localhost>")
@@ -190,34 +195,7 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TIMEZONE = TIME_ZONE
 
-# Pages (onboarding/page_cache.py): a logged-in GET is answered from the cache when the
-# database's transaction snapshot, the session, the path and the minute are those it was
-# rendered with, so no page is ever older than its data. Redis when REDIS_URL is set, shared by
-# every web worker; otherwise each process's memory. Only on PostgreSQL, which has snapshots.
-PAGE_CACHE = {
-    "ENABLED": env.bool("GOLIVE_PAGE_CACHE", default=True),
-    "CACHE": "pages",
-    # Entries are keyed by the minute, so one lives no longer than it can be used.
-    "SECONDS": 120,
-    # A commit id, say; when unset, a digest of the source files' sizes and times.
-    "RELEASE": env.str("GOLIVE_RELEASE", default=""),
-}
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "pages": (
-        {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "golive",
-        }
-        if REDIS_URL
-        else {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "pages",
-            "OPTIONS": {"MAX_ENTRIES": 2000},
-        }
-    ),
-}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Health thresholds (README "Health"). Days unless stated otherwise.
 GOLIVE_HEALTH = {

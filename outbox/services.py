@@ -1,21 +1,61 @@
 """Queueing and delivering outgoing email. Jobs call email_queue; a Celery task delivers."""
 
+import hashlib
 import logging
+import re
+import smtplib
+import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from email.utils import parseaddr
 from functools import cache
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import BadHeaderError, EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import F, Model
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 
 from outbox.models import OutgoingEmail
 
 logger = logging.getLogger(__name__)
+
+
+SUBJECT_MAX = 250
+_SPACES = re.compile(r"\s+")
+
+
+def subject_line(text: str) -> str:
+    """A subject no stored text can break: newlines and other control characters become spaces.
+
+    Every subject passes through here (email_queue, emails_queue_bulk, and again when sent), so
+    a project name or task title typed with a line break cannot make an email unsendable.
+    """
+    cleaned = "".join(
+        " " if unicodedata.category(char) in ("Cc", "Zl", "Zp") else char for char in text
+    )
+    return _SPACES.sub(" ", cleaned).strip()[:SUBJECT_MAX]
+
+
+def message_id(dedup_key: str) -> str:
+    """The Message-ID of the email with this dedup key: the same for every copy ever sent.
+
+    A copy sent again (the worker died after the server took it, before it was recorded) then
+    carries the same id, so mail programs can tell it is the same message.
+    """
+    digest = hashlib.sha256(dedup_key.encode()).hexdigest()[:32]
+    return f"<{digest}@golive.{_message_id_domain()}>"
+
+
+def _message_id_domain() -> str:
+    sender = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+    domain = sender.rpartition("@")[2] if "@" in sender else ""
+    return (domain or urlsplit(settings.SITE_URL).hostname or "localhost").lower()
 
 
 @dataclass(frozen=True)
@@ -24,11 +64,38 @@ class Recipient:
     name: str = ""
 
 
-def _enqueue_delivery(email_ids: list[int]) -> None:
+def _enqueue_delivery(*, email_ids: list[int]) -> None:
     from outbox.tasks import deliver_email
 
     for email_id in email_ids:
         deliver_email.delay(email_id)
+
+
+# What sending a task raises while the broker (Redis) is down or unreachable.
+BROKER_ERRORS = (OperationalError, OSError)
+
+
+def _enqueue_on_commit(enqueue: Callable[..., None], email_ids: list[int]) -> None:
+    """Hand the messages to Celery once the transaction commits, without failing the caller.
+
+    The rows are committed by then: with Redis down, the page or job that queued them has done
+    its work, so the broker's error is logged, not raised, and outbox_recover (the beat tick)
+    enqueues the messages again once Redis is back.
+    """
+
+    def hand_over() -> None:
+        try:
+            enqueue(email_ids=email_ids)
+        except BROKER_ERRORS as error:
+            logger.error(
+                "Could not hand %s outgoing email(s) to Celery (%s: %s); they are stored, and "
+                "outbox.recover will send them once the broker is back.",
+                len(email_ids),
+                type(error).__name__,
+                error,
+            )
+
+    transaction.on_commit(hand_over)
 
 
 def email_queue(
@@ -52,7 +119,7 @@ def email_queue(
     email = OutgoingEmail(
         kind=kind,
         to_email=to,
-        subject=subject[:250],
+        subject=subject_line(subject),
         body_text=text,
         body_html=html,
         dedup_key=dedup_key,
@@ -67,7 +134,7 @@ def email_queue(
         if OutgoingEmail.objects.filter(dedup_key=dedup_key).exists():
             return None
         raise
-    transaction.on_commit(lambda: _enqueue_delivery([email.pk]))
+    _enqueue_on_commit(_enqueue_delivery, [email.pk])
     return email
 
 
@@ -112,7 +179,7 @@ def emails_queue_bulk(*, messages: list[Message], now=None) -> dict[str, int]:
         email = OutgoingEmail(
             kind=message.kind,
             to_email=message.to,
-            subject=message.subject[:250],
+            subject=subject_line(message.subject),
             body_text=body_text,
             body_html=body_html,
             dedup_key=message.dedup_key,
@@ -133,7 +200,7 @@ def emails_queue_bulk(*, messages: list[Message], now=None) -> dict[str, int]:
         if created_at == now:
             written_now.append(pk)
     if written_now:
-        transaction.on_commit(lambda: emails_enqueue(email_ids=sorted(written_now)))
+        _enqueue_on_commit(emails_enqueue, sorted(written_now))
     return ids
 
 
@@ -171,11 +238,12 @@ def email_deliver(*, email_id: int) -> OutgoingEmail.Status | None:
 
 def _message(email: OutgoingEmail, connection=None) -> EmailMultiAlternatives:
     message = EmailMultiAlternatives(
-        subject=email.subject,
+        # Again here: rows stored before subjects were cleaned may hold a line break.
+        subject=subject_line(email.subject),
         body=email.body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[email.to_email],
-        headers={"X-Golive-Key": email.dedup_key},
+        headers={"X-Golive-Key": email.dedup_key, "Message-ID": message_id(email.dedup_key)},
         connection=connection,
     )
     if email.body_html:
@@ -183,10 +251,38 @@ def _message(email: OutgoingEmail, connection=None) -> EmailMultiAlternatives:
     return message
 
 
+def is_permanent(error: Exception) -> bool:
+    """Whether a send can never succeed as stored, so that trying again only fails again.
+
+    A header or address Python's email package refuses (BadHeaderError, an invalid address:
+    both ValueError), and a refusal with a permanent (5xx) SMTP code for every recipient or for
+    the message itself. A refused sender or login is the server's setup, not the message's:
+    retried, as is any other error.
+    """
+    if isinstance(error, ValueError | BadHeaderError):
+        return True
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _ in error.recipients.values()]
+        return bool(codes) and all(code >= 500 for code in codes)
+    if isinstance(error, smtplib.SMTPDataError):
+        return error.smtp_code >= 500
+    return False
+
+
 def _record_failure(email: OutgoingEmail, error: Exception) -> OutgoingEmail.Status:
     description = f"{type(error).__name__}: {error}"[:2000]
-    logger.warning("Delivery of outgoing email %s failed: %s", email.pk, description)
-    if email.attempts >= settings.OUTBOX["MAX_ATTEMPTS"]:
+    permanent = is_permanent(error)
+    logger.warning(
+        "Delivery of outgoing email %s failed%s: %s",
+        email.pk,
+        " for good (not retried)" if permanent else "",
+        description,
+    )
+    if permanent:
+        status = OutgoingEmail.Status.FAILED
+        next_attempt = email.next_attempt_at
+        description = f"Not retried, this message can never be sent: {description}"[:2000]
+    elif email.attempts >= settings.OUTBOX["MAX_ATTEMPTS"]:
         status = OutgoingEmail.Status.FAILED
         next_attempt = email.next_attempt_at
     else:
@@ -204,7 +300,7 @@ def email_retry(*, email: OutgoingEmail) -> bool:
         status=OutgoingEmail.Status.QUEUED, attempts=0, next_attempt_at=timezone.now()
     )
     if updated:
-        transaction.on_commit(lambda: _enqueue_delivery([email.pk]))
+        _enqueue_on_commit(_enqueue_delivery, [email.pk])
     return bool(updated)
 
 
@@ -223,7 +319,7 @@ def outbox_recover(*, now=None) -> int:
         .order_by("next_attempt_at")
         .values_list("pk", flat=True)[: settings.OUTBOX["RECOVER_BATCH"]]
     )
-    _enqueue_delivery(due_ids)
+    _enqueue_delivery(email_ids=due_ids)
     return len(due_ids)
 
 

@@ -26,6 +26,7 @@ from django.db.models import (
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
+from clients import roles
 from clients.models import Contact
 from outbox.models import OutgoingEmail
 from projects.health import ProjectFacts, assess, gather_facts, worst
@@ -110,6 +111,10 @@ def report_project_queryset() -> QuerySet[ImplementationProject]:
             "memberships",
             queryset=ProjectMembership.objects.select_related("user").order_by("pk"),
         ),
+        # Their roles decide which page the link in their email opens.
+        "memberships__user__groups",
+        "pm__groups",
+        "client__sales_rep__groups",
         Prefetch(
             "client__contacts",
             queryset=Contact.objects.filter(receives_status_reports=True).order_by("name", "pk"),
@@ -130,26 +135,55 @@ def person(user) -> str:
     return (user.get_full_name() or user.username) if user else ""
 
 
+# What the link in a recipient's email opens: the stored report, the account status page of the
+# project's client, or nothing (client contacts have no login).
+LINK_REPORT = "report"
+LINK_ACCOUNT = "account"
+LINK_NONE = ""
+LINK_BY_KIND = {"team": LINK_REPORT, "sales": LINK_ACCOUNT, "client": LINK_NONE}
+
+
+def link_for_user(user, project: ImplementationProject) -> str:
+    """The page of this project a user who logs in can open, by the same rules as the pages.
+
+    Needs the user's groups prefetched (report_project_queryset does), so it makes no query.
+    """
+    # Fills clients.roles' per-user cache from the prefetched groups, so that its rules decide
+    # here as on the pages, without a query per recipient.
+    user._golive_roles = frozenset(group.name for group in user.groups.all())
+    if roles.is_staff_reader(user):
+        return LINK_REPORT
+    if roles.is_sales_rep(user) and project.client.sales_rep_id == user.pk:
+        return LINK_ACCOUNT
+    return LINK_NONE
+
+
 def recipients(project: ImplementationProject) -> list[dict]:
     """The team, the client contacts flagged for reports and the sales rep, one per address.
 
-    Needs a project from report_project_queryset().
+    Each says which page the link in their email opens (`link`): one they may open, which for a
+    sales rep is the account status page, not the report. Needs a project from
+    report_project_queryset().
     """
-    people: list[tuple[str, str, str]] = []
+    people: list[tuple[str, str, str, str]] = []
     team = [project.pm] + [membership.user for membership in project.memberships.all()]
-    people += [(user.email, person(user), "team") for user in team if user and user.is_active]
-    people += [(c.email, c.name, "client") for c in project.client.report_contacts]
+    people += [
+        (user.email, person(user), "team", link_for_user(user, project))
+        for user in team
+        if user and user.is_active
+    ]
+    people += [(c.email, c.name, "client", LINK_NONE) for c in project.client.report_contacts]
     rep = project.client.sales_rep
     if rep and rep.is_active:
-        people.append((rep.email, person(rep), "sales"))
+        people.append((rep.email, person(rep), "sales", link_for_user(rep, project)))
     seen: set[str] = set()
     result = []
-    for email, name, kind in people:
+    for email, name, kind, link in people:
         address = (email or "").strip()
         if not address or address.lower() in seen:
             continue
         seen.add(address.lower())
-        result.append({"email": address, "name": name, "kind": kind})
+        result.append({"email": address, "name": name, "kind": kind, "link": link})
     return result
 
 

@@ -19,11 +19,15 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 
-from outbox.services import Message, emails_queue_bulk
+from outbox.services import Message, emails_queue_bulk, subject_line
 from projects.models import ImplementationProject
 from reports import schedule as sched
 from reports.models import StatusReport, StatusReportSettings
 from reports.selectors import (
+    LINK_ACCOUNT,
+    LINK_BY_KIND,
+    LINK_NONE,
+    LINK_REPORT,
     ReportInputs,
     due_reports,
     recipients,
@@ -92,7 +96,7 @@ def report_settings_update(
 def report_subject(content: dict) -> str:
     project = content["project"]
     day = date_format(content["today"], "j M Y")
-    return f"Status report: {project['name']}, {day} ({content['health']['label']})"
+    return subject_line(f"Status report: {project['name']}, {day} ({content['health']['label']})")
 
 
 def report_render(content: dict) -> tuple[str, str]:
@@ -139,14 +143,14 @@ def _dedup_key(report_id: int, email: str) -> str:
     return key
 
 
-def _link_for(report: StatusReport, kind: str) -> dict:
+def _link_for(report: StatusReport, link: str) -> dict:
     """Only people who can log in get a link; each to the page they are allowed to open."""
-    if kind == "team":
+    if link == LINK_REPORT:
         return {
             "action_url": settings.SITE_URL + report.get_absolute_url(),
             "action_label": "Open this report in Golive",
         }
-    if kind == "sales":
+    if link == LINK_ACCOUNT:
         return {
             "action_url": settings.SITE_URL
             + reverse("projects:account_status", args=[report.project.client_id]),
@@ -155,16 +159,22 @@ def _link_for(report: StatusReport, kind: str) -> dict:
     return {}
 
 
+def _link_of(recipient: dict) -> str:
+    # Reports stored before recipients carried their link: the kind decided it then.
+    return recipient.get("link", LINK_BY_KIND.get(recipient["kind"], LINK_NONE))
+
+
 def _queue_emails(report: StatusReport) -> None:
-    # Readers of one kind get the same email: one context each, so each is rendered once.
+    # Readers whose link opens the same page get the same email: one context each, so each is
+    # rendered once.
     contexts: dict[str, dict] = {}
-    for kind in {recipient["kind"] for recipient in report.recipients}:
-        contexts[kind] = {
+    for link in {_link_of(recipient) for recipient in report.recipients}:
+        contexts[link] = {
             "report": report,
             # Safe: body_html is the output of our autoescaping _report_body.html template.
             "body_html": mark_safe(report.body_html),  # noqa: S308  # nosec B308 B703
             "body_text": report.body_text,
-            **_link_for(report, kind),
+            **_link_for(report, link),
         }
     emails_queue_bulk(
         messages=[
@@ -173,7 +183,7 @@ def _queue_emails(report: StatusReport) -> None:
                 to=recipient["email"],
                 subject=report.subject,
                 template=EMAIL_TEMPLATE,
-                context=contexts[recipient["kind"]],
+                context=contexts[_link_of(recipient)],
                 dedup_key=_dedup_key(report.pk, recipient["email"]),
                 about=report,
             )

@@ -9,6 +9,7 @@ import asyncio
 import ctypes
 import logging
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -60,8 +61,10 @@ class SmtpInbox:
 
     `refuse_next = K` answers the next K messages with "451 try again later". `hold_after(n)`
     accepts n messages, then keeps every later sender waiting for the server's answer until
-    `release()`: a sender that goes away meanwhile has delivered nothing, as with a real mail
-    server, which takes a message only once it has said so.
+    `release()`. A sender that goes away meanwhile has delivered nothing, as with a mail server
+    that takes a message only once it has said so; with `taken_first=True` the server has
+    taken the message already and only its answer is slow, so the message arrives even though
+    its sender never hears so.
     """
 
     def __init__(self) -> None:
@@ -70,6 +73,7 @@ class SmtpInbox:
         self.refused = 0
         self.held = 0
         self._hold_after: int | None = None
+        self._taken_first = False
         self._released = threading.Event()
 
     async def handle_DATA(self, server, session, envelope) -> str:  # the name aiosmtpd calls
@@ -78,6 +82,8 @@ class SmtpInbox:
             self.refused += 1
             return "451 4.3.0 Try again later"
         if self._hold_after is not None and len(self.messages) >= self._hold_after:
+            if self._taken_first:
+                self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
             self.held += 1
             try:
                 # aiosmtpd cancels this coroutine if the sender disconnects while it waits.
@@ -85,11 +91,14 @@ class SmtpInbox:
                     await asyncio.sleep(0.01)
             finally:
                 self.held -= 1
+            if self._taken_first:
+                return "250 2.0.0 Accepted"
         self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
         return "250 2.0.0 Accepted"
 
-    def hold_after(self, accepted: int) -> None:
+    def hold_after(self, accepted: int, *, taken_first: bool = False) -> None:
         self._released.clear()
+        self._taken_first = taken_first
         self._hold_after = accepted
 
     def release(self) -> None:
@@ -183,6 +192,72 @@ def e2e_broker(monkeypatch) -> Iterator[str]:
         client.close()
     with celery_broker(url):
         yield url
+
+
+class RedisServer:
+    """A redis-server of a test's own on a spare port, which the test may stop and start.
+
+    Nothing is saved to disk, so a restarted server is empty, as a Redis restarted without
+    persistence is: every task that was waiting in it is gone.
+    """
+
+    def __init__(self, *, log_path: Path) -> None:
+        self.port = free_port()
+        self.log_path = log_path
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        assert self.process is None, "this Redis is running already"
+        binary = shutil.which("redis-server")
+        if binary is None:
+            pytest.fail("redis-server is not installed (apt-get install redis-server)")
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(  # noqa: S603 - Redis with our own arguments
+                [binary, "--bind", "127.0.0.1", "--port", str(self.port)]
+                + ["--save", "", "--appendonly", "no", "--dir", str(self.log_path.parent)],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+                preexec_fn=_die_with_parent,
+            )
+
+        def answers_ping() -> bool:
+            if self.process.poll() is not None:
+                pytest.fail(f"redis-server exited at start:\n{self.log_path.read_text()}")
+            client = redis.Redis.from_url(self.url, socket_connect_timeout=0.5)
+            try:
+                return bool(client.ping())
+            except redis.ConnectionError:
+                return False
+            finally:
+                client.close()
+
+        wait_until(answers_ping, timeout=10, what=f"redis-server's start on port {self.port}")
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.process = None
+
+
+@pytest.fixture
+def own_redis(tmp_path) -> Iterator[RedisServer]:
+    server = RedisServer(log_path=tmp_path / "redis-server.log")
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 # The worker

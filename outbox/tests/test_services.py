@@ -1,9 +1,12 @@
 """Queueing and delivering outgoing email: nothing sent twice, nothing lost, every failure kept."""
 
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from django.core import mail
+from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
+from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
 from django.utils import timezone
 
 from outbox import services
@@ -287,3 +290,177 @@ def test_recover_enqueues_at_most_one_batch(outbox_settings, enqueued):
 
     assert services.outbox_recover() == 2
     assert len(enqueued) == 2
+
+
+# Text that must not break an email
+
+
+def test_a_line_break_in_a_subject_becomes_a_space_and_the_email_is_sent(outbox_settings):
+    email = queue(subject="Bluebird\r\npayroll:\tweekly\x00status\u2028now ")
+
+    assert reload(email).subject == "Bluebird payroll: weekly status now"
+    assert services.email_deliver(email_id=email.pk) == OutgoingEmail.Status.SENT
+    assert mail.outbox[0].subject == "Bluebird payroll: weekly status now"
+
+
+def test_a_row_stored_with_a_line_break_in_its_subject_is_still_sent(outbox_settings):
+    email = queue()
+    OutgoingEmail.objects.filter(pk=email.pk).update(subject="Granite\r\nBcc: all@x.example")
+
+    assert services.email_deliver(email_id=email.pk) == OutgoingEmail.Status.SENT
+    assert mail.outbox[0].subject == "Granite Bcc: all@x.example"
+    assert "Bcc" not in mail.outbox[0].message()
+
+
+@pytest.mark.parametrize(
+    "to",
+    ["maria.chen@bluebird.example\r\nBcc: all@x.example", "not an address\n"],
+    ids=["header injection", "newline in the address"],
+)
+def test_a_message_that_can_never_be_sent_fails_at_once_with_its_reason(
+    outbox_settings, enqueued, to
+):
+    email = queue(to=to)
+
+    assert services.email_deliver(email_id=email.pk) == OutgoingEmail.Status.FAILED
+
+    assert mail.outbox == []
+    stored = reload(email)
+    assert stored.status == OutgoingEmail.Status.FAILED
+    assert stored.attempts == 1
+    assert stored.last_error.startswith("Not retried, this message can never be sent: ")
+    assert "BadHeaderError" in stored.last_error
+    enqueued.clear()
+    services.outbox_recover(now=timezone.now() + timedelta(days=1))
+    assert enqueued == []
+
+
+class OfflineSmtpBackend(SmtpBackend):
+    """Django's SMTP backend up to the wire: it checks every address as for a real server."""
+
+    sent: list = []
+
+    def open(self):
+        if self.connection is None:
+            self.connection = SimpleNamespace(
+                sendmail=lambda *args, **kwargs: OfflineSmtpBackend.sent.append(args),
+                quit=lambda: None,
+            )
+            return True
+        return False
+
+
+def test_an_invalid_recipient_address_fails_at_once_with_its_reason(outbox_settings, settings):
+    settings.EMAIL_BACKEND = f"{__name__}.OfflineSmtpBackend"
+    OfflineSmtpBackend.sent = []
+    bad, good = queue(to="maria.chen@"), queue(dedup_key="good", to="maria.chen@bluebird.example")
+
+    assert services.email_deliver(email_id=bad.pk) == OutgoingEmail.Status.FAILED
+    assert services.email_deliver(email_id=good.pk) == OutgoingEmail.Status.SENT
+    stored = reload(bad)
+    assert stored.attempts == 1
+    assert stored.last_error == (
+        'Not retried, this message can never be sent: ValueError: Invalid address "maria.chen@"'
+    )
+    assert len(OfflineSmtpBackend.sent) == 1
+
+
+class RefusingBackend(LocmemBackend):
+    """A mail server that answers every recipient with the code given on the class."""
+
+    code = 550
+
+    def send_messages(self, messages):
+        import smtplib
+
+        code = RefusingBackend.code
+        raise smtplib.SMTPRecipientsRefused(
+            {"maria.chen@bluebird.example": (code, b"5.1.1 No such user")}
+        )
+
+
+@pytest.mark.parametrize(("code", "status"), [(550, "failed"), (450, "queued")])
+def test_a_recipient_refused_for_good_fails_at_once_and_a_passing_refusal_is_retried(
+    outbox_settings, settings, code, status
+):
+    settings.EMAIL_BACKEND = f"{__name__}.RefusingBackend"
+    RefusingBackend.code = code
+    email = queue()
+
+    assert services.email_deliver(email_id=email.pk) == status
+    assert reload(email).attempts == 1
+
+
+# The same message, whatever the number of copies
+
+
+def test_every_copy_of_a_message_carries_the_same_message_id_from_its_dedup_key(
+    outbox_settings, settings
+):
+    settings.DEFAULT_FROM_EMAIL = "Golive <golive@acme-implementations.example>"
+    email = queue()
+    services.email_deliver(email_id=email.pk)
+    # As when the worker died after the server took the message, before it was recorded.
+    OutgoingEmail.objects.filter(pk=email.pk).update(status=OutgoingEmail.Status.QUEUED)
+    services.email_deliver(email_id=email.pk)
+    other = queue(dedup_key="status_report:8:2025-W14:maria.chen@bluebird.example")
+    services.email_deliver(email_id=other.pk)
+
+    ids = [message.message()["Message-ID"] for message in mail.outbox]
+    assert ids[0] == ids[1] != ids[2]
+    assert ids[0] == services.message_id(email.dedup_key)
+    assert ids[0].startswith("<") and ids[0].endswith("@golive.acme-implementations.example>")
+    assert len(ids[0]) == len("<@golive.acme-implementations.example>") + 32
+
+
+# Redis down
+
+
+@pytest.fixture
+def broker_down(monkeypatch):
+    """Celery's broker refuses every task, as when Redis is stopped."""
+    from kombu.exceptions import OperationalError
+
+    from outbox.tasks import deliver_email, deliver_emails
+
+    def refuse(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(deliver_email, "delay", refuse)
+    monkeypatch.setattr(deliver_emails, "delay", refuse)
+
+
+def test_with_redis_down_queueing_commits_the_email_and_logs_instead_of_failing(
+    broker_down, django_capture_on_commit_callbacks, caplog
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        single = queue()
+        many = services.emails_queue_bulk(
+            messages=[
+                services.Message(
+                    kind="alert",
+                    to=f"owner{n}@vendor.example",
+                    subject="Overdue task",
+                    template="outbox/email/base",
+                    context={},
+                    dedup_key=f"alert:{n}",
+                )
+                for n in range(3)
+            ]
+        )
+
+    stored = OutgoingEmail.objects.filter(pk__in=[single.pk, *many.values()])
+    assert set(stored.values_list("status", flat=True)) == {OutgoingEmail.Status.QUEUED}
+    assert stored.count() == 4
+    refusals = [r for r in caplog.records if "outbox.recover will send them" in r.getMessage()]
+    assert len(refusals) == 2 and all(r.levelname == "ERROR" for r in refusals)
+
+
+def test_with_redis_down_retry_still_marks_the_failed_email_queued(
+    broker_down, django_capture_on_commit_callbacks
+):
+    email = queue()
+    OutgoingEmail.objects.filter(pk=email.pk).update(status=OutgoingEmail.Status.FAILED)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.email_retry(email=email)
+    assert reload(email).status == OutgoingEmail.Status.QUEUED

@@ -4,6 +4,7 @@ import itertools
 
 import pytest
 
+from clients.roles import Role
 from clients.tests.factories import ClientFactory, ContactFactory, UserFactory
 from projects.models import Phase
 from projects.tests.factories import ProjectFactory
@@ -42,8 +43,8 @@ def make_project(db):
 
     def make(name: str = "Acme payroll onboarding", **fields):
         number = next(numbers)
-        pm = fields.pop("pm", None) or UserFactory(username=f"pm{number}")
-        rep = UserFactory(username=f"rep{number}")
+        pm = fields.pop("pm", None) or UserFactory(username=f"pm{number}", role=Role.PM)
+        rep = UserFactory(username=f"rep{number}", role=Role.SALES)
         client = ClientFactory(name=f"{name} client", sales_rep=rep)
         ContactFactory(client=client, email=f"lead{number}@client.example")
         ContactFactory(
@@ -54,7 +55,7 @@ def make_project(db):
             name=name,
             pm=pm,
             client=client,
-            team=[UserFactory(username=f"consultant{number}")],
+            team=[UserFactory(username=f"consultant{number}", role=Role.PM)],
             **fields,
         )
 

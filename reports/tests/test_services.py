@@ -559,3 +559,16 @@ def test_reports_without_recipients_are_still_stored(make_project):
     ImplementationProject.objects.filter(pk=project.pk).update(pm=None)
     report = services.reports_send_due(now=at(MONDAY))[0]
     assert report.recipients == [] and not OutgoingEmail.objects.exists()
+
+
+def test_a_line_break_in_the_project_name_does_not_stop_the_report_email(make_project):
+    from django.core import mail
+
+    from outbox.services import email_deliver
+
+    make_project("Acme\r\npayroll\nonboarding")
+    report = services.reports_send_due(now=at(MONDAY))[0]
+    assert report.subject == "Status report: Acme payroll onboarding, 3 Mar 2025 (Green)"
+    emails = OutgoingEmail.objects.filter(kind="status_report")
+    assert [email_deliver(email_id=email.pk) for email in emails] == ["sent"] * 4
+    assert {message.subject for message in mail.outbox} == {report.subject}

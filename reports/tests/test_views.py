@@ -1,12 +1,14 @@
 """The report pages: history, a stored report, the preview, send now, schedule and notes."""
 
 import pytest
+from django.contrib.auth.models import User
 from django.template import Context, Template
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from clients.tests.factories import ContactFactory
+from clients.roles import Role
+from clients.tests.factories import ContactFactory, UserFactory
 from outbox.models import OutgoingEmail
 from reports import services
 from reports.models import Cadence, StatusReport, StatusReportSettings, Weekday
@@ -348,3 +350,75 @@ def test_the_card_says_when_a_project_gets_no_scheduled_reports(pm, project):
     assert "None scheduled" in render_card(project, pm, can_edit=True)
     project.status = project.Status.ON_HOLD
     assert "reports go out for active projects" in render_card(project, pm, can_edit=True)
+
+
+# Links in the email
+
+
+def test_every_recipient_of_a_report_email_can_open_the_link_in_it(client_as, client, pm, project):
+    """A link in an email opens for the person it was sent to: the team reads the stored report,
+    the sales rep their account's status page, and client contacts (no login) get no link."""
+    report = send(project, user=pm)
+    site = "https://golive.example"
+    opened = {}
+    for email in OutgoingEmail.objects.filter(kind="status_report"):
+        links = [word for word in email.body_text.split() if word.startswith(site)]
+        user = User.objects.filter(email=email.to_email).first()
+        if user is None:
+            assert links == [] and site not in email.body_html, email.to_email
+            continue
+        assert len(links) == 1 and f'href="{links[0]}"' in email.body_html, email.to_email
+        client.logout()
+        response = client_as(user).get(links[0].removeprefix(site))
+        assert response.status_code == 200, (email.to_email, links[0])
+        opened[user] = links[0].removeprefix(site)
+    rep = project.client.sales_rep
+    consultant = project.memberships.get().user
+    assert opened == {
+        pm: report.get_absolute_url(),
+        consultant: report.get_absolute_url(),
+        rep: reverse("projects:account_status", args=[project.client_id]),
+    }
+    assert project.client.name in client_as(rep).get(opened[rep]).content.decode()
+
+
+def test_a_sales_rep_on_the_team_is_linked_to_the_account_not_to_a_report_they_cannot_open(
+    client_as, client, pm, project
+):
+    """Sales reps cannot open report pages. The client's rep, added to the team, gets the link
+    to their account's status page; another rep on the team, who may open neither, gets none."""
+    from projects.models import ProjectMembership
+
+    rep = project.client.sales_rep
+    other_rep = UserFactory(username="other_rep", role=Role.SALES)
+    ProjectMembership.objects.create(project=project, user=rep)
+    ProjectMembership.objects.create(project=project, user=other_rep)
+    send(project, user=pm)
+
+    to_rep = OutgoingEmail.objects.get(to_email=rep.email)
+    account = reverse("projects:account_status", args=[project.client_id])
+    assert f"See the account in Golive: https://golive.example{account}" in to_rep.body_text
+    assert client_as(rep).get(account).status_code == 200
+    to_other = OutgoingEmail.objects.get(to_email=other_rep.email)
+    assert "golive.example" not in to_other.body_text + to_other.body_html
+
+
+def test_with_redis_down_send_now_still_answers_and_stores_the_report(
+    client_as, pm, project, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The report and its emails are committed; outbox.recover sends them once Redis is back."""
+    from kombu.exceptions import OperationalError
+
+    from outbox.tasks import deliver_emails
+
+    def refuse(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(deliver_emails, "delay", refuse)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_as(pm).post(send_url(project), follow=True)
+
+    assert response.status_code == 200
+    assert "Status report sent to 4 recipients." in response.content.decode()
+    report = StatusReport.objects.get()
+    assert set(OutgoingEmail.objects.values_list("about_id", "status")) == {(report.pk, "queued")}
