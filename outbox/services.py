@@ -2,9 +2,7 @@
 
 import hashlib
 import logging
-import re
 import smtplib
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -22,12 +20,12 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from outbox.models import OutgoingEmail
+from outbox.text import one_line
 
 logger = logging.getLogger(__name__)
 
 
 SUBJECT_MAX = 250
-_SPACES = re.compile(r"\s+")
 
 
 def subject_line(text: str) -> str:
@@ -36,10 +34,7 @@ def subject_line(text: str) -> str:
     Every subject passes through here (email_queue, emails_queue_bulk, and again when sent), so
     a project name or task title typed with a line break cannot make an email unsendable.
     """
-    cleaned = "".join(
-        " " if unicodedata.category(char) in ("Cc", "Zl", "Zp") else char for char in text
-    )
-    return _SPACES.sub(" ", cleaned).strip()[:SUBJECT_MAX]
+    return one_line(text, limit=SUBJECT_MAX)
 
 
 def message_id(dedup_key: str) -> str:
