@@ -50,6 +50,8 @@ def test_pm_changes_a_task_status_in_place_and_sees_the_progress_bar_move(page, 
     bar = progress.get_by_role("progressbar", name="Plan progress")
     expect(bar).to_have_attribute("aria-valuenow", "0")
     expect(progress).to_contain_text("0 of 2 tasks done")
+    open_count = page.locator("#open-task-count")
+    expect(open_count).to_have_text("2")
 
     page.evaluate("() => { window.__noReload = true; }")
     status = page.get_by_label("Status of Load the employee census")
@@ -59,6 +61,7 @@ def test_pm_changes_a_task_status_in_place_and_sees_the_progress_bar_move(page, 
 
     expect(bar).to_have_attribute("aria-valuenow", "50")
     expect(progress).to_contain_text("1 of 2 tasks done")
+    expect(open_count).to_have_text("1")
     expect(page.get_by_label("Status of Load the employee census")).to_have_value("done")
     expect(page.get_by_role("status").filter(has_text="Load the employee census")).to_have_text(
         "“Load the employee census” is now done."
