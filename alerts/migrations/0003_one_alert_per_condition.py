@@ -24,6 +24,9 @@ def clear_second_alerts(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+    # The clearing commits before the constraint is built: PostgreSQL refuses to build an index
+    # on a table with pending trigger events in the same transaction.
+    atomic = False
 
     dependencies = [
         ('alerts', '0002_unresolved_newest_index'),
