@@ -94,6 +94,12 @@ def test_sales_rep_sees_the_forecast_go_live_and_health_of_their_account(
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Your accounts")
     expect(page.get_by_role("link", name="Contoso Retail")).to_have_count(0)
+    # The home page already says how the account is doing, without opening it.
+    row = page.get_by_role("row").filter(has_text="Northwind payroll and time")
+    expect(row.locator(".health-badge")).to_have_text("Amber")
+    expect(row).to_contain_text("Go-live 12 days behind baseline")
+    expect(row).to_contain_text(_long_date(forecast))
+    expect(row).to_contain_text(_long_date(baseline))
     page.get_by_role("link", name="Northwind Foods", exact=True).click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Northwind Foods")
