@@ -81,8 +81,9 @@ def test_a_slipping_milestone_that_falls_overdue_stays_the_same_alert(project, p
     [overdue] = Alert.objects.filter(milestone=milestone)
     assert overdue.pk == slipping.pk and overdue.kind == Alert.Kind.MILESTONE_OVERDUE
     assert "overdue" in overdue.detail and "11 days after its baseline" in overdue.detail
-    # Still one alert, so the PM was told once.
-    assert overdue.notifications.count() == 1
+    # The same alert, still climbing its ladder, not a new one told from the start.
+    assert overdue.first_seen_at == slipping.first_seen_at
+    assert [notice.level for notice in overdue.notifications.all()] == [Alert.Level.PM]
 
 
 # Clearing on the change that ends the condition, not at the next sweep
