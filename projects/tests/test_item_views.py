@@ -554,9 +554,7 @@ def test_htmx_status_change_returns_the_row_with_the_new_status_and_tells_the_pa
     assert message_texts(response) == []
 
 
-def test_htmx_status_change_brings_the_project_pages_open_task_count_along(
-    client_as, pm, project
-):
+def test_htmx_status_change_brings_the_project_pages_open_task_count_along(client_as, pm, project):
     task = TaskFactory(project=project, title="Map earnings codes")
     TaskFactory(project=project, title="Load the census")
     TaskFactory(project=project, title="Done already", status=Task.Status.DONE)
