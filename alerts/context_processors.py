@@ -1,8 +1,8 @@
-"""The open-alert count shown in the navigation."""
+"""The alert count shown in the navigation: the rows the alerts page opens on."""
 
 from functools import cache
 
-from alerts.selectors import open_alert_count
+from alerts import selectors
 from clients import roles
 
 
@@ -14,6 +14,6 @@ def alert_count(request) -> dict:
     def count() -> int:
         if user is None or not roles.is_staff_reader(user):
             return 0
-        return open_alert_count(user)
+        return selectors.alert_count(user)
 
     return {"alert_count": count}

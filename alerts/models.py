@@ -27,10 +27,6 @@ class AlertQuerySet(models.QuerySet):
         """Open or acknowledged: still someone's business."""
         return self.filter(status__in=[Alert.Status.OPEN, Alert.Status.ACKNOWLEDGED])
 
-    def mine(self, user) -> "AlertQuerySet":
-        """About something the user owns, or the user was notified of it."""
-        return self.filter(pk__in=_union(_owned_by(user), _notified(user)))
-
     def on_projects_of(self, user) -> "AlertQuerySet":
         """On projects the user manages or is on the team of."""
         return self.filter(
@@ -38,8 +34,9 @@ class AlertQuerySet(models.QuerySet):
         )
 
     def concerning(self, user) -> "AlertQuerySet":
-        """What the navigation counts: told to the user, owned by them, on projects they
-        manage, and for implementation managers everything that reached their rung."""
+        """The alerts page's "Mine", which the navigation counts: told to the user, owned by
+        them, on projects they manage, and for implementation managers everything that reached
+        their rung."""
         parts = [
             _owned_by(user),
             _notified(user),
@@ -104,7 +101,9 @@ class Alert(models.Model):
         CLEARED = "cleared", "Cleared"
 
     kind = models.CharField(max_length=30, choices=Kind.choices)
-    # "<object type>:<pk>", e.g. "task:12": with kind, names the condition while it lasts.
+    # "<object type>:<pk>", e.g. "task:12": names the condition while it lasts. Each object has
+    # one condition at most (a late milestone is one, overdue or slipping), so the kind may
+    # change while the alert lasts.
     object_key = models.CharField(max_length=60)
     project = models.ForeignKey(
         ImplementationProject, on_delete=models.CASCADE, related_name="alerts"
@@ -151,9 +150,9 @@ class Alert(models.Model):
         constraints = [
             # Two sweeps running at once cannot both open an alert for the same condition.
             models.UniqueConstraint(
-                fields=["kind", "object_key"],
+                fields=["object_key"],
                 condition=Q(cleared_at__isnull=True),
-                name="alerts_one_live_alert_per_condition",
+                name="alerts_one_live_alert_per_object",
             ),
         ]
         indexes = [

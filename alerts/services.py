@@ -15,12 +15,12 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Case, Model, Value, When
+from django.db.models import Case, Model, QuerySet, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
 from alerts.models import Alert, AlertNotification
-from alerts.sweep import Condition, find_conditions
+from alerts.sweep import Condition, conditions_of, find_conditions
 from clients.roles import Role
 from outbox.services import Message, emails_queue_bulk
 
@@ -132,12 +132,12 @@ def _alerts_open(conditions: list[Condition], now: datetime) -> list[_Notice]:
             )
         )
     opened = _insert(
-        Alert, ALERT_COLUMNS, rows, skip_conflicts=True, returning=("id", "kind", "object_key")
+        Alert, ALERT_COLUMNS, rows, skip_conflicts=True, returning=("id", "object_key")
     )
-    by_key = {condition.key: condition for condition in conditions}
+    by_key = {condition.object_key: condition for condition in conditions}
     notices = []
-    for alert_id, kind, object_key in opened:
-        condition = by_key[(kind, object_key)]
+    for alert_id, object_key in opened:
+        condition = by_key[object_key]
         notices.append(_Notice(alert_id, _start_level(condition), condition, escalated=False))
     return notices
 
@@ -190,12 +190,11 @@ def alerts_sweep(*, now: datetime | None = None) -> SweepResult:
     """Open an alert for each new condition, keep the lasting ones up to date, clear the gone
     ones, move unacknowledged alerts up the ladder, and tell each rung once."""
     now = now or timezone.now()
-    conditions = {condition.key: condition for condition in find_conditions(now)}
+    conditions = {condition.object_key: condition for condition in find_conditions(now)}
     # Locking the live alerts makes a second sweep, or someone acknowledging, wait for this
     # one, so an alert is never escalated twice or escalated after it was acknowledged.
     live = {
-        (alert.kind, alert.object_key): alert
-        for alert in Alert.objects.live().select_for_update().order_by("pk")
+        alert.object_key: alert for alert in Alert.objects.live().select_for_update().order_by("pk")
     }
     result = SweepResult(found=len(conditions))
     notices: list[_Notice] = []
@@ -208,8 +207,10 @@ def alerts_sweep(*, now: datetime | None = None) -> SweepResult:
     lasting = [alert for key, alert in live.items() if key in conditions]
     changed = []
     for alert in lasting:
-        condition = conditions[(alert.kind, alert.object_key)]
-        before = (alert.detail, alert.subject, alert.owner_id)
+        condition = conditions[alert.object_key]
+        # A slipping milestone that falls overdue stays one alert, of the worse kind.
+        before = (alert.kind, alert.detail, alert.subject, alert.owner_id)
+        alert.kind = condition.kind
         alert.detail = condition.detail
         alert.subject = condition.subject
         alert.owner_id = condition.owner_id
@@ -220,29 +221,49 @@ def alerts_sweep(*, now: datetime | None = None) -> SweepResult:
             result.escalated += 1
             notices.append(_Notice(alert.pk, alert.level, condition, escalated=True))
             changed.append(alert)
-        elif (alert.detail, alert.subject, alert.owner_id) != before:
+        elif (alert.kind, alert.detail, alert.subject, alert.owner_id) != before:
             changed.append(alert)
     if changed:
         Alert.objects.bulk_update(
-            changed, ["detail", "subject", "owner", "level", "next_escalation_at"]
+            changed, ["kind", "detail", "subject", "owner", "level", "next_escalation_at"]
         )
 
     gone = [alert.pk for key, alert in live.items() if key not in conditions]
     if gone:
-        result.cleared = Alert.objects.filter(pk__in=gone).update(
-            cleared_at=now,
-            next_escalation_at=None,
-            # A resolved alert stays resolved; anything else is closed by the condition clearing.
-            status=Case(
-                When(status=Alert.Status.RESOLVED, then=Value(Alert.Status.RESOLVED)),
-                default=Value(Alert.Status.CLEARED),
-            ),
-        )
+        result.cleared = _clear(Alert.objects.filter(pk__in=gone), now)
     # What is live now is what the sweep has just seen, so no list of ids is needed.
     Alert.objects.live().exclude(last_seen_at=now).update(last_seen_at=now)
 
     result.notified = _notify(notices, now)
     return result
+
+
+def _clear(alerts: QuerySet[Alert], now: datetime) -> int:
+    return alerts.update(
+        cleared_at=now,
+        next_escalation_at=None,
+        # A resolved alert stays resolved; anything else is closed by the condition clearing.
+        status=Case(
+            When(status=Alert.Status.RESOLVED, then=Value(Alert.Status.RESOLVED)),
+            default=Value(Alert.Status.CLEARED),
+        ),
+    )
+
+
+def alerts_recheck(*, object_type: str, object_id: int, now: datetime | None = None) -> int:
+    """Clear the live alert about one task, milestone, risk or issue if its condition no
+    longer holds, as soon as someone's change made it so. Two queries; returns how many
+    alerts it cleared."""
+    now = now or timezone.now()
+    if conditions_of(object_type, object_id, now):
+        return 0
+    return _clear(Alert.objects.live().filter(object_key=f"{object_type}:{object_id}"), now)
+
+
+def alerts_clear_about(*, object_type: str, object_id: int, now: datetime | None = None) -> int:
+    """Clear the live alert about an object that is gone: one query."""
+    now = now or timezone.now()
+    return _clear(Alert.objects.live().filter(object_key=f"{object_type}:{object_id}"), now)
 
 
 def _recipients(notices: list[_Notice]) -> tuple[dict[int, User], list[User]]:

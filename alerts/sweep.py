@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from django.conf import settings
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import dateformat, timezone, translation
 
 from alerts.models import Alert
@@ -37,10 +37,6 @@ class Condition:
     @property
     def object_key(self) -> str:
         return f"{self.object_type}:{self.object_id}"
-
-    @property
-    def key(self) -> tuple[str, str]:
-        return (self.kind, self.object_key)
 
     def object_fields(self) -> dict[str, int]:
         """The alert's foreign key to the object, e.g. {"task_id": 12}; none for a project."""
@@ -96,16 +92,22 @@ def _condition(
     )
 
 
-def overdue_tasks(now: datetime) -> list[Condition]:
+def _only(queryset, ids: list[int] | None):
+    """The queryset, narrowed to the given objects when a change asks about those alone."""
+    return queryset if ids is None else queryset.filter(pk__in=ids)
+
+
+def overdue_tasks(now: datetime, ids: list[int] | None = None) -> list[Condition]:
     today = timezone.localdate(now)
     cutoff = today - timedelta(days=thresholds()["TASK_OVERDUE_DAYS"])
-    rows = (
+    rows = _only(
         Task.objects.open()
         .filter(due_date__lt=cutoff, **ACTIVE_PROJECT)
         .exclude(**HANDED_OFF)
         .values(
             "pk", "title", "due_date", "owner_user_id", "owner_user__is_active", *PROJECT_VALUES
-        )
+        ),
+        ids,
     )
     return [
         _condition(
@@ -123,66 +125,60 @@ def overdue_tasks(now: datetime) -> list[Condition]:
     ]
 
 
-def _key_milestones():
-    return (
+def late_key_milestones(now: datetime, ids: list[int] | None = None) -> list[Condition]:
+    """Open key milestones overdue, or slipping past their baseline by more than the threshold.
+
+    One alert per milestone: one that is both is one condition, of the worse kind (overdue),
+    whose detail says both.
+    """
+    today = timezone.localdate(now)
+    slip_days = thresholds()["MILESTONE_SLIP_DAYS"]
+    # Late at all is filtered in SQL; slipping by how much in Python, which keeps date
+    # arithmetic out of the query on both SQLite and PostgreSQL.
+    rows = _only(
         Milestone.objects.open()
+        .filter(Q(due_date__lt=today) | Q(due_date__gt=F("baseline_date")))
         .filter(is_key=True, **ACTIVE_PROJECT)
         .exclude(**HANDED_OFF)
-        .values("pk", "name", "due_date", "baseline_date", *PROJECT_VALUES)
+        .values("pk", "name", "due_date", "baseline_date", *PROJECT_VALUES),
+        ids,
     )
-
-
-def overdue_key_milestones(now: datetime) -> list[Condition]:
-    today = timezone.localdate(now)
-    rows = _key_milestones().filter(due_date__lt=today)
     conditions = []
     for row in rows:
-        pm_id = _active_user(row, "project__pm_id", "project__pm__is_active")
-        conditions.append(
-            _condition(
-                row,
-                kind=Alert.Kind.MILESTONE_OVERDUE,
-                object_type="milestone",
-                owner_id=pm_id,
-                subject=row["name"],
-                detail=(
-                    f"Key milestone “{row['name']}” was due on {_day(row['due_date'])} and is "
-                    f"{_days((today - row['due_date']).days)} overdue."
-                ),
-            )
-        )
-    return conditions
-
-
-def slipping_key_milestones(now: datetime) -> list[Condition]:
-    slip_days = thresholds()["MILESTONE_SLIP_DAYS"]
-    # Slipping at all is filtered in SQL; by how much in Python, which keeps date arithmetic
-    # out of the query on both SQLite and PostgreSQL.
-    rows = _key_milestones().filter(due_date__gt=F("baseline_date"))
-    conditions = []
-    for row in rows:
-        slip = (row["due_date"] - row["baseline_date"]).days
-        if slip <= slip_days:
+        due, baseline = row["due_date"], row["baseline_date"]
+        slip = (due - baseline).days if baseline else 0
+        slipping = slip > slip_days
+        overdue = due < today
+        if not (overdue or slipping):
             continue
+        name = row["name"]
+        after_baseline = f"{_days(slip)} after its baseline of {_day(baseline)}" if slipping else ""
+        if overdue:
+            kind = Alert.Kind.MILESTONE_OVERDUE
+            detail = (
+                f"Key milestone “{name}” was due on {_day(due)} and is "
+                f"{_days((today - due).days)} overdue"
+            )
+            detail += f", {after_baseline}." if slipping else "."
+        else:
+            kind = Alert.Kind.MILESTONE_SLIPPING
+            detail = f"Key milestone “{name}” is now due on {_day(due)}, {after_baseline}."
         pm_id = _active_user(row, "project__pm_id", "project__pm__is_active")
         conditions.append(
             _condition(
                 row,
-                kind=Alert.Kind.MILESTONE_SLIPPING,
+                kind=kind,
                 object_type="milestone",
                 owner_id=pm_id,
-                subject=row["name"],
-                detail=(
-                    f"Key milestone “{row['name']}” is now due on {_day(row['due_date'])}, "
-                    f"{_days(slip)} after its baseline of {_day(row['baseline_date'])}."
-                ),
+                subject=name,
+                detail=detail,
             )
         )
     return conditions
 
 
-def unmitigated_risks(now: datetime) -> list[Condition]:
-    rows = (
+def unmitigated_risks(now: datetime, ids: list[int] | None = None) -> list[Condition]:
+    rows = _only(
         Risk.objects.filter(
             status__in=[Risk.Status.OPEN, Risk.Status.MITIGATING],
             score__gte=thresholds()["RISK_SCORE"],
@@ -190,7 +186,8 @@ def unmitigated_risks(now: datetime) -> list[Condition]:
             **ACTIVE_PROJECT,
         )
         .exclude(**HANDED_OFF)
-        .values("pk", "title", "score", "owner_id", "owner__is_active", *PROJECT_VALUES)
+        .values("pk", "title", "score", "owner_id", "owner__is_active", *PROJECT_VALUES),
+        ids,
     )
     return [
         _condition(
@@ -205,14 +202,15 @@ def unmitigated_risks(now: datetime) -> list[Condition]:
     ]
 
 
-def long_open_critical_issues(now: datetime) -> list[Condition]:
+def long_open_critical_issues(now: datetime, ids: list[int] | None = None) -> list[Condition]:
     raised_before = now - timedelta(hours=thresholds()["CRITICAL_ISSUE_HOURS"])
-    rows = (
+    rows = _only(
         Issue.objects.open()
         .critical()
         .filter(raised_at__lt=raised_before, **ACTIVE_PROJECT)
         .exclude(**HANDED_OFF)
-        .values("pk", "title", "raised_at", "owner_id", "owner__is_active", *PROJECT_VALUES)
+        .values("pk", "title", "raised_at", "owner_id", "owner__is_active", *PROJECT_VALUES),
+        ids,
     )
     return [
         _condition(
@@ -230,12 +228,13 @@ def long_open_critical_issues(now: datetime) -> list[Condition]:
     ]
 
 
-def inactive_projects(now: datetime) -> list[Condition]:
+def inactive_projects(now: datetime, ids: list[int] | None = None) -> list[Condition]:
     quiet_since = now - timedelta(days=thresholds()["INACTIVE_DAYS"])
-    rows = (
+    rows = _only(
         ImplementationProject.objects.in_flight()
         .filter(last_activity_at__lt=quiet_since)
-        .values("pk", "name", "last_activity_at", "pm_id", "pm__is_active")
+        .values("pk", "name", "last_activity_at", "pm_id", "pm__is_active"),
+        ids,
     )
     conditions = []
     for row in rows:
@@ -260,16 +259,22 @@ def inactive_projects(now: datetime) -> list[Condition]:
     return conditions
 
 
-FINDERS = (
-    overdue_tasks,
-    overdue_key_milestones,
-    slipping_key_milestones,
-    unmitigated_risks,
-    long_open_critical_issues,
-    inactive_projects,
-)
+# One finder per kind of object: each object has at most one condition, so its alert is
+# named by the object alone (an "object_key" such as "milestone:7").
+FINDERS = {
+    "task": overdue_tasks,
+    "milestone": late_key_milestones,
+    "risk": unmitigated_risks,
+    "issue": long_open_critical_issues,
+    "project": inactive_projects,
+}
 
 
 def find_conditions(now: datetime) -> list[Condition]:
     """Every condition that holds now: one query per kind, whatever the number of projects."""
-    return [condition for finder in FINDERS for condition in finder(now)]
+    return [condition for finder in FINDERS.values() for condition in finder(now)]
+
+
+def conditions_of(object_type: str, object_id: int, now: datetime) -> list[Condition]:
+    """The condition that holds now for one object, if any: one query."""
+    return FINDERS[object_type](now, ids=[object_id])

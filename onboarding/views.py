@@ -1,6 +1,8 @@
-"""Views of the project itself, outside any app: the liveness check."""
+"""Views of the project itself, outside any app: the liveness check and the favicon."""
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.templatetags.static import static
+from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -14,3 +16,14 @@ def healthz(request: HttpRequest) -> HttpResponse:
     performance benchmark (bench/) uses it as the bare view every page is compared against.
     """
     return HttpResponse("ok\n", content_type="text/plain; charset=utf-8")
+
+
+@require_safe
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever the page links: send them to the icon.
+
+    Temporary, so a new release's icon (its file name carries a hash) is found again.
+    """
+    response = HttpResponseRedirect(static("favicon.svg"))
+    patch_cache_control(response, public=True, max_age=86400)
+    return response

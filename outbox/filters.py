@@ -4,7 +4,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
-from outbox.models import OutgoingEmail
+from outbox.models import OutgoingEmail, kind_label
 
 
 class OutgoingEmailFilter(django_filters.FilterSet):
@@ -25,9 +25,7 @@ class OutgoingEmailFilter(django_filters.FilterSet):
     def __init__(self, *args, kinds: list[str], **kwargs):
         super().__init__(*args, **kwargs)
         # Kinds are whatever the jobs send ("status_report", "escalation"…), not a fixed list.
-        self.filters["kind"].extra["choices"] = [
-            (kind, kind.replace("_", " ").capitalize()) for kind in kinds
-        ]
+        self.filters["kind"].extra["choices"] = [(kind, kind_label(kind)) for kind in kinds]
 
     def search(self, queryset, name, value):
         value = value.strip()

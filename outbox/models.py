@@ -17,6 +17,23 @@ class OutgoingEmailQuerySet(models.QuerySet):
         return self.filter(status=OutgoingEmail.Status.SENDING, claimed_at__lt=before)
 
 
+# What people read for each kind of email. Kinds are free strings that each sending app names
+# (alerts, reports…); one not listed here reads as its words ("sales_digest": "Sales digest").
+KIND_LABELS = {
+    "alert": "Alert",
+    "status_report": "Status report",
+    "handoff_report": "Handoff report",
+    "handoff": "Handoff report",
+    "survey": "Satisfaction survey",
+    "satisfaction_survey": "Satisfaction survey",
+    "sales_digest": "Sales digest",
+}
+
+
+def kind_label(kind: str) -> str:
+    return KIND_LABELS.get(kind) or kind.replace("_", " ").strip().capitalize()
+
+
 class OutgoingEmail(models.Model):
     """One message to one recipient; its dedup key makes sure it is only ever queued once."""
 
@@ -62,3 +79,7 @@ class OutgoingEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} → {self.to_email}"
+
+    @property
+    def kind_label(self) -> str:
+        return kind_label(self.kind)

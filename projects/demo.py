@@ -280,6 +280,13 @@ class ProjectSpec:
     def name(self) -> str:
         return f"{self.client} — {self.title}"
 
+    @property
+    def expected_health(self) -> Health:
+        """The shape's colour; a project on hold or cancelled shows its state instead."""
+        if self.status != Status.ACTIVE:
+            return Health(self.status)
+        return SHAPES[self.shape]
+
 
 # The health each shape is built to produce with the configured thresholds.
 SHAPES = {
@@ -370,7 +377,7 @@ PROJECTS = (
         Phase.SALES_HANDOFF, "green", acknowledged=False,
     ),
     ProjectSpec(
-        "Cobalt Software", "Recruiting", (RECRUITING,), "pm2", Phase.HYPERCARE, "amber_slip",
+        "Cobalt Software", "Recruiting", (RECRUITING,), "pm2", Phase.HYPERCARE, "amber_risk",
         0.5,
     ),
     ProjectSpec(
@@ -1134,7 +1141,7 @@ def build_project_plan(
         spec=spec,
         name=name,
         client=client,
-        expected_health=SHAPES[spec.shape],
+        expected_health=spec.expected_health,
         fields=fields,
         pm=pm,
         override_by=override.by if override else None,

@@ -19,12 +19,18 @@ class ProjectFilter(django_filters.FilterSet):
     pm = PersonFilter(
         queryset=User.objects.filter(groups__name=Role.PM).order_by("first_name", "last_name"),
         label="PM",
+        empty_label="Any PM",
     )
-    phase = django_filters.ChoiceFilter(choices=Phase.choices)
-    status = django_filters.ChoiceFilter(choices=ImplementationProject.Status.choices)
-    health = django_filters.ChoiceFilter(choices=Health.choices)
+    phase = django_filters.ChoiceFilter(choices=Phase.choices, empty_label="Any phase")
+    status = django_filters.ChoiceFilter(
+        choices=ImplementationProject.Status.choices, empty_label="Any status"
+    )
+    health = django_filters.ChoiceFilter(choices=Health.choices, empty_label="Any health")
     product = django_filters.ModelChoiceFilter(
-        field_name="products", queryset=Product.objects.all(), label="Product"
+        field_name="products",
+        queryset=Product.objects.all(),
+        label="Product",
+        empty_label="Any product",
     )
     sort = django_filters.OrderingFilter(
         fields=(
@@ -37,6 +43,7 @@ class ProjectFilter(django_filters.FilterSet):
         ),
         field_labels={"go_live": "Forecast go-live", "updated": "Last updated"},
         label="Sort by",
+        empty_label="Default order",
     )
 
     class Meta:

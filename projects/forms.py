@@ -10,7 +10,7 @@ from clients.models import Contact, SalesHandoff
 from clients.roles import Role
 from clients.widgets import QuickSelect, SearchableSelect
 from projects.models import (
-    Health,
+    RAG_CHOICES,
     ImplementationProject,
     Issue,
     Milestone,
@@ -185,7 +185,7 @@ class PhaseChangeForm(forms.Form):
 
 
 class HealthOverrideForm(forms.Form):
-    health = forms.ChoiceField(choices=Health.choices)
+    health = forms.ChoiceField(choices=RAG_CHOICES)
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
     until = forms.DateField(widget=DateInput(), help_text="The computed health returns after it.")
 

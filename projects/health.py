@@ -18,6 +18,7 @@ from projects.models import (
     ImplementationProject,
     Issue,
     Milestone,
+    Phase,
     Risk,
     Task,
     TimeEntry,
@@ -41,14 +42,32 @@ def _reason(dimension: str, level: Health, text: str) -> dict:
     return {"dimension": dimension, "level": level.value, "text": text}
 
 
+INACTIVE_TEXT = {
+    ImplementationProject.Status.ON_HOLD: "On hold: health is not judged while the project waits",
+    ImplementationProject.Status.CANCELLED: "Cancelled: health is no longer judged",
+}
+LIVE_PHASES = {Phase.GO_LIVE, Phase.HYPERCARE, Phase.HANDED_OFF}
+
+
+def is_live(project: ImplementationProject) -> bool:
+    return project.actual_go_live is not None or project.phase in LIVE_PHASES
+
+
 def assess(project: ImplementationProject, facts: ProjectFacts, thresholds: dict) -> list[dict]:
-    """The reasons behind a project's health, one or more per dimension."""
+    """The reasons behind a project's health, one or more per dimension.
+
+    A project on hold or cancelled has one reason, its state, and no colour. Once live, the
+    schedule judges only what is still open: the go-live date is behind it.
+    """
+    if project.status in INACTIVE_TEXT:
+        state = Health(project.status)
+        return [_reason("status", state, INACTIVE_TEXT[project.status])]
     reasons: list[dict] = []
 
     schedule: list[dict] = []
-    end = project.actual_go_live or project.forecast_go_live
-    if project.baseline_go_live and end:
-        slip = (end - project.baseline_go_live).days
+    live = is_live(project)
+    if project.baseline_go_live and project.forecast_go_live and not live:
+        slip = (project.forecast_go_live - project.baseline_go_live).days
         if slip >= thresholds["SLIP_RED_DAYS"]:
             schedule.append(_reason("schedule", Health.RED, f"Go-live {slip} days behind baseline"))
         elif slip >= thresholds["SLIP_AMBER_DAYS"]:
@@ -70,7 +89,8 @@ def assess(project: ImplementationProject, facts: ProjectFacts, thresholds: dict
             Health.RED if facts.overdue_tasks >= thresholds["OVERDUE_TASKS_RED"] else Health.AMBER
         )
         schedule.append(_reason("schedule", level, f"{facts.overdue_tasks} tasks overdue"))
-    reasons += schedule or [_reason("schedule", Health.GREEN, "On schedule")]
+    on_plan = "Live; nothing open is overdue" if live else "On schedule"
+    reasons += schedule or [_reason("schedule", Health.GREEN, on_plan)]
 
     budget: list[dict] = []
     if project.budget_hours:
@@ -110,6 +130,14 @@ def assess(project: ImplementationProject, facts: ProjectFacts, thresholds: dict
 def worst(reasons: list[dict]) -> Health:
     levels = [Health(r["level"]) for r in reasons] or [Health.GREEN]
     return max(levels, key=lambda h: h.rank)
+
+
+def shown(project: ImplementationProject, computed: Health, today: date) -> Health:
+    """What the project shows: the PM's override while it lasts, but never over a project's
+    state (on hold, cancelled)."""
+    if project.override_active(today) and computed.is_rag:
+        return Health(project.health_override)
+    return computed
 
 
 def _count_by_project(queryset, ids: list[int]) -> dict[int, int]:
@@ -168,6 +196,8 @@ def refresh_health(*, project_ids: Iterable[int] | None = None, today: date | No
         "budget_hours",
         "health_override",
         "health_override_until",
+        "status",
+        "phase",
     ]
     updated = 0
     for start in range(0, len(all_ids), CHUNK_SIZE):
@@ -177,11 +207,7 @@ def refresh_health(*, project_ids: Iterable[int] | None = None, today: date | No
         for project in projects:
             reasons = assess(project, facts[project.pk], thresholds)
             project.computed_health = worst(reasons)
-            project.health = (
-                project.health_override
-                if project.override_active(today)
-                else project.computed_health
-            )
+            project.health = shown(project, project.computed_health, today)
             project.health_reasons = reasons
             project.health_computed_at = now
         ImplementationProject.objects.bulk_update(

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Case, IntegerField, Model, Prefetch, Q, Sum, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -428,6 +429,13 @@ def _task_row_or_redirect(
     )
     if progress_changed and not error:
         response["HX-Trigger"] = PROGRESS_EVENT
+        # The project page's "Open tasks" count follows, out of band (pages without it ignore it).
+        response.write(
+            render_to_string(
+                "projects/items/_open_task_count.html",
+                {"open_task_count": task.project.tasks.open().count(), "oob": True},
+            )
+        )
     return response
 
 

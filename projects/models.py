@@ -41,10 +41,22 @@ class Health(models.TextChoices):
     GREEN = "green", "Green"
     AMBER = "amber", "Amber"
     RED = "red", "Red"
+    # A project on hold or cancelled is not judged: it shows its state, not a colour.
+    ON_HOLD = "on_hold", "On hold"
+    CANCELLED = "cancelled", "Cancelled"
 
     @property
     def rank(self) -> int:
-        return {"green": 0, "amber": 1, "red": 2}[self.value]
+        return {"green": 0, "amber": 1, "red": 2}.get(self.value, -1)
+
+    @property
+    def is_rag(self) -> bool:
+        return self.value in RAG
+
+
+RAG = ("green", "amber", "red")
+# What a PM may set as an override: a colour, never a project state.
+RAG_CHOICES = [(value, label) for value, label in Health.choices if value in RAG]
 
 
 class ProjectQuerySet(models.QuerySet):
@@ -147,7 +159,7 @@ class ImplementationProject(models.Model):
     health = models.CharField(max_length=10, choices=Health.choices, default=Health.GREEN)
     health_reasons = models.JSONField(default=list, blank=True)
     health_computed_at = models.DateTimeField(null=True, blank=True)
-    health_override = models.CharField(max_length=10, choices=Health.choices, blank=True)
+    health_override = models.CharField(max_length=10, choices=RAG_CHOICES, blank=True)
     health_override_reason = models.TextField(blank=True)
     health_override_until = models.DateField(null=True, blank=True)
     health_override_by = models.ForeignKey(

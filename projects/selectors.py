@@ -197,6 +197,37 @@ def health_counts(projects: QuerySet[ImplementationProject]) -> dict[str, int]:
     return counts
 
 
+# What a sales rep's home page shows of each project: no budgets, no history.
+SALES_HOME_PROJECT_FIELDS = (
+    "client_id",
+    "name",
+    "phase",
+    "status",
+    "health",
+    "health_reasons",
+    "baseline_go_live",
+    "forecast_go_live",
+    "actual_go_live",
+)
+
+
+def sales_rep_accounts(user: User) -> QuerySet[Client]:
+    """A sales rep's accounts, each with its products and its projects (`account_projects`,
+    soonest go-live first, cancelled ones left out): three queries for a page, whatever its size."""
+    projects = (
+        ImplementationProject.objects.exclude(status=ImplementationProject.Status.CANCELLED)
+        .only(*SALES_HOME_PROJECT_FIELDS)
+        .order_by("forecast_go_live", "name", "pk")
+    )
+    return (
+        Client.objects.visible_to(user)
+        .prefetch_related(
+            "products", Prefetch("projects", queryset=projects, to_attr="account_projects")
+        )
+        .order_by("account_status", "name")
+    )
+
+
 def account_status_projects(client: Client, today: date) -> list[ImplementationProject]:
     """The client's projects with what a sales rep asks about: next milestone, critical issues."""
     projects = list(

@@ -57,12 +57,7 @@ def home(request):
         "waiting": selectors.waiting_for(user, timezone.now()),
     }
     if roles.is_sales_rep(user) and not roles.is_staff_reader(user):
-        accounts = (
-            Client.objects.visible_to(user)
-            .prefetch_related("products")
-            .order_by("account_status", "name")
-        )
-        context["accounts"] = _paginate(request, accounts)
+        context["accounts"] = _paginate(request, selectors.sales_rep_accounts(user))
         return render(request, "projects/home_sales.html", context)
     if roles.is_support(user) and not (roles.is_manager(user) or roles.is_pm(user)):
         context.update(selectors.support_queue(today))

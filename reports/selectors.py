@@ -29,9 +29,8 @@ from django.utils import timezone
 from clients import roles
 from clients.models import Contact
 from outbox.models import OutgoingEmail
-from projects.health import ProjectFacts, assess, gather_facts, worst
+from projects.health import ProjectFacts, assess, gather_facts, shown, worst
 from projects.models import (
-    Health,
     ImplementationProject,
     Issue,
     Milestone,
@@ -340,8 +339,9 @@ def report_content(
     # have refreshed yet), without writing anything: the preview must not change data.
     facts = inputs.facts[pk]
     reasons = assess(project, facts, settings.GOLIVE_HEALTH)
-    override = project.override_active(today)
-    level = Health(project.health_override) if override else worst(reasons)
+    computed = worst(reasons)
+    level = shown(project, computed, today)
+    override = project.override_active(today) and computed.is_rag
 
     milestones = inputs.milestones.get(pk, [])
     hours = facts.hours_burned

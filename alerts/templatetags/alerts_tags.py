@@ -1,7 +1,7 @@
 from django import template
 
 from alerts.models import Alert
-from alerts.selectors import project_open_alerts
+from alerts.selectors import STATUS_RANK, project_open_alerts
 from projects.models import ImplementationProject
 
 register = template.Library()
@@ -21,11 +21,13 @@ HOME_LIMIT = 6
 
 @register.inclusion_tag("alerts/_my_alerts_card.html")
 def my_alerts_card(user) -> dict:
-    """Open alerts that concern the user, for the home page: `{% my_alerts_card user %}`."""
+    """The first of the alerts the navigation counts, for the home page, open ones first:
+    `{% my_alerts_card user %}`."""
     alerts = list(
-        Alert.objects.filter(status=Alert.Status.OPEN)
+        Alert.objects.unresolved()
         .concerning(user)
         .select_related("project", "project__client")
-        .order_by("-level", "-first_seen_at", "-pk")[:HOME_LIMIT]
+        .annotate(status_rank=STATUS_RANK)
+        .order_by("status_rank", "-level", "-first_seen_at", "-pk")[:HOME_LIMIT]
     )
     return {"alerts": alerts, "limit": HOME_LIMIT}

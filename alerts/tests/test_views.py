@@ -1,5 +1,6 @@
 """The alert pages, the navigation count and the project card."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -8,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from alerts.models import Alert
-from alerts.selectors import open_alert_count
+from alerts.selectors import alert_count
 from alerts.tests.factories import AlertFactory, AlertNotificationFactory
 from clients import roles
 from clients.roles import Role
@@ -65,13 +66,18 @@ def test_the_list_cannot_be_posted_to(client_as, pm):
     assert client_as(pm).post(reverse("alerts:list")).status_code == 405
 
 
-def test_mine_shows_alerts_i_own_or_was_told_about(client_as, owner, pm, alert, project):
+def test_mine_shows_alerts_i_own_was_told_about_or_are_on_projects_i_manage(
+    client_as, owner, pm, alert, project
+):
     told_pm = AlertFactory(project=ProjectFactory(), subject="Told the PM")
     AlertNotificationFactory(alert=told_pm, recipient=pm, level=Alert.Level.PM)
     AlertFactory(project=ProjectFactory(), subject="Someone else's")
 
     assert subjects(client_as(owner).get(list_url())) == ["Send census file"]
-    assert subjects(client_as(pm).get(list_url(scope="mine"))) == ["Told the PM"]
+    assert sorted(subjects(client_as(pm).get(list_url(scope="mine")))) == [
+        "Send census file",
+        "Told the PM",
+    ]
 
 
 def test_my_projects_shows_alerts_on_projects_i_manage_or_am_on(client_as, pm, other_pm, alert):
@@ -376,31 +382,64 @@ def test_a_cleared_alert_cannot_be_resolved(client_as, owner, alert):
 # The navigation count
 
 
-def test_the_navigation_counts_open_alerts_that_concern_me(client_as, owner, alert, project):
+def test_the_navigation_counts_unresolved_alerts_that_concern_me(client_as, owner, alert, project):
     AlertFactory(project=project, owner=owner, subject="Another")
     AlertFactory(project=project, owner=owner, status=Alert.Status.ACKNOWLEDGED)
+    AlertFactory(project=project, owner=owner, status=Alert.Status.RESOLVED)
     AlertFactory(project=ProjectFactory(), subject="Not mine")
 
     page = client_as(owner).get(reverse("alerts:list")).content.decode()
 
-    assert "2 open alerts" in page
+    assert "3 open alerts" in page
 
 
-def test_a_pm_counts_open_alerts_on_projects_they_manage(pm, alert):
+def badge_count(page: str) -> int:
+    match = re.search(r"(\d+) open alerts? ?</span>", page)
+    return int(match.group(1)) if match else 0
+
+
+def test_the_badge_counts_the_rows_the_alerts_page_opens_on_for_every_role(
+    client_as, pm, other_pm, manager, support, owner, alert, project
+):
+    """The navigation's number and the list behind its link are one set, whoever looks."""
+    on_team = ProjectFactory(pm=other_pm, team=[pm, support])
+    AlertFactory(project=on_team, subject="On a team project, owned by nobody", owner=None)
+    AlertFactory(
+        project=project,
+        owner=None,
+        subject="On the PM's project, acknowledged",
+        status=Alert.Status.ACKNOWLEDGED,
+    )
+    AlertFactory(project=project, subject="Resolved", status=Alert.Status.RESOLVED)
+    at_managers = AlertFactory(project=on_team, owner=None, level=Alert.Level.MANAGER)
+    AlertNotificationFactory(alert=at_managers, recipient=support, level=Alert.Level.PM)
+    AlertFactory(project=ProjectFactory(), owner=other_pm, subject="Other PM's own")
+    expected = {pm: 2, manager: 1, support: 1, owner: 1, other_pm: 3}
+
+    for user, rows in expected.items():
+        browser = client_as(user)
+        listed = browser.get(reverse("alerts:list"))
+        page = browser.get(reverse("home")).content.decode()
+        assert listed.context["page_obj"].paginator.count == rows, user.username
+        assert badge_count(page) == rows == alert_count(user), user.username
+
+
+def test_a_pm_counts_alerts_on_projects_they_manage(pm, alert):
     AlertFactory(project=ProjectFactory())
-    assert open_alert_count(pm) == 1
+    assert alert_count(pm) == 1
 
 
 def test_a_manager_counts_every_alert_that_reached_managers(manager, alert):
     AlertFactory(project=ProjectFactory(), level=Alert.Level.MANAGER)
     AlertFactory(project=ProjectFactory(), level=Alert.Level.MANAGER, status=Alert.Status.RESOLVED)
-    assert open_alert_count(manager) == 1
+    AlertFactory(project=ProjectFactory(), level=Alert.Level.PM)
+    assert alert_count(manager) == 1
 
 
 def test_the_count_is_one_query(pm, alert, django_assert_num_queries):
     roles.is_manager(pm)  # a request reads roles once, in the role context processor
     with django_assert_num_queries(1):
-        open_alert_count(pm)
+        alert_count(pm)
 
 
 def test_no_badge_without_open_alerts_and_no_alerts_item_for_sales_reps(

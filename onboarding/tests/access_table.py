@@ -140,6 +140,8 @@ ACCESS: dict[str, Route] = {
     # The project's own pages
     "home": page(EVERY_ROLE),
     "healthz": Route(get=everyone(200, anonymous=200), post=everyone(405, anonymous=405)),
+    # Browsers ask for it on every page, logged in or not.
+    "favicon": Route(get=everyone(302, anonymous=302), post=everyone(405, anonymous=405)),
     # A logged-in user is sent on from the login page; an empty login shows the form's errors.
     "login": Route(get=everyone(302, anonymous=200), post=everyone(302, anonymous=200)),
     "logout": Route(get=everyone(405, anonymous=405), post=everyone(LOGIN)),

@@ -140,6 +140,7 @@ PAGES = (
 NOT_PAGES = {
     "logout": "POST: logs out and redirects",
     "healthz": "a probe for load balancers, plain text",
+    "favicon": "a redirect to the icon file",
     "alerts:acknowledge": "POST action",
     "alerts:resolve": "POST action",
     "clients:handoff_acknowledge": "POST action",

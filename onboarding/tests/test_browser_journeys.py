@@ -50,6 +50,8 @@ def test_pm_changes_a_task_status_in_place_and_sees_the_progress_bar_move(page, 
     bar = progress.get_by_role("progressbar", name="Plan progress")
     expect(bar).to_have_attribute("aria-valuenow", "0")
     expect(progress).to_contain_text("0 of 2 tasks done")
+    open_count = page.locator("#open-task-count")
+    expect(open_count).to_have_text("2")
 
     page.evaluate("() => { window.__noReload = true; }")
     status = page.get_by_label("Status of Load the employee census")
@@ -59,6 +61,7 @@ def test_pm_changes_a_task_status_in_place_and_sees_the_progress_bar_move(page, 
 
     expect(bar).to_have_attribute("aria-valuenow", "50")
     expect(progress).to_contain_text("1 of 2 tasks done")
+    expect(open_count).to_have_text("1")
     expect(page.get_by_label("Status of Load the employee census")).to_have_value("done")
     expect(page.get_by_role("status").filter(has_text="Load the employee census")).to_have_text(
         "“Load the employee census” is now done."
@@ -91,6 +94,12 @@ def test_sales_rep_sees_the_forecast_go_live_and_health_of_their_account(
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Your accounts")
     expect(page.get_by_role("link", name="Contoso Retail")).to_have_count(0)
+    # The home page already says how the account is doing, without opening it.
+    row = page.get_by_role("row").filter(has_text="Northwind payroll and time")
+    expect(row.locator(".health-badge")).to_have_text("Amber")
+    expect(row).to_contain_text("Go-live 12 days behind baseline")
+    expect(row).to_contain_text(_long_date(forecast))
+    expect(row).to_contain_text(_long_date(baseline))
     page.get_by_role("link", name="Northwind Foods", exact=True).click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Northwind Foods")

@@ -152,6 +152,19 @@ def test_the_kind_filter_offers_the_kinds_that_were_sent(client_as, manager):
     assert "Status report" in response.content.decode()
 
 
+def test_the_list_and_the_detail_name_each_kind_in_words_not_its_code(client_as, manager):
+    report = OutgoingEmailFactory(kind="status_report", subject="Weekly status")
+    OutgoingEmailFactory(kind="sales_digest", subject="Your accounts")
+    browser = client_as(manager)
+
+    rows = browser.get(LIST).content.decode().split("<tbody>", 1)[1]
+    detail = browser.get(detail_url(report)).content.decode()
+
+    assert "Status report" in rows and "Sales digest" in rows
+    assert "status_report" not in rows and "sales_digest" not in rows
+    assert "Status report" in detail and ">status_report<" not in detail
+
+
 def test_an_unknown_filter_value_is_a_form_error_not_a_500(client_as, manager):
     OutgoingEmailFactory(subject="Still listed")
 

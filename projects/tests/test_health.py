@@ -2,10 +2,13 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from projects.health import refresh_health
-from projects.models import Health, Issue
+from projects.models import Health, ImplementationProject, Issue, Phase
+from projects.services import project_update
 from projects.tests.factories import (
     IssueFactory,
     MilestoneFactory,
@@ -117,3 +120,88 @@ def test_refreshing_many_projects_takes_the_same_queries_as_few(django_assert_ma
         TaskFactory(due_date=days(-3))
     with django_assert_max_num_queries(10):
         assert refresh_health() == 15
+
+
+# After go-live, and projects that are not active
+
+
+@pytest.mark.parametrize("phase", [Phase.HYPERCARE, Phase.HANDED_OFF])
+def test_a_live_project_is_not_held_to_a_slip_that_is_behind_it(phase):
+    project = ProjectFactory(
+        phase=phase,
+        baseline_go_live=days(-60),
+        forecast_go_live=days(-40),
+        actual_go_live=days(-40),
+    )
+    project = refreshed(project)
+    assert project.health == Health.GREEN
+    assert not [text for text in reason_texts(project) if "behind baseline" in text]
+    assert "Live; nothing open is overdue" in reason_texts(project)
+
+
+def test_a_live_project_is_still_judged_on_what_is_open():
+    project = ProjectFactory(
+        phase=Phase.HYPERCARE, baseline_go_live=days(-60), actual_go_live=days(-30)
+    )
+    MilestoneFactory(project=project, is_key=True, due_date=days(-2))
+    project = refreshed(project)
+    assert project.health == Health.AMBER
+    assert reason_texts(project)[0] == "1 key milestone overdue"
+
+
+def test_before_go_live_the_slip_still_counts():
+    project = ProjectFactory(
+        phase=Phase.TESTING, baseline_go_live=days(10), forecast_go_live=days(40)
+    )
+    assert refreshed(project).health == Health.RED
+
+
+@pytest.mark.parametrize(
+    ("status", "health", "label"),
+    [
+        (ImplementationProject.Status.ON_HOLD, Health.ON_HOLD, "On hold"),
+        (ImplementationProject.Status.CANCELLED, Health.CANCELLED, "Cancelled"),
+    ],
+)
+def test_a_project_on_hold_or_cancelled_shows_its_state_and_no_colour(status, health, label):
+    project = ProjectFactory(status=status, baseline_go_live=days(5), forecast_go_live=days(60))
+    IssueFactory(project=project, severity=Issue.Severity.CRITICAL)
+    project = refreshed(project)
+    assert (project.health, project.get_health_display()) == (health, label)
+    [reason] = project.health_reasons
+    assert reason["level"] == health and reason["text"].startswith(label)
+
+    badge = render_to_string(
+        "_health_badge.html", {"health": project.health, "label": project.get_health_display()}
+    )
+    assert label in badge
+    assert not [colour for colour in ("green", "amber", "red") if f"health-{colour}" in badge]
+
+
+def test_an_override_does_not_colour_a_project_on_hold(pm):
+    project = ProjectFactory(status=ImplementationProject.Status.ON_HOLD)
+    project.health_override = Health.RED
+    project.health_override_reason = "Client unhappy"
+    project.health_override_until = days(3)
+    project.save()
+    assert refreshed(project).health == Health.ON_HOLD
+
+
+def test_the_health_filter_and_the_list_offer_and_show_on_hold(client_as, manager):
+    paused = ProjectFactory(name="Paused payroll", status=ImplementationProject.Status.ON_HOLD)
+    ProjectFactory(name="Running payroll")
+    refresh_health()
+
+    response = client_as(manager).get(reverse("projects:list"), {"health": "on_hold"})
+
+    assert [p.name for p in response.context["page_obj"]] == [paused.name]
+    page = response.content.decode()
+    assert '<option value="on_hold" selected>On hold</option>' in page
+    assert "health-inactive" in page
+
+
+def test_putting_a_project_on_hold_shows_on_hold_at_once(pm):
+    project = ProjectFactory(pm=pm)
+    project_update(project=project, user=pm, data={"status": ImplementationProject.Status.ON_HOLD})
+    project.refresh_from_db()
+    assert project.health == Health.ON_HOLD

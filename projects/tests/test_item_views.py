@@ -554,6 +554,25 @@ def test_htmx_status_change_returns_the_row_with_the_new_status_and_tells_the_pa
     assert message_texts(response) == []
 
 
+def test_htmx_status_change_brings_the_project_pages_open_task_count_along(client_as, pm, project):
+    task = TaskFactory(project=project, title="Map earnings codes")
+    TaskFactory(project=project, title="Load the census")
+    TaskFactory(project=project, title="Done already", status=Task.Status.DONE)
+    detail = page(client_as(pm).get(project.get_absolute_url()))
+    assert '<span id="open-task-count" class="badge text-bg-light border">2</span>' in detail
+
+    response = client_as(pm).post(
+        reverse("projects:task_status", args=[task.pk]),
+        {"status": "done"},
+        HTTP_HX_REQUEST="true",
+    )
+
+    assert (
+        '<template><span id="open-task-count" class="badge text-bg-light border" '
+        'hx-swap-oob="true">1</span></template>' in page(response)
+    )
+
+
 def test_status_change_without_javascript_goes_back_to_the_page_it_came_from(
     client_as, pm, project
 ):

@@ -230,7 +230,7 @@ def test_each_demo_project_shows_the_health_its_data_was_built_for():
         )
     )
 
-    assert computed == {spec.name: demo.SHAPES[spec.shape] for spec in demo.PROJECTS}
+    assert computed == {spec.name: spec.expected_health for spec in demo.PROJECTS}
 
 
 def test_red_projects_are_red_for_reasons_a_pm_can_read():

@@ -42,6 +42,11 @@ def days(n: int) -> datetime.date:
     return TODAY + datetime.timedelta(days=n)
 
 
+def _long_date(day: datetime.date) -> str:
+    """A date as the pages print it ("j M Y")."""
+    return f"{day.day} {day:%b %Y}"
+
+
 @pytest.fixture
 def project(pm, sales_rep):
     project = ProjectFactory(
@@ -102,6 +107,55 @@ def test_sales_rep_home_lists_only_their_own_accounts(client_as, sales_rep, othe
     page = client_as(sales_rep).get(reverse("home")).content.decode()
     assert "Your accounts" in page
     assert "My account" in page and "Not mine" not in page
+
+
+def test_sales_rep_home_shows_each_accounts_health_with_why_phase_and_go_live_dates(
+    client_as, sales_rep, other_sales_rep
+):
+    mine = ClientFactory(name="Northwind Foods", sales_rep=sales_rep)
+    ProjectFactory(
+        client=mine,
+        name="Northwind payroll",
+        phase=Phase.TESTING,
+        baseline_go_live=days(30),
+        forecast_go_live=days(42),
+    )
+    ProjectFactory(client=mine, name="Northwind cancelled", status="cancelled")
+    ClientFactory(name="Quiet prospect", sales_rep=sales_rep)
+    theirs = ClientFactory(name="Globex", sales_rep=other_sales_rep)
+    ProjectFactory(client=theirs, name="Globex payroll")
+    refresh_health()
+
+    page = client_as(sales_rep).get(reverse("home")).content.decode()
+
+    assert "Northwind payroll" in page and "Amber" in page
+    assert "Go-live 12 days behind baseline" in page
+    assert 'title="Schedule: Go-live 12 days behind baseline;' in page
+    assert "Testing (ORT/UAT)" in page
+    assert _long_date(days(42)) in page and _long_date(days(30)) in page
+    assert "Quiet prospect" in page and "No project yet." in page
+    assert "Northwind cancelled" not in page
+    assert "Globex" not in page
+
+
+def test_sales_rep_home_query_count_does_not_grow_with_accounts(
+    client_as, sales_rep, django_assert_num_queries
+):
+    def add(n):
+        for _ in range(n):
+            account = ClientFactory(sales_rep=sales_rep)
+            ProjectFactory(client=account, forecast_go_live=days(20))
+            ProjectFactory(client=account, forecast_go_live=days(50))
+
+    browser = client_as(sales_rep)
+    add(2)
+    browser.get(reverse("home"))
+    # session, user, groups, count, page of accounts, their products, their projects
+    with django_assert_num_queries(7):
+        browser.get(reverse("home"))
+    add(6)
+    with django_assert_num_queries(7):
+        assert len(browser.get(reverse("home")).context["accounts"]) == 8
 
 
 def test_support_home_shows_reports_waiting_and_clients_going_live(client_as, support):
