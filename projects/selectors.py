@@ -299,3 +299,15 @@ def history_entries_of(shown: list, older: list) -> list[dict]:
             unmatched.discard(key(record))
             predecessors.append(record)
     return history_entries([*shown, *predecessors])[: len(shown)]
+
+
+def owner_candidates(project: ImplementationProject) -> QuerySet[User]:
+    """Who may own a task or a risk of the project: its PM and its team members.
+
+    The one rule for owners, used by the services that set one and by the forms that offer
+    them. Anyone else (another account's sales rep, the admin) would be told about a project
+    they cannot open. Client-side task owners are the client's contacts.
+    """
+    return User.objects.filter(is_active=True).filter(
+        Q(pk=project.pm_id) | Q(pk__in=project.memberships.values("user_id"))
+    )
