@@ -63,7 +63,9 @@ def version_claim(
     row as stored, locked until the transaction ends.
     """
     model = type(instance)
-    stored = model._default_manager.select_for_update().get(pk=instance.pk)
+    # NO KEY: rows that merely reference this one (a dependency, a comment) may still be
+    # written meanwhile; only another change of the row itself waits.
+    stored = model._default_manager.select_for_update(no_key=True).get(pk=instance.pk)
     if version is not None and stored.version != version:
         detail = describe(stored, version) if describe else ""
         raise StaleEdit(

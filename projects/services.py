@@ -445,7 +445,9 @@ def task_save(
             # Two saves at once could each find no loop and together make one: the project's
             # row serialises the dependency edits of its tasks (locked after the task's row,
             # as every task change does through project_touch).
-            ImplementationProject.objects.select_for_update().filter(pk=project.pk).first()
+            ImplementationProject.objects.select_for_update(no_key=True).filter(
+                pk=project.pk
+            ).first()
         _validate_task(task, depends_on, owner_before=stored.owner_user_id)
         _save(task, user=user, update_fields=[*changed, "version"])
     if depends_on is not None:
