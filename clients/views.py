@@ -17,7 +17,7 @@ from clients.filters import ClientFilter
 from clients.forms import ClientForm, ContactForm, SalesHandoffForm
 from clients.models import Client, Contact, SalesHandoff
 from clients.widgets import options_html
-from common.submissions import REPEATED, create_once
+from common.submissions import REPEATED, create_once, repeated_url
 from common.versions import StaleEdit, show_stale
 
 # Access: one place decides who may read and who may change what.
@@ -197,6 +197,9 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def client_create(request: HttpRequest) -> HttpResponse:
     if not can_edit_clients(request.user):
         raise PermissionDenied("Only implementation managers can add client accounts.")
+    if request.method == "POST" and (url := repeated_url(request)):
+        messages.info(request, REPEATED)
+        return redirect(url)
     form = ClientForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
         values, key = _without_key(form)
@@ -252,6 +255,9 @@ def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
     client = get_client_for_edit(request, pk)
+    if request.method == "POST" and (url := repeated_url(request)):
+        messages.info(request, REPEATED)
+        return redirect(url)
     form = ContactForm(request.POST if request.method == "POST" else None, client=client)
     if form.is_bound and form.is_valid():
         values, key = _without_key(form)

@@ -34,6 +34,24 @@ def _digest(request: HttpRequest) -> str:
     return hashlib.sha256(repr(values).encode()).hexdigest()
 
 
+def repeated_url(request: HttpRequest) -> str | None:
+    """Where an earlier, identical submission of this POST's form led, if there was one.
+
+    For forms whose validation would refuse the repeat (a name that must be unique is now
+    taken by the first submission): the user lands on what they made, not on an error.
+    """
+    try:
+        key = uuid.UUID(request.POST.get(FIELD, ""))
+    except ValueError:
+        return None
+    return (
+        Submission.objects.filter(key=key, digest=_digest(request))
+        .exclude(url="")
+        .values_list("url", flat=True)
+        .first()
+    )
+
+
 @dataclass
 class Outcome(Generic[T]):
     """What a submission made (None when it repeated an earlier one) and where it is."""
