@@ -466,6 +466,8 @@ class HandoffReportForm(VersionedFormMixin, forms.Form):
         """`version` is the report's, or 0 when there is no report yet."""
         super().__init__(*args, **kwargs)
         add_version_field(self, version)
+        # Fields only, as every form of _form_page.html: crispy's own <form> tag would nest.
+        self.helper = _helper()
 
 
 class HandoffDecisionForm(forms.Form):
