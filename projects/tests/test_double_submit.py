@@ -106,6 +106,19 @@ def test_logging_the_same_hours_from_two_forms_logs_them_twice(client, pm, proje
     assert TimeEntry.objects.filter(project=project).count() == 2
 
 
+def test_two_different_entries_sent_with_the_same_key_are_both_logged(client, pm, project):
+    """A page answered twice from the page cache holds the same key in both copies: what was
+    typed into each still tells two submissions apart."""
+    client.force_login(pm)
+    url = reverse("projects:time_entry_create", args=[project.pk])
+    form = client.get(url).context["form"]
+
+    client.post(url, form_data(form, hours="2"))
+    client.post(url, form_data(form, hours="3"))
+
+    assert sorted(e.hours for e in TimeEntry.objects.filter(project=project)) == [2, 3]
+
+
 def test_a_form_corrected_after_an_error_is_created_with_the_same_key(client, pm, project):
     client.force_login(pm)
     url = reverse("projects:task_create", args=[project.pk])
