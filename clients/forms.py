@@ -12,6 +12,8 @@ from clients import services
 from clients.models import Client, Contact, Product, SalesHandoff
 from clients.roles import Role
 from clients.widgets import QuickSelect
+from common.submissions import add_submission_key
+from common.versions import VersionedFormMixin, add_version_field
 
 TIME_ZONE_CHOICES = [
     (name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())
@@ -37,13 +39,24 @@ def product_queryset(selected: Q | None = None):
     return Product.objects.filter(wanted).distinct()
 
 
-class _CrispyMixin:
-    """Fields only: the page template supplies the <form> tag and the buttons."""
+class _CrispyMixin(VersionedFormMixin):
+    """Fields only: the page template supplies the <form> tag and the buttons.
+
+    An edit form carries its row's version, a create form a one-time submission key.
+    """
+
+    def _guard(self) -> None:
+        if self.instance.pk:
+            add_version_field(self, self.instance.version)
+        else:
+            add_submission_key(self)
 
     def _helper(self, *layout) -> FormHelper:
         helper = FormHelper()
         helper.form_tag = False
         helper.disable_csrf = True
+        # The version or the key: hidden fields a layout does not name.
+        helper.render_hidden_fields = True
         if layout:
             helper.layout = Layout(*layout)
         return helper
@@ -76,6 +89,7 @@ class ClientForm(_CrispyMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self._guard()
         rep = self.instance.sales_rep_id if self.instance.pk else None
         reps = sales_rep_queryset()
         if rep is not None:
@@ -113,6 +127,7 @@ class ContactForm(_CrispyMixin, forms.ModelForm):
 
     def __init__(self, *args, client: Client, **kwargs):
         super().__init__(*args, **kwargs)
+        self._guard()
         self.client = client
         self.helper = self._helper(
             Row(Column("name", css_class="col-md-6"), Column("role", css_class="col-md-6")),
@@ -165,6 +180,7 @@ class SalesHandoffForm(_CrispyMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self._guard()
         chosen = Q(pk__in=self.instance.products.values("pk")) if self.instance.pk else None
         self.fields["products"].queryset = product_queryset(chosen)
         self.helper = self._helper(

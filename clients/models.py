@@ -92,6 +92,8 @@ class Client(models.Model):
     )
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Counts the saves; an edit form sends back the one it was opened at.
+    version = models.PositiveIntegerField(default=0, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ClientQuerySet.as_manager()
@@ -130,6 +132,8 @@ class Contact(models.Model):
     phone = models.CharField(max_length=40, blank=True)
     receives_status_reports = models.BooleanField(default=False)
     is_primary = models.BooleanField("primary contact", default=False)
+    # Counts the saves; an edit form sends back the one it was opened at.
+    version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["-is_primary", "name"]
@@ -172,6 +176,8 @@ class SalesHandoff(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     acknowledged_at = models.DateTimeField(null=True, blank=True)
+    # Counts the saves; an edit form sends back the one it was opened at.
+    version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = SalesHandoffQuerySet.as_manager()
 

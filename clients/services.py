@@ -1,7 +1,7 @@
 """Every write to accounts, contacts and sales handoffs goes through these functions."""
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 
 from django.contrib.auth.models import User
@@ -9,9 +9,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from clients import notifications
 from clients.models import Client, Contact, Product, SalesHandoff
+from common.versions import version_claim
 
 PRIMARY_CONTACT_TAKEN = (
     "{name} is already the primary contact of this client; untick it there first."
@@ -31,6 +33,48 @@ def _assign(instance: Model, values: dict[str, object]) -> list[str]:
     for name, value in values.items():
         setattr(instance, name, value)
     return list(values)
+
+
+def _shown(stored: Model, name: str) -> str:
+    field = stored._meta.get_field(name)
+    value = getattr(stored, name)
+    if value is None or value == "":
+        return "empty"
+    if field.choices:
+        return str(getattr(stored, f"get_{name}_display")())
+    if isinstance(value, User):
+        return value.get_full_name() or value.username
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def _now_stored(values: dict[str, object]) -> Callable[[Model, int], str]:
+    """Describe a stale save: which of the submitted values now differ from what is stored.
+
+    These rows keep no history, so the stored values (and, for an account, when it was saved)
+    are what can be told.
+    """
+
+    def describe(stored: Model, version: int) -> str:
+        said = []
+        for name, value in values.items():
+            field = stored._meta.get_field(name)
+            submitted = value.pk if isinstance(value, Model) else value
+            if getattr(stored, field.attname) != submitted:
+                said.append(
+                    f"{str(field.verbose_name).capitalize()} is now “{_shown(stored, name)}”"
+                )
+        updated = getattr(stored, "updated_at", None)
+        when = (
+            f" It was saved on {date_format(timezone.localtime(updated), 'j M Y, H:i')}."
+            if updated
+            else ""
+        )
+        differ = "; ".join(said) + "." if said else "Its other details changed."
+        return f"{differ}{when}"
+
+    return describe
 
 
 # Clients
@@ -81,25 +125,28 @@ def client_update(
     products: Iterable[Product],
     contract_value: Decimal | None,
     notes: str,
+    version: int | None = None,
 ) -> Client:
-    """Change an account; only the fields it is given are written."""
-    fields = _assign(
-        client,
-        {
-            "name": name,
-            "industry": industry,
-            "employee_count": employee_count,
-            "segment": segment,
-            "time_zone": time_zone,
-            "sales_rep": sales_rep,
-            "account_status": account_status,
-            "contract_value": contract_value,
-            "notes": notes,
-        },
-    )
+    """Change an account; only the fields it is given are written.
+
+    `version` is the one the edit form was opened at: a stale one changes nothing.
+    """
+    values = {
+        "name": name,
+        "industry": industry,
+        "employee_count": employee_count,
+        "segment": segment,
+        "time_zone": time_zone,
+        "sales_rep": sales_rep,
+        "account_status": account_status,
+        "contract_value": contract_value,
+        "notes": notes,
+    }
+    fields = _assign(client, values)
     client.full_clean()
     with transaction.atomic():
-        client.save(update_fields=[*fields, "updated_at"])
+        version_claim(client, version=version, describe=_now_stored(values))
+        client.save(update_fields=[*fields, "updated_at", "version"])
         client.products.set(products)
     return client
 
@@ -126,7 +173,13 @@ def contact_conflicts(
     return errors
 
 
-def _contact_save(contact: Contact, update_fields: list[str] | None = None) -> None:
+def _contact_save(
+    contact: Contact,
+    update_fields: list[str] | None = None,
+    *,
+    version: int | None = None,
+    values: dict[str, object] | None = None,
+) -> None:
     errors = contact_conflicts(
         client=contact.client,
         email=contact.email,
@@ -139,6 +192,8 @@ def _contact_save(contact: Contact, update_fields: list[str] | None = None) -> N
     contact.full_clean(validate_constraints=False)
     try:
         with transaction.atomic():
+            if contact.pk:
+                version_claim(contact, version=version, describe=_now_stored(values or {}))
             contact.save(update_fields=update_fields)
     except IntegrityError as exc:
         errors = contact_conflicts(
@@ -183,20 +238,22 @@ def contact_update(
     phone: str,
     receives_status_reports: bool,
     is_primary: bool,
+    version: int | None = None,
 ) -> Contact:
-    """Change a contact; a client keeps at most one primary contact."""
-    fields = _assign(
-        contact,
-        {
-            "name": name,
-            "email": email,
-            "role": role,
-            "phone": phone,
-            "receives_status_reports": receives_status_reports,
-            "is_primary": is_primary,
-        },
-    )
-    _contact_save(contact, update_fields=fields)
+    """Change a contact; a client keeps at most one primary contact.
+
+    `version` is the one the edit form was opened at: a stale one changes nothing.
+    """
+    values = {
+        "name": name,
+        "email": email,
+        "role": role,
+        "phone": phone,
+        "receives_status_reports": receives_status_reports,
+        "is_primary": is_primary,
+    }
+    fields = _assign(contact, values)
+    _contact_save(contact, update_fields=[*fields, "version"], version=version, values=values)
     return contact
 
 
@@ -266,32 +323,35 @@ def sales_handoff_update(
     special_terms: str,
     pain_points: str,
     stakeholders: str,
+    version: int | None = None,
 ) -> SalesHandoff:
-    """Change a handoff that implementation has not acknowledged yet."""
+    """Change a handoff that implementation has not acknowledged yet.
+
+    `version` is the one the edit form was opened at: a stale one changes nothing.
+    """
     if handoff.is_acknowledged:
         raise ValidationError(ACKNOWLEDGED, code="acknowledged")
     products = list(products)
     _validate_handoff(
         contract_signed_on=contract_signed_on, target_go_live=target_go_live, products=products
     )
-    fields = _assign(
-        handoff,
-        {
-            "contract_signed_on": contract_signed_on,
-            "target_go_live": target_go_live,
-            "commitments": commitments,
-            "special_terms": special_terms,
-            "pain_points": pain_points,
-            "stakeholders": stakeholders,
-        },
-    )
+    values = {
+        "contract_signed_on": contract_signed_on,
+        "target_go_live": target_go_live,
+        "commitments": commitments,
+        "special_terms": special_terms,
+        "pain_points": pain_points,
+        "stakeholders": stakeholders,
+    }
+    fields = _assign(handoff, values)
     handoff.full_clean()
     with transaction.atomic():
         # Lock the row so an acknowledgement landing between reading and saving wins.
         locked = SalesHandoff.objects.select_for_update().only("acknowledged_at").get(pk=handoff.pk)
         if locked.is_acknowledged:
             raise ValidationError(ACKNOWLEDGED, code="acknowledged")
-        handoff.save(update_fields=fields)
+        version_claim(handoff, version=version, describe=_now_stored(values))
+        handoff.save(update_fields=[*fields, "version"])
         handoff.products.set(products)
         # Deduplicated: tells only a manager who has not heard of this handoff yet.
         notifications.sales_handoff_notify(

@@ -17,6 +17,8 @@ from clients.filters import ClientFilter
 from clients.forms import ClientForm, ContactForm, SalesHandoffForm
 from clients.models import Client, Contact, SalesHandoff
 from clients.widgets import options_html
+from common.submissions import REPEATED, create_once, repeated_url
+from common.versions import StaleEdit, show_stale
 
 # Access: one place decides who may read and who may change what.
 
@@ -73,7 +75,9 @@ def get_handoff_for_edit(request: HttpRequest, pk: int) -> SalesHandoff:
 
 def _add_service_errors(form: Form, error: ValidationError) -> None:
     """Show a service's validation error on the form, on its field when the form has one."""
-    if hasattr(error, "error_dict"):
+    if isinstance(error, StaleEdit):
+        show_stale(form, error)
+    elif hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
             form.add_error(field if field in form.fields else NON_FIELD_ERRORS, errors)
     else:
@@ -98,6 +102,12 @@ def _form_page(
         "submit_label": submit_label,
     }
     return render(request, "_form_page.html", context)
+
+
+def _without_key(form: Form) -> tuple[dict, object]:
+    """A create form's values for its service, and its one-time submission key."""
+    values = dict(form.cleaned_data)
+    return values, values.pop("submission_key", None)
 
 
 def _client_crumb(client: Client) -> dict[str, str]:
@@ -187,15 +197,24 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def client_create(request: HttpRequest) -> HttpResponse:
     if not can_edit_clients(request.user):
         raise PermissionDenied("Only implementation managers can add client accounts.")
+    if request.method == "POST" and (url := repeated_url(request)):
+        messages.info(request, REPEATED)
+        return redirect(url)
     form = ClientForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
+        values, key = _without_key(form)
         try:
-            client = services.client_create(**form.cleaned_data)
+            outcome = create_once(
+                request, key, lambda: services.client_create(**values), Client.get_absolute_url
+            )
         except ValidationError as error:
             _add_service_errors(form, error)
         else:
-            messages.success(request, f"{client.name} was added.")
-            return redirect(client)
+            if outcome.repeated:
+                messages.info(request, REPEATED)
+            else:
+                messages.success(request, f"{outcome.created.name} was added.")
+            return redirect(outcome.url)
     return _form_page(
         request,
         form,
@@ -236,15 +255,29 @@ def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
     client = get_client_for_edit(request, pk)
+    if request.method == "POST" and (url := repeated_url(request)):
+        messages.info(request, REPEATED)
+        return redirect(url)
     form = ContactForm(request.POST if request.method == "POST" else None, client=client)
     if form.is_bound and form.is_valid():
+        values, key = _without_key(form)
         try:
-            contact = services.contact_create(client=client, **form.cleaned_data)
+            outcome = create_once(
+                request,
+                key,
+                lambda: services.contact_create(client=client, **values),
+                lambda contact: client.get_absolute_url(),
+            )
         except ValidationError as error:
             _add_service_errors(form, error)
         else:
-            messages.success(request, f"{contact.name} was added to {client.name}’s contacts.")
-            return redirect(client)
+            if outcome.repeated:
+                messages.info(request, REPEATED)
+            else:
+                messages.success(
+                    request, f"{outcome.created.name} was added to {client.name}’s contacts."
+                )
+            return redirect(outcome.url)
     return _form_page(
         request,
         form,
@@ -292,17 +325,26 @@ def handoff_create(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied("Only the account’s sales rep can write its sales handoff.")
     form = SalesHandoffForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
+        values, key = _without_key(form)
         try:
-            handoff = services.sales_handoff_create(
-                client=client, submitted_by=request.user, **form.cleaned_data
+            outcome = create_once(
+                request,
+                key,
+                lambda: services.sales_handoff_create(
+                    client=client, submitted_by=request.user, **values
+                ),
+                SalesHandoff.get_absolute_url,
             )
         except ValidationError as error:
             _add_service_errors(form, error)
         else:
-            messages.success(
-                request, "The sales handoff was sent to implementation for acknowledgement."
-            )
-            return redirect(handoff)
+            if outcome.repeated:
+                messages.info(request, REPEATED)
+            else:
+                messages.success(
+                    request, "The sales handoff was sent to implementation for acknowledgement."
+                )
+            return redirect(outcome.url)
     return _form_page(
         request,
         form,

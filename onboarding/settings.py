@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "simple_history",
+    "common",
     "clients",
     "projects",
     "outbox",

@@ -9,6 +9,8 @@ from django.utils import timezone
 from clients.models import Contact, SalesHandoff
 from clients.roles import Role
 from clients.widgets import QuickSelect, SearchableSelect
+from common.submissions import add_submission_key
+from common.versions import VersionedFormMixin, add_version_field
 from projects.models import (
     RAG_CHOICES,
     ImplementationProject,
@@ -20,6 +22,7 @@ from projects.models import (
     Task,
     TimeEntry,
 )
+from projects.selectors import owner_candidates
 
 
 class DateInput(forms.DateInput):
@@ -33,6 +36,8 @@ def _helper(*layout) -> FormHelper:
     helper = FormHelper()
     helper.form_tag = False
     helper.disable_csrf = True
+    # The version or one-time key: hidden fields a layout does not name.
+    helper.render_hidden_fields = True
     if layout:
         helper.layout = Layout(*layout)
     return helper
@@ -53,6 +58,22 @@ def _people(users) -> list[tuple[int, str]]:
             "pk", "first_name", "last_name", "username"
         )
     ]
+
+
+def _guard(form: forms.ModelForm) -> None:
+    """An edit form carries its row's version; a create form a one-time submission key."""
+    if form.instance.pk:
+        add_version_field(form, form.instance.version)
+    else:
+        add_submission_key(form)
+
+
+def _owners(project: ImplementationProject, current_pk: int | None):
+    """The project's possible owners (one rule, owner_candidates), and the current owner."""
+    people = Q(pk__in=owner_candidates(project).values("pk"))
+    if current_pk:
+        people |= Q(pk=current_pk)
+    return User.objects.filter(people).order_by("first_name", "last_name", "username")
 
 
 class UserChoiceIterator(forms.models.ModelChoiceIterator):
@@ -115,7 +136,7 @@ class TaskChoiceField(forms.ModelChoiceField):
     name_field = "title"
 
 
-class ProjectForm(forms.ModelForm):
+class ProjectForm(VersionedFormMixin, forms.ModelForm):
     pm = UserChoiceField(queryset=_user_choices(Role.PM), required=False, label="Project manager")
 
     class Meta:
@@ -143,6 +164,7 @@ class ProjectForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        _guard(self)
         self.fields["products"].required = True
         if self.is_bound:
             find, chosen = self.data.get("client_find", "").strip()[:100], self.data.get("client")
@@ -219,8 +241,12 @@ class MembershipForm(forms.ModelForm):
         model = ProjectMembership
         fields = ["user", "role"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        add_submission_key(self)
 
-class MilestoneForm(forms.ModelForm):
+
+class MilestoneForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Milestone
         fields = ["name", "order", "baseline_date", "due_date", "is_key", "is_golive_critical"]
@@ -228,6 +254,7 @@ class MilestoneForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        _guard(self)
         self.helper = _helper(
             Row(Column("name", css_class="col-md-9"), Column("order", css_class="col-md-3")),
             Row(Column("baseline_date"), Column("due_date")),
@@ -235,8 +262,8 @@ class MilestoneForm(forms.ModelForm):
         )
 
 
-class TaskForm(forms.ModelForm):
-    owner_user = UserChoiceField(queryset=_user_choices(), required=False, label="Owner (team)")
+class TaskForm(VersionedFormMixin, forms.ModelForm):
+    owner_user = UserChoiceField(queryset=User.objects.none(), required=False, label="Owner (team)")
 
     class Meta:
         model = Task
@@ -263,6 +290,8 @@ class TaskForm(forms.ModelForm):
 
     def __init__(self, *args, project: ImplementationProject, **kwargs):
         super().__init__(*args, **kwargs)
+        _guard(self)
+        self.fields["owner_user"].queryset = _owners(project, self.instance.owner_user_id)
         self.fields["milestone"].queryset = project.milestones.all()
         self.fields["owner_contact"].queryset = Contact.objects.filter(client_id=project.client_id)
         others = project.tasks.all()
@@ -304,8 +333,7 @@ class TaskOwnerForm(forms.Form):
     def __init__(self, *args, project: ImplementationProject, **kwargs):
         super().__init__(*args, **kwargs)
         self.project = project
-        # Anyone on the implementation side may be given a task; the <select> offers the team.
-        self.fields["owner"].choices = owner_choices(project, everyone=True)
+        self.fields["owner"].choices = owner_choices(project)
 
     def clean_owner(self) -> tuple[User | None, Contact | None]:
         value = self.cleaned_data["owner"]
@@ -317,30 +345,17 @@ class TaskOwnerForm(forms.Form):
         return None, Contact.objects.get(pk=pk, client_id=self.project.client_id)
 
 
-def owner_choices(
-    project: ImplementationProject, *, everyone: bool = False
-) -> list[tuple[str, object]]:
+def owner_choices(project: ImplementationProject) -> list[tuple[str, object]]:
     """Owner choices for a project's tasks: the team, then the client's contacts.
 
-    The team is the PM, the members, the implementation managers and whoever owns one of the
-    project's tasks now (so every task's <select> holds its owner). Every task row carries
-    these options, so they are not everyone in the company: with hundreds of consultants that
-    made each task list and project page a megabyte. `everyone` gives every active PM, manager
-    and support person, whom a task may be given to (what the in-place change accepts).
+    The team is who may own a task (owner_candidates: the PM and the members), and whoever
+    owns one of the project's tasks now, so every task's <select> holds its owner. Every task
+    row carries these options, so they are never everyone in the company.
     """
-    if everyone:
-        users = _user_choices(Role.PM, Role.MANAGER, Role.SUPPORT)
-    else:
-        users = (
-            User.objects.filter(is_active=True)
-            .filter(
-                Q(pk=project.pm_id)
-                | Q(pk__in=project.memberships.values("user_id"))
-                | Q(pk__in=project.tasks.filter(owner_user__isnull=False).values("owner_user_id"))
-                | Q(pk__in=User.objects.filter(groups__name=Role.MANAGER).values("pk"))
-            )
-            .order_by("first_name", "last_name", "username")
-        )
+    current = project.tasks.filter(owner_user__isnull=False).values("owner_user_id")
+    users = User.objects.filter(
+        Q(pk__in=owner_candidates(project).values("pk")) | Q(pk__in=current)
+    ).order_by("first_name", "last_name", "username")
     team = [(f"user:{pk}", label) for pk, label in _people(users)]
     contacts = [
         (f"contact:{pk}", f"{name} (client)")
@@ -351,8 +366,8 @@ def owner_choices(
     return [("", "Unassigned"), ("Team", team), ("Client", contacts)]
 
 
-class RiskForm(forms.ModelForm):
-    owner = UserChoiceField(queryset=_user_choices(), required=False)
+class RiskForm(VersionedFormMixin, forms.ModelForm):
+    owner = UserChoiceField(queryset=User.objects.none(), required=False)
 
     class Meta:
         model = Risk
@@ -372,8 +387,10 @@ class RiskForm(forms.ModelForm):
             "impact": forms.Select(choices=[(i, str(i)) for i in range(1, 6)]),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, project: ImplementationProject, **kwargs):
         super().__init__(*args, **kwargs)
+        _guard(self)
+        self.fields["owner"].queryset = _owners(project, self.instance.owner_id)
         self.helper = _helper(
             "title",
             "description",
@@ -383,7 +400,7 @@ class RiskForm(forms.ModelForm):
         )
 
 
-class IssueForm(forms.ModelForm):
+class IssueForm(VersionedFormMixin, forms.ModelForm):
     owner = UserChoiceField(queryset=_user_choices(), required=False)
 
     class Meta:
@@ -396,6 +413,7 @@ class IssueForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        _guard(self)
         self.helper = _helper(
             "title",
             "description",
@@ -409,6 +427,10 @@ class CommentForm(forms.Form):
         label="Add a comment", widget=forms.Textarea(attrs={"rows": 2}), max_length=5000
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        add_submission_key(self)
+
 
 class TimeEntryForm(forms.ModelForm):
     class Meta:
@@ -419,13 +441,14 @@ class TimeEntryForm(forms.ModelForm):
 
     def __init__(self, *args, project: ImplementationProject, **kwargs):
         super().__init__(*args, **kwargs)
+        add_submission_key(self)
         self.fields["task"].queryset = project.tasks.order_by("title")
         self.helper = _helper(
             Row(Column("spent_on"), Column("hours"), Column("task")), "billable", "note"
         )
 
 
-class HandoffReportForm(forms.Form):
+class HandoffReportForm(VersionedFormMixin, forms.Form):
     configuration_summary = forms.CharField(
         label="What was configured", widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
@@ -438,6 +461,13 @@ class HandoffReportForm(forms.Form):
     open_items = forms.CharField(
         label="Notes for support", widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
+
+    def __init__(self, *args, version: int, **kwargs):
+        """`version` is the report's, or 0 when there is no report yet."""
+        super().__init__(*args, **kwargs)
+        add_version_field(self, version)
+        # Fields only, as every form of _form_page.html: crispy's own <form> tag would nest.
+        self.helper = _helper()
 
 
 class HandoffDecisionForm(forms.Form):

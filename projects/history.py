@@ -66,7 +66,8 @@ def history_entries(
     if limit is not None:
         records = records[: limit + 1]
     records = list(records)
-    excluded = set(excluded_fields)
+    # The version counts saves; the fields it counts are what a reader wants.
+    excluded = {"version", *excluded_fields}
 
     # The previous version of each record is the next older record of the same object.
     previous: dict[int, Any] = {}

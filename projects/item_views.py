@@ -24,6 +24,8 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from common.submissions import REPEATED, create_once
+from common.versions import StaleEdit, show_stale
 from projects import selectors, services
 from projects.access import (
     can_decide_handoff_report,
@@ -94,11 +96,18 @@ def _error_text(error: ValidationError) -> str:
 
 def _add_service_errors(form: forms.Form, error: ValidationError) -> None:
     """Show a service's validation error on the form, on its field when the form has one."""
-    if hasattr(error, "error_dict"):
+    if isinstance(error, StaleEdit):
+        show_stale(form, error)
+    elif hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
             form.add_error(field if field in form.fields else NON_FIELD_ERRORS, errors)
     else:
         form.add_error(None, error)
+
+
+def _repeated(request: HttpRequest, url: str) -> HttpResponse:
+    messages.info(request, REPEATED)
+    return redirect(url)
 
 
 def _form_instance(item: Model) -> Model:
@@ -175,14 +184,21 @@ def milestone_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = MilestoneForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            milestone = services.milestone_save(
-                project=project, user=request.user, milestone=None, data=form.cleaned_data
+            outcome = create_once(
+                request,
+                form.cleaned_data["submission_key"],
+                lambda: services.milestone_save(
+                    project=project, user=request.user, milestone=None, data=form.cleaned_data
+                ),
+                lambda milestone: _project_url(project, "milestones"),
             )
         except ValidationError as error:
             _add_service_errors(form, error)
         else:
-            messages.success(request, f"Milestone “{milestone.name}” added.")
-            return redirect(_project_url(project, "milestones"))
+            if outcome.repeated:
+                return _repeated(request, outcome.url)
+            messages.success(request, f"Milestone “{outcome.created.name}” added.")
+            return redirect(outcome.url)
     return _form_page(
         request,
         form,
@@ -202,7 +218,11 @@ def milestone_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.milestone_save(
-                project=project, user=request.user, milestone=milestone, data=form.cleaned_data
+                project=project,
+                user=request.user,
+                milestone=milestone,
+                data=form.cleaned_data,
+                version=form.cleaned_data["version"],
             )
         except ValidationError as error:
             _add_service_errors(form, error)
@@ -347,14 +367,21 @@ def task_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = TaskForm(request.POST or None, project=project, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            task = services.task_save(
-                project=project, user=request.user, task=None, data=form.cleaned_data
+            outcome = create_once(
+                request,
+                form.cleaned_data["submission_key"],
+                lambda: services.task_save(
+                    project=project, user=request.user, task=None, data=form.cleaned_data
+                ),
+                Task.get_absolute_url,
             )
         except ValidationError as error:
             _add_service_errors(form, error)
         else:
-            messages.success(request, f"Task “{task.title}” added.")
-            return redirect(task)
+            if outcome.repeated:
+                return _repeated(request, outcome.url)
+            messages.success(request, f"Task “{outcome.created.title}” added.")
+            return redirect(outcome.url)
     return _form_page(
         request,
         form,
@@ -375,7 +402,11 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.task_save(
-                project=project, user=request.user, task=task, data=form.cleaned_data
+                project=project,
+                user=request.user,
+                task=task,
+                data=form.cleaned_data,
+                version=form.cleaned_data["version"],
             )
         except ValidationError as error:
             _add_service_errors(form, error)
@@ -492,17 +523,24 @@ def _comment_or_detail(request: HttpRequest, item: Model, *, kind: str, detail) 
     form = CommentForm(request.POST)
     if form.is_valid():
         try:
-            services.comment_add(
-                project=item.project,
-                user=request.user,
-                body=form.cleaned_data["body"],
-                **{kind: item},
+            outcome = create_once(
+                request,
+                form.cleaned_data["submission_key"],
+                lambda: services.comment_add(
+                    project=item.project,
+                    user=request.user,
+                    body=form.cleaned_data["body"],
+                    **{kind: item},
+                ),
+                lambda comment: item.get_absolute_url() + "#comments",
             )
         except ValidationError as error:
             _add_service_errors(form, error)
         else:
+            if outcome.repeated:
+                return _repeated(request, outcome.url)
             messages.success(request, "Comment posted.")
-            return redirect(item.get_absolute_url() + "#comments")
+            return redirect(outcome.url)
     return detail(request, item, comment_form=form)
 
 
@@ -552,17 +590,24 @@ def risk_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def risk_create(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_project_for_edit(request, pk)
-    form = RiskForm(request.POST or None)
+    form = RiskForm(request.POST or None, project=project)
     if request.method == "POST" and form.is_valid():
         try:
-            risk = services.risk_save(
-                project=project, user=request.user, risk=None, data=form.cleaned_data
+            outcome = create_once(
+                request,
+                form.cleaned_data["submission_key"],
+                lambda: services.risk_save(
+                    project=project, user=request.user, risk=None, data=form.cleaned_data
+                ),
+                Risk.get_absolute_url,
             )
         except ValidationError as error:
             _add_service_errors(form, error)
         else:
-            messages.success(request, f"Risk “{risk.title}” added.")
-            return redirect(risk)
+            if outcome.repeated:
+                return _repeated(request, outcome.url)
+            messages.success(request, f"Risk “{outcome.created.title}” added.")
+            return redirect(outcome.url)
     return _form_page(
         request,
         form,
@@ -578,11 +623,15 @@ def risk_create(request: HttpRequest, pk: int) -> HttpResponse:
 def risk_edit(request: HttpRequest, pk: int) -> HttpResponse:
     risk = get_item_for_edit(request, Risk, pk)
     project, title, url = risk.project, risk.title, risk.get_absolute_url()
-    form = RiskForm(request.POST or None, instance=_form_instance(risk))
+    form = RiskForm(request.POST or None, project=project, instance=_form_instance(risk))
     if request.method == "POST" and form.is_valid():
         try:
             services.risk_save(
-                project=project, user=request.user, risk=risk, data=form.cleaned_data
+                project=project,
+                user=request.user,
+                risk=risk,
+                data=form.cleaned_data,
+                version=form.cleaned_data["version"],
             )
         except ValidationError as error:
             _add_service_errors(form, error)
@@ -661,14 +710,18 @@ def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @transaction.atomic
-def _issue_write(*, project, user, issue: Issue | None, data: dict) -> Issue:
+def _issue_write(
+    *, project, user, issue: Issue | None, data: dict, version: int | None = None
+) -> Issue:
     """Save an issue from IssueForm: details, then status with its resolution.
 
     issue_save leaves the resolution alone, so a changed status or resolution goes through
     issue_set_status, in the same transaction.
     """
     details = {key: value for key, value in data.items() if key not in ("status", "resolution")}
-    issue = services.issue_save(project=project, user=user, issue=issue, data=details)
+    issue = services.issue_save(
+        project=project, user=user, issue=issue, data=details, version=version
+    )
     status, resolution = data.get("status") or issue.status, data.get("resolution", "")
     if status != issue.status or (resolution and resolution != issue.resolution):
         services.issue_set_status(issue=issue, user=user, status=status, resolution=resolution)
@@ -682,14 +735,21 @@ def issue_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = IssueForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            issue = _issue_write(
-                project=project, user=request.user, issue=None, data=form.cleaned_data
+            outcome = create_once(
+                request,
+                form.cleaned_data["submission_key"],
+                lambda: _issue_write(
+                    project=project, user=request.user, issue=None, data=form.cleaned_data
+                ),
+                Issue.get_absolute_url,
             )
         except ValidationError as error:
             _add_service_errors(form, error)
         else:
-            messages.success(request, f"Issue “{issue.title}” raised.")
-            return redirect(issue)
+            if outcome.repeated:
+                return _repeated(request, outcome.url)
+            messages.success(request, f"Issue “{outcome.created.title}” raised.")
+            return redirect(outcome.url)
     return _form_page(
         request,
         form,
@@ -708,7 +768,13 @@ def issue_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = IssueForm(request.POST or None, instance=_form_instance(issue))
     if request.method == "POST" and form.is_valid():
         try:
-            _issue_write(project=project, user=request.user, issue=issue, data=form.cleaned_data)
+            _issue_write(
+                project=project,
+                user=request.user,
+                issue=issue,
+                data=form.cleaned_data,
+                version=form.cleaned_data["version"],
+            )
         except ValidationError as error:
             _add_service_errors(form, error)
         else:
@@ -769,16 +835,24 @@ def time_entry_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            entry = services.time_entry_add(
-                project=project, user=request.user, data=form.cleaned_data
+            outcome = create_once(
+                request,
+                form.cleaned_data["submission_key"],
+                lambda: services.time_entry_add(
+                    project=project, user=request.user, data=form.cleaned_data
+                ),
+                lambda entry: _project_url(project),
             )
         except ValidationError as error:
             _add_service_errors(form, error)
         else:
+            if outcome.repeated:
+                return _repeated(request, outcome.url)
+            entry = outcome.created
             messages.success(
                 request, f"Logged {entry.hours.normalize():f} h on {entry.spent_on:%d %b %Y}."
             )
-            return redirect(_project_url(project))
+            return redirect(outcome.url)
     return _form_page(
         request,
         form,
@@ -884,10 +958,17 @@ def handoff_report_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "training": report.training,
             "open_items": report.open_items,
         }
-    form = HandoffReportForm(request.POST or None, initial=initial)
+    form = HandoffReportForm(
+        request.POST or None, initial=initial, version=report.version if report else 0
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.handoff_report_save(project=project, user=request.user, data=form.cleaned_data)
+            services.handoff_report_save(
+                project=project,
+                user=request.user,
+                data=form.cleaned_data,
+                version=form.cleaned_data["version"],
+            )
         except ValidationError as error:
             _add_service_errors(form, error)
         else:

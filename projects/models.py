@@ -166,6 +166,8 @@ class ImplementationProject(models.Model):
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    # Counts the saves; an edit form sends back the one it was opened at.
+    version = models.PositiveIntegerField(default=0, editable=False)
     last_activity_at = models.DateTimeField(default=timezone.now)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -299,6 +301,8 @@ class Milestone(models.Model):
         Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     signed_off_at = models.DateTimeField(null=True, blank=True)
+    # Counts the saves; an edit form sends back the one it was opened at.
+    version = models.PositiveIntegerField(default=0, editable=False)
 
     history = HistoricalRecords()
     objects = MilestoneQuerySet.as_manager()
@@ -398,6 +402,8 @@ class Task(models.Model):
         related_name="successors",
         help_text="Tasks that must finish before this one can start.",
     )
+    # Counts the saves; an edit form sends back the one it was opened at.
+    version = models.PositiveIntegerField(default=0, editable=False)
 
     history = HistoricalRecords(m2m_fields=[])
     objects = TaskQuerySet.as_manager()
@@ -474,6 +480,8 @@ class Risk(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
     raised_at = models.DateTimeField(default=timezone.now)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # Counts the saves; an edit form sends back the one it was opened at.
+    version = models.PositiveIntegerField(default=0, editable=False)
 
     history = HistoricalRecords(excluded_fields=["score"])
 
@@ -535,6 +543,8 @@ class Issue(models.Model):
     from_risk = models.OneToOneField(
         Risk, null=True, blank=True, on_delete=models.SET_NULL, related_name="raised_issue"
     )
+    # Counts the saves; an edit form sends back the one it was opened at.
+    version = models.PositiveIntegerField(default=0, editable=False)
 
     history = HistoricalRecords()
     objects = IssueQuerySet.as_manager()
@@ -645,6 +655,8 @@ class HandoffReport(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     support_comment = models.TextField(blank=True)
+    # Counts the saves; an edit form sends back the one it was opened at.
+    version = models.PositiveIntegerField(default=0, editable=False)
 
     history = HistoricalRecords()
     objects = HandoffReportQuerySet.as_manager()

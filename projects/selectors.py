@@ -463,3 +463,15 @@ def project_history_page(project: ImplementationProject, rows: list[tuple]) -> l
         reverse=True,
     )
     return history_entries_of(shown, older)
+
+
+def owner_candidates(project: ImplementationProject) -> QuerySet[User]:
+    """Who may own a task or a risk of the project: its PM and its team members.
+
+    The one rule for owners, used by the services that set one and by the forms that offer
+    them. Anyone else (another account's sales rep, the admin) would be told about a project
+    they cannot open. Client-side task owners are the client's contacts.
+    """
+    return User.objects.filter(is_active=True).filter(
+        Q(pk=project.pm_id) | Q(pk__in=project.memberships.values("user_id"))
+    )

@@ -6,12 +6,16 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from clients import roles
 from clients.models import Client, Contact
+from common.versions import version_claim
 from projects import notifications
 from projects.health import refresh_health
+from projects.history import history_entries
 from projects.models import (
     Comment,
     HandoffReport,
@@ -26,6 +30,7 @@ from projects.models import (
     Task,
     TimeEntry,
 )
+from projects.selectors import owner_candidates
 
 PROJECT_FIELDS = [
     "name",
@@ -62,6 +67,38 @@ def _save(instance, *, user: User | None, update_fields: list[str] | None = None
         instance.save(update_fields=update_fields)
 
 
+def _changes_since(stored: Model, version: int) -> str:
+    """Who changed what since `version`, in words, from the row's history (oldest first)."""
+    history = stored.history.select_related("history_user").order_by("-history_date", "-history_id")
+    newer = list(history.filter(version__gt=version))
+    before = history.filter(version__lte=version).first()
+    entries = history_entries([*newer, before] if before else newer, limit=len(newer))
+    said = []
+    for entry in reversed(entries):
+        when = date_format(timezone.localtime(entry["when"]), "j M Y, H:i")
+        changes = "; ".join(
+            f"{field} from {old or 'nothing'} to {new or 'nothing'}"
+            for field, old, new in entry["changes"]
+        )
+        said.append(f"{entry['who']} on {when}: {changes or entry['kind']}.")
+    return "Meanwhile " + " ".join(said) if said else ""
+
+
+def _claim(instance: Model, version: int | None) -> Model:
+    """Lock the row and count this save; a form's stale version is refused with what changed."""
+    return version_claim(instance, version=version, describe=_changes_since)
+
+
+def _check_owner(project: ImplementationProject, owner: User | None, field: str, before) -> None:
+    """The owner must be one of the project's people; one kept from before may stay."""
+    if owner is None or owner.pk == before:
+        return
+    if not owner_candidates(project).filter(pk=owner.pk).exists():
+        raise ValidationError(
+            {field: f"{owner.get_full_name() or owner.username} is not on this project's team."}
+        )
+
+
 def project_touch(*, project: ImplementationProject) -> None:
     """Record that something happened on the project, and bring its health up to date."""
     now = timezone.now()
@@ -91,11 +128,17 @@ def project_create(*, user: User, data: dict[str, Any]) -> ImplementationProject
 
 @transaction.atomic
 def project_update(
-    *, project: ImplementationProject, user: User, data: dict[str, Any]
+    *,
+    project: ImplementationProject,
+    user: User,
+    data: dict[str, Any],
+    version: int | None = None,
 ) -> ImplementationProject:
+    """Change a project's details; `version` is the one its edit form was opened at."""
     changed = _assign(project, data, PROJECT_FIELDS)
     _validate_handoff_belongs_to_client(project)
-    _save(project, user=user, update_fields=changed + ["updated_at"] if changed else [])
+    _claim(project, version)
+    _save(project, user=user, update_fields=[*changed, "updated_at", "version"])
     if "products" in data:
         project.products.set(data["products"])
     project_touch(project=project)
@@ -266,7 +309,12 @@ def project_member_remove(*, project: ImplementationProject, user: User, member_
 
 @transaction.atomic
 def milestone_save(
-    *, project: ImplementationProject, user: User, milestone: Milestone | None, data: dict
+    *,
+    project: ImplementationProject,
+    user: User,
+    milestone: Milestone | None,
+    data: dict,
+    version: int | None = None,
 ) -> Milestone:
     """Create (milestone=None) or update a milestone of the project."""
     fields = ["name", "order", "baseline_date", "due_date", "is_key", "is_golive_critical"]
@@ -278,7 +326,8 @@ def milestone_save(
         _save(milestone, user=user)
     else:
         changed = _assign(milestone, data, fields)
-        _save(milestone, user=user, update_fields=changed)
+        _claim(milestone, version)
+        _save(milestone, user=user, update_fields=[*changed, "version"])
     project_touch(project=project)
     return milestone
 
@@ -319,7 +368,10 @@ def milestone_sign_off(*, milestone: Milestone, user: User, contact: Contact) ->
 # Tasks
 
 
-def _validate_task(task: Task, depends_on: list[Task] | None) -> None:
+def _validate_task(
+    task: Task, depends_on: list[Task] | None, *, owner_before: int | None = None
+) -> None:
+    _check_owner(task.project, task.owner_user, "owner_user", owner_before)
     errors: dict[str, str] = {}
     if task.owner_user_id and task.owner_contact_id:
         errors["owner_contact"] = "A task has one owner: a team member or a client contact."
@@ -371,8 +423,18 @@ TASK_FIELDS = [
 
 
 @transaction.atomic
-def task_save(*, project: ImplementationProject, user: User, task: Task | None, data: dict) -> Task:
-    """Create (task=None) or update a task's details; status goes through task_set_status."""
+def task_save(
+    *,
+    project: ImplementationProject,
+    user: User,
+    task: Task | None,
+    data: dict,
+    version: int | None = None,
+) -> Task:
+    """Create (task=None) or update a task's details; status goes through task_set_status.
+
+    `version` is the one the task's edit form was opened at.
+    """
     depends_on = list(data["depends_on"]) if data.get("depends_on") is not None else None
     if task is None:
         task = Task(project=project)
@@ -381,8 +443,16 @@ def task_save(*, project: ImplementationProject, user: User, task: Task | None, 
         _save(task, user=user)
     else:
         changed = _assign(task, data, TASK_FIELDS)
-        _validate_task(task, depends_on)
-        _save(task, user=user, update_fields=changed)
+        stored = _claim(task, version)
+        if depends_on is not None:
+            # Two saves at once could each find no loop and together make one: the project's
+            # row serialises the dependency edits of its tasks (locked after the task's row,
+            # as every task change does through project_touch).
+            ImplementationProject.objects.select_for_update(no_key=True).filter(
+                pk=project.pk
+            ).first()
+        _validate_task(task, depends_on, owner_before=stored.owner_user_id)
+        _save(task, user=user, update_fields=[*changed, "version"])
     if depends_on is not None:
         task.depends_on.set(depends_on)
     if "status" in data and data["status"] and data["status"] != task.status:
@@ -406,7 +476,8 @@ def task_set_status(*, task: Task, user: User, status: str) -> Task:
     else:
         task.completed_at = None
     task.status = status
-    _save(task, user=user, update_fields=["status", "completed_at"])
+    _claim(task, None)
+    _save(task, user=user, update_fields=["status", "completed_at", "version"])
     project_touch(project=task.project)
     return task
 
@@ -417,8 +488,9 @@ def task_set_owner(
 ) -> Task:
     task.owner_user = owner_user
     task.owner_contact = owner_contact
-    _validate_task(task, None)
-    _save(task, user=user, update_fields=["owner_user", "owner_contact"])
+    stored = _claim(task, None)
+    _validate_task(task, None, owner_before=stored.owner_user_id)
+    _save(task, user=user, update_fields=["owner_user", "owner_contact", "version"])
     project_touch(project=task.project)
     return task
 
@@ -429,14 +501,25 @@ RISK_FIELDS = ["title", "description", "probability", "impact", "owner", "mitiga
 
 
 @transaction.atomic
-def risk_save(*, project: ImplementationProject, user: User, risk: Risk | None, data: dict) -> Risk:
+def risk_save(
+    *,
+    project: ImplementationProject,
+    user: User,
+    risk: Risk | None,
+    data: dict,
+    version: int | None = None,
+) -> Risk:
+    """Create (risk=None) or update a risk; `version` is the one its edit form was opened at."""
     if risk is None:
         risk = Risk(project=project)
         _assign(risk, data, RISK_FIELDS)
+        _check_owner(project, risk.owner, "owner", None)
         _save(risk, user=user)
     else:
         changed = _assign(risk, data, RISK_FIELDS)
-        _save(risk, user=user, update_fields=changed)
+        stored = _claim(risk, version)
+        _check_owner(project, risk.owner, "owner", stored.owner_id)
+        _save(risk, user=user, update_fields=[*changed, "version"])
         if {"probability", "impact"} & set(changed):
             risk.refresh_from_db(fields=["score"])
     if "status" in data and data["status"] and data["status"] != risk.status:
@@ -453,7 +536,8 @@ def risk_set_status(*, risk: Risk, user: User, status: str) -> Risk:
     risk.closed_at = (
         timezone.now() if status in (Risk.Status.CLOSED, Risk.Status.OCCURRED) else None
     )
-    _save(risk, user=user, update_fields=["status", "closed_at"])
+    _claim(risk, None)
+    _save(risk, user=user, update_fields=["status", "closed_at", "version"])
     if status == Risk.Status.OCCURRED and not Issue.objects.filter(from_risk=risk).exists():
         severity = (
             Issue.Severity.CRITICAL
@@ -480,15 +564,22 @@ ISSUE_FIELDS = ["title", "description", "severity", "owner", "resolution"]
 
 @transaction.atomic
 def issue_save(
-    *, project: ImplementationProject, user: User, issue: Issue | None, data: dict
+    *,
+    project: ImplementationProject,
+    user: User,
+    issue: Issue | None,
+    data: dict,
+    version: int | None = None,
 ) -> Issue:
+    """Create (issue=None) or update an issue; `version` is the one its edit form was opened at."""
     if issue is None:
         issue = Issue(project=project)
         _assign(issue, data, ISSUE_FIELDS)
         _save(issue, user=user)
     else:
         changed = _assign(issue, data, ISSUE_FIELDS)
-        _save(issue, user=user, update_fields=changed)
+        _claim(issue, version)
+        _save(issue, user=user, update_fields=[*changed, "version"])
     if "status" in data and data["status"] and data["status"] != issue.status:
         issue_set_status(issue=issue, user=user, status=data["status"])
     project_touch(project=project)
@@ -505,7 +596,8 @@ def issue_set_status(*, issue: Issue, user: User, status: str, resolution: str =
     else:
         issue.resolved_at = None
     issue.status = status
-    _save(issue, user=user, update_fields=["status", "resolved_at", "resolution"])
+    _claim(issue, None)
+    _save(issue, user=user, update_fields=["status", "resolved_at", "resolution", "version"])
     project_touch(project=issue.project)
     return issue
 
@@ -551,13 +643,18 @@ def time_entry_add(*, project: ImplementationProject, user: User, data: dict) ->
 
 
 @transaction.atomic
-def handoff_report_save(*, project: ImplementationProject, user: User, data: dict) -> HandoffReport:
+def handoff_report_save(
+    *, project: ImplementationProject, user: User, data: dict, version: int | None = None
+) -> HandoffReport:
+    """Write the PM's part of the report; `version` is the one the form was opened at (0 when
+    there was no report yet)."""
     report, _ = HandoffReport.objects.get_or_create(project=project)
     if report.status == HandoffReport.Status.ACCEPTED:
         raise ValidationError("Support has accepted this report; it can no longer change.")
     fields = ["configuration_summary", "decisions", "training", "open_items"]
     changed = _assign(report, data, fields)
-    _save(report, user=user, update_fields=changed)
+    _claim(report, version)
+    _save(report, user=user, update_fields=[*changed, "version"])
     project_touch(project=project)
     return report
 

@@ -12,6 +12,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from clients import roles
 from clients.models import Client
+from common.submissions import REPEATED, create_once
+from common.versions import StaleEdit, show_stale
 from projects import selectors, services
 from projects.access import can_edit_project, get_project_for_edit, get_project_for_view
 from projects.filters import ProjectFilter
@@ -155,12 +157,20 @@ def project_create(request):
     form = ProjectForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            project = services.project_create(user=request.user, data=form.cleaned_data)
+            outcome = create_once(
+                request,
+                form.cleaned_data["submission_key"],
+                lambda: services.project_create(user=request.user, data=form.cleaned_data),
+                ImplementationProject.get_absolute_url,
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, f"Project “{project.name}” created.")
-            return redirect(project)
+            if outcome.repeated:
+                messages.info(request, REPEATED)
+            else:
+                messages.success(request, f"Project “{outcome.created.name}” created.")
+            return redirect(outcome.url)
     return _project_form_page(
         request,
         form,
@@ -174,10 +184,18 @@ def project_create(request):
 @require_http_methods(["GET", "POST"])
 def project_edit(request, pk: int):
     project = get_project_for_edit(request, pk)
+    name = project.name
     form = ProjectForm(request.POST or None, instance=project)
     if request.method == "POST" and form.is_valid():
         try:
-            services.project_update(project=project, user=request.user, data=form.cleaned_data)
+            services.project_update(
+                project=project,
+                user=request.user,
+                data=form.cleaned_data,
+                version=form.cleaned_data["version"],
+            )
+        except StaleEdit as error:
+            show_stale(form, error)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -186,11 +204,11 @@ def project_edit(request, pk: int):
     return _project_form_page(
         request,
         form,
-        title=f"Edit {project.name}",
+        title=f"Edit {name}",
         cancel_url=project.get_absolute_url(),
         breadcrumbs=[
             {"url": reverse("projects:list"), "label": "Projects"},
-            {"url": project.get_absolute_url(), "label": project.name},
+            {"url": project.get_absolute_url(), "label": name},
         ],
     )
 
@@ -320,17 +338,26 @@ def project_uat_signoff(request, pk: int):
 def project_member_add(request, pk: int):
     project = get_project_for_edit(request, pk)
     form = MembershipForm(request.POST)
+    back = reverse("projects:detail", args=[project.pk]) + "#team"
     if form.is_valid():
-        services.project_member_add(
-            project=project,
-            user=request.user,
-            member=form.cleaned_data["user"],
-            role=form.cleaned_data["role"],
+        outcome = create_once(
+            request,
+            form.cleaned_data["submission_key"],
+            lambda: services.project_member_add(
+                project=project,
+                user=request.user,
+                member=form.cleaned_data["user"],
+                role=form.cleaned_data["role"],
+            ),
+            lambda membership: back,
         )
-        messages.success(request, "Team updated.")
+        if outcome.repeated:
+            messages.info(request, REPEATED)
+        else:
+            messages.success(request, "Team updated.")
     else:
         messages.error(request, "Choose a person and their role on the project.")
-    return redirect(reverse("projects:detail", args=[project.pk]) + "#team")
+    return redirect(back)
 
 
 @login_required
@@ -349,8 +376,18 @@ def project_comment(request, pk: int):
     project = get_project_for_view(request, pk)
     form = CommentForm(request.POST)
     if form.is_valid():
-        services.comment_add(project=project, user=request.user, body=form.cleaned_data["body"])
-        messages.success(request, "Comment posted.")
+        outcome = create_once(
+            request,
+            form.cleaned_data["submission_key"],
+            lambda: services.comment_add(
+                project=project, user=request.user, body=form.cleaned_data["body"]
+            ),
+            lambda comment: reverse("projects:detail", args=[project.pk]) + "#comments",
+        )
+        if outcome.repeated:
+            messages.info(request, REPEATED)
+        else:
+            messages.success(request, "Comment posted.")
     elif form.has_error("body", "required"):
         messages.error(request, "Write something before posting.")
     else:

@@ -365,7 +365,7 @@ class TestClientForms:
 
         response = client_as(manager).post(
             reverse("clients:edit", args=[account.pk]),
-            client_form(account_status="at_risk"),
+            client_form(account_status="at_risk", version=account.version),
             follow=True,
         )
 
@@ -448,7 +448,7 @@ class TestContactForms:
 
         response = client_as(manager).post(
             url,
-            {"name": "Dana Ortiz-Reyes", "role": "it", "email": contact.email},
+            {"name": "Dana Ortiz-Reyes", "role": "it", "email": contact.email, "version": 0},
             follow=True,
         )
 
@@ -503,7 +503,7 @@ class TestSalesHandoffPages:
 
         response = client_as(sales_rep).post(
             reverse("clients:handoff_edit", args=[handoff.pk]),
-            handoff_form(target_go_live="2025-07-15"),
+            handoff_form(target_go_live="2025-07-15", version=handoff.version),
             follow=True,
         )
 

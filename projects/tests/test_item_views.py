@@ -245,7 +245,7 @@ def test_pm_renames_a_milestone_and_the_change_is_recorded(client_as, pm, projec
     milestone = MilestoneFactory(project=project, name="UAT", due_date=days(5))
     response = client_as(pm).post(
         reverse("projects:milestone_edit", args=[milestone.pk]),
-        {"name": "UAT signed", "order": 2, "due_date": days(9).isoformat()},
+        {"name": "UAT signed", "order": 2, "due_date": days(9).isoformat(), "version": 0},
     )
     assert response.status_code == 302
     milestone.refresh_from_db()
@@ -496,6 +496,7 @@ def task_form_data(task: Task, **changes) -> dict:
         "start_date": task.start_date.isoformat() if task.start_date else "",
         "due_date": task.due_date.isoformat() if task.due_date else "",
         "depends_on": [t.pk for t in task.depends_on.all()],
+        "version": task.version,
     }
     data.update(changes)
     return data
@@ -653,6 +654,7 @@ def test_htmx_owner_change_to_a_client_contact(client_as, pm, project, contact):
 
 
 def test_owner_change_without_javascript(client_as, pm, manager, project):
+    project.memberships.create(user=manager)
     task = TaskFactory(project=project, title="Map earnings codes")
     response = client_as(pm).post(
         reverse("projects:task_owner", args=[task.pk]), {"owner": f"user:{manager.pk}"}
@@ -762,7 +764,7 @@ def test_pm_edits_a_risk(client_as, pm, project):
     risk = RiskFactory(project=project, title="Census file late", probability=2, impact=2)
     response = client_as(pm).post(
         reverse("projects:risk_edit", args=[risk.pk]),
-        risk_data(mitigation_plan="Chase weekly.", impact=3, probability=2),
+        risk_data(mitigation_plan="Chase weekly.", impact=3, probability=2, version=0),
     )
     assert response.url == risk.get_absolute_url()
     risk.refresh_from_db()
@@ -833,7 +835,7 @@ def test_resolving_an_issue_from_its_edit_page_keeps_the_resolution(client_as, p
     issue = IssueFactory(project=project, title="GL export fails")
     client_as(pm).post(
         reverse("projects:issue_edit", args=[issue.pk]),
-        issue_data(status="resolved", resolution="Patched the export mapping."),
+        issue_data(status="resolved", resolution="Patched the export mapping.", version=0),
     )
     issue.refresh_from_db()
     assert issue.status == Issue.Status.RESOLVED
@@ -888,6 +890,7 @@ def grow_task(task, pm, support, n):
 def test_task_detail_query_count_does_not_grow(
     client_as, pm, support, project, django_assert_num_queries
 ):
+    project.memberships.create(user=support)
     task = TaskFactory(project=project, milestone=MilestoneFactory(project=project))
     url = task.get_absolute_url()
     logged_in = client_as(pm)
@@ -903,6 +906,7 @@ def test_task_detail_query_count_does_not_grow(
 def test_risk_detail_query_count_does_not_grow(
     client_as, pm, support, project, django_assert_num_queries
 ):
+    project.memberships.create(user=support)
     risk = RiskFactory(project=project, owner=pm)
 
     def grow(n):
@@ -1049,7 +1053,7 @@ def test_handoff_report_before_anyone_wrote_it(client_as, pm, project):
 def test_pm_writes_the_handoff_report(client_as, pm, project):
     response = client_as(pm).post(
         reverse("projects:handoff_report_edit", args=[project.pk]),
-        {"configuration_summary": "Three pay groups.", "training": "Admin course."},
+        {"configuration_summary": "Three pay groups.", "training": "Admin course.", "version": 0},
     )
     assert response.url == reverse("projects:handoff_report", args=[project.pk])
     report = HandoffReport.objects.get(project=project)
@@ -1068,7 +1072,8 @@ def test_an_accepted_report_can_no_longer_be_changed(client_as, pm, project):
         project=project, status=HandoffReport.Status.ACCEPTED, training="Done."
     )
     response = client_as(pm).post(
-        reverse("projects:handoff_report_edit", args=[project.pk]), {"training": "Changed."}
+        reverse("projects:handoff_report_edit", args=[project.pk]),
+        {"training": "Changed.", "version": HandoffReport.objects.get(project=project).version},
     )
     assert response.status_code == 200
     assert "Support has accepted this report; it can no longer change." in page(response)

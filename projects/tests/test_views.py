@@ -472,6 +472,7 @@ def test_pm_edits_the_forecast_and_the_page_shows_the_slip(client_as, pm, projec
         "baseline_go_live": project.baseline_go_live.isoformat(),
         "forecast_go_live": (project.baseline_go_live + datetime.timedelta(days=10)).isoformat(),
         "budget_hours": "200",
+        "version": project.version,
     }
     logged_in = client_as(pm)
     response = logged_in.post(reverse("projects:edit", args=[project.pk]), data)
