@@ -5,7 +5,6 @@ from django.apps import apps
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from alerts.models import AlertNotification
 from clients.models import SalesHandoff
 from clients.tests.factories import SalesHandoffFactory
 from projects.models import HandoffReport, Phase, PhaseChange, Task
@@ -116,14 +115,6 @@ def test_the_phase_change_trail_cannot_be_added_changed_or_deleted(client_as, ad
     )
     change.refresh_from_db()
     assert (change.from_phase, change.to_phase) == (Phase.DISCOVERY, Phase.CONFIGURATION)
-
-
-def test_alert_notifications_cannot_be_added_by_hand(client_as, admin_user):
-    http = client_as(admin_user)
-    assert http.get(reverse("admin:alerts_alertnotification_add")).status_code == 403
-    changelist = http.get(reverse("admin:alerts_alertnotification_changelist"))
-    assert "delete_selected" not in changelist.content.decode()
-    assert not AlertNotification.objects.exists()
 
 
 def test_a_project_history_record_cannot_be_reverted(client_as, admin_user):
