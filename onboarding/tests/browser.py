@@ -17,6 +17,10 @@ cookies) pointed at pytest-django's live server, which serves the static files t
 when a page throws an uncaught JavaScript error, an htmx request fails or the server answers 5xx,
 even if its own assertions passed. When a test fails, each page it opened is saved as a PNG under
 var/test-screenshots/.
+
+A module that works on a large data set (the demo data) loads it once instead, in a module-scoped
+fixture built on `live_server_on_committed_data`, which empties the database afterwards even when
+its setup fails.
 """
 
 import os
