@@ -19,12 +19,16 @@ HOST := 127.0.0.1
 PORT := 8000
 PYTEST_ARGS ?=
 
-.PHONY: help setup run test lint bench
+# The browser tests drive Debian's Chromium (onboarding/tests/browser.py looks for it here).
+CHROMIUM := /usr/bin/chromium
+CHROMIUM_INSTALL := apt-get update && apt-get install -y --no-install-recommends chromium
+
+.PHONY: help setup run test lint bench chromium
 
 help:
 	@echo "make run    set up .venv, migrate, load the demo data, start the web app on"
 	echo "           http://$(HOST):$(PORT) with a Celery worker and Celery beat (Ctrl-C stops all)"
-	echo "make test   set up .venv, lint, then run the whole test suite"
+	echo "make test   set up .venv, install Chromium if missing, lint, then run the whole test suite"
 	echo "           (pass pytest options with PYTEST_ARGS=\"-k name\")"
 	echo "make lint   ruff check, ruff format --check, makemigrations --check"
 	echo "make bench  load a large data set into PostgreSQL and time the pages (gunicorn + wrk)"
@@ -60,7 +64,24 @@ lint: setup
 	$(BIN)/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
 
-test: lint
+# Installed when missing if we may (root, with apt-get); otherwise stop before the suite, whose
+# browser tests would all fail, and say what to run.
+chromium:
+	@if [[ -x $(CHROMIUM) ]]; then exit 0; fi
+	if [[ $$(id -u) == 0 ]] && command -v apt-get >/dev/null; then
+	  echo "Installing Debian's Chromium for the browser tests"
+	  export DEBIAN_FRONTEND=noninteractive
+	  $(CHROMIUM_INSTALL)
+	else
+	  echo "The browser tests need Debian's Chromium at $(CHROMIUM): run sudo sh -c '$(CHROMIUM_INSTALL)', then make test again." >&2
+	  exit 1
+	fi
+	if [[ ! -x $(CHROMIUM) ]]; then
+	  echo "apt-get installed chromium, but not at $(CHROMIUM)." >&2
+	  exit 1
+	fi
+
+test: chromium lint
 	@$(PY) -m pytest $(PYTEST_ARGS)
 
 # The performance benchmark (bench/run.py says what it does; docs/performance.md has the figures).

@@ -1,7 +1,7 @@
 """The escalation sweep: what it finds and clears, one alert per condition, and the ladder."""
 
 import threading
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.conf import settings
@@ -30,9 +30,17 @@ from projects.tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-NOW = timezone.now()
-TODAY = timezone.localdate(NOW)
+NOW: datetime  # set for each test by `_clock`
+TODAY: date
 WINDOW = timedelta(hours=24)  # the default ESCALATE_AFTER_HOURS
+
+
+@pytest.fixture(autouse=True)
+def _clock():
+    """The time as each test runs: read once at import, it is yesterday's after midnight."""
+    global NOW, TODAY
+    NOW = timezone.now()
+    TODAY = timezone.localdate(NOW)
 
 
 def days(n: int):

@@ -17,13 +17,19 @@ cookies) pointed at pytest-django's live server, which serves the static files t
 when a page throws an uncaught JavaScript error, an htmx request fails or the server answers 5xx,
 even if its own assertions passed. When a test fails, each page it opened is saved as a PNG under
 var/test-screenshots/.
+
+A module that works on a large data set (the demo data) loads it once instead, in a module-scoped
+fixture built on `live_server_on_committed_data`, which empties the database afterwards even when
+its setup fails.
 """
 
 import os
 import re
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
 import pytest
 from playwright.sync_api import (
@@ -34,6 +40,9 @@ from playwright.sync_api import (
     expect,
     sync_playwright,
 )
+
+if TYPE_CHECKING:
+    from pytest_django.live_server_helper import LiveServer
 
 # Playwright's sync API keeps an asyncio event loop in the test thread, so Django would refuse the
 # tests' own ORM calls (factories, refresh_from_db) with SynchronousOnlyOperation. Nothing in the
@@ -57,8 +66,10 @@ PHONE = {"width": 390, "height": 844}
 TIMEOUT_MS = 5_000
 # UserFactory's password (clients/tests/factories.py).
 TEST_PASSWORD = "golive-test"
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SCREENSHOT_DIR = Path(__file__).resolve().parents[2] / "var" / "test-screenshots"
 
+T = TypeVar("T")
 _REPORTS = pytest.StashKey[dict[str, pytest.TestReport]]()
 
 # Reports htmx's failure events to the test, whichever page the browser is on.
@@ -138,7 +149,7 @@ def browser(pytestconfig: pytest.Config) -> Iterator[Browser]:
     if not os.access(CHROMIUM, os.X_OK):
         pytest.fail(
             f"The browser tests need Debian's Chromium at {CHROMIUM}: "
-            "apt-get install --no-install-recommends chromium (.ci/run does it when missing).",
+            "apt-get install --no-install-recommends chromium (make test does it when it may).",
             pytrace=False,
         )
     if not pytestconfig.pluginmanager.has_plugin("golive-browser-reports"):
@@ -162,6 +173,61 @@ def _screenshot_name(test_name: str, index: int) -> str:
     return f"{safe}.png" if index == 0 else f"{safe}-{index + 1}.png"
 
 
+def ensure_role_groups() -> None:
+    """The role groups that clients' data migration made, which a flush of the database drops."""
+    # Imported here so that the screenshot script can use this module without Django set up.
+    from django.contrib.auth.models import Group
+
+    from clients.roles import Role
+
+    for role in Role:
+        Group.objects.get_or_create(name=role.value)
+
+
+@contextmanager
+def live_server_on_committed_data(
+    request: pytest.FixtureRequest, django_db_blocker, load: Callable[[], T]
+) -> Iterator[tuple["LiveServer", T]]:
+    """A live server on data that `load` commits, for a module of tests; the database is
+    emptied afterwards, and the role groups made again.
+
+    The data is committed, outside any test, so that the live server's thread sees it on
+    PostgreSQL too. The database is emptied even when setting up fails after the data went in
+    (Chromium missing, say): else every test after this module would find the data.
+    """
+    from django.core.management import call_command
+    from django.db import connections
+    from django.test import override_settings
+    from pytest_django.live_server_helper import LiveServer
+
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+        try:
+            # A transactional test before this module may have emptied the database.
+            ensure_role_groups()
+            loaded = load()
+            # Playwright's sync API runs an event loop in this thread once it starts, and from
+            # then on Django keeps this thread's connections apart from those made before. So
+            # the connections made so far are closed first (else one would stay open, unseen,
+            # and keep PostgreSQL's test database from being dropped), and the browser starts
+            # before the live server, which shares this thread's SQLite in-memory connection
+            # when there is one: the one the tests use from now on. (pytest would start the
+            # session-scoped browser before a module-scoped fixture that asked for it as an
+            # argument, before the data is in.)
+            connections.close_all()
+            request.getfixturevalue("browser")
+            server = LiveServer("localhost")
+            server._live_server_modified_settings.enable()
+            try:
+                yield server, loaded
+            finally:
+                server._live_server_modified_settings.disable()
+                server.stop()
+        finally:
+            call_command("flush", interactive=False, verbosity=0)
+            ensure_role_groups()
+            connections.close_all()
+
+
 @pytest.fixture(autouse=True)
 def live_app(live_server, transactional_db):
     """The live server, on a database that has the role groups.
@@ -170,13 +236,7 @@ def live_app(live_server, transactional_db):
     and the database is emptied after each test: the role groups that clients' data migration
     made are gone for the next one. They are made again here, before any user fixture runs.
     """
-    # Imported here so that the screenshot script can use this module without Django set up.
-    from django.contrib.auth.models import Group
-
-    from clients.roles import Role
-
-    for role in Role:
-        Group.objects.get_or_create(name=role.value)
+    ensure_role_groups()
     return live_server
 
 

@@ -20,19 +20,16 @@ from io import StringIO
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.core.management import call_command
-from django.db import connections
 from django.db.models import Count
 from django.test import Client as DjangoClient
-from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from alerts.models import Alert
 from clients.models import Client, SalesHandoff
-from clients.roles import Role
 from onboarding.celery import app as celery_app
 from onboarding.tests import pages
 from onboarding.tests.browser import (  # noqa: F401 (fixtures are found by name)
@@ -41,6 +38,7 @@ from onboarding.tests.browser import (  # noqa: F401 (fixtures are found by name
     SCREENSHOT_DIR,
     TIMEOUT_MS,
     browser,
+    live_server_on_committed_data,
 )
 from outbox.models import OutgoingEmail
 from projects import demo
@@ -51,7 +49,6 @@ from reports.models import StatusReport
 # outside any test, by `site`); each test's own changes are rolled back as usual.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
-FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 BLOCKING_IMPACTS = {"serious", "critical"}
 # Each role's demo login (projects/demo.py); the admin is the superuser.
 DEMO_LOGINS = {
@@ -75,12 +72,6 @@ class Site:
 
     def __post_init__(self) -> None:
         self.url = self.server.url
-
-
-def _ensure_role_groups() -> None:
-    # A transactional test before this module may have emptied the database, groups included.
-    for role in Role:
-        Group.objects.get_or_create(name=role.value)
 
 
 def _load_demo_data() -> None:
@@ -161,30 +152,15 @@ def _session_cookie(username: str) -> str:
 @pytest.fixture(scope="module")
 def site(request: pytest.FixtureRequest, django_db_setup, django_db_blocker) -> Iterator[Site]:
     """The live server on the demo data, for the whole module; the database is emptied after."""
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
-        _ensure_role_groups()
+
+    def load() -> tuple[dict[str, int], dict[str, str]]:
         _load_demo_data()
-        ids = _pick_ids()
         sessions = {role: _session_cookie(username) for role, username in DEMO_LOGINS.items()}
-        # Playwright's sync API runs an event loop in this thread once it starts, and from then
-        # on Django keeps this thread's connections apart from those made before. So the
-        # connections made so far are closed first (else one would stay open, unseen, and keep
-        # PostgreSQL's test database from being dropped), and the browser starts before the
-        # live server, which shares this thread's SQLite in-memory connection when there is
-        # one: the one the tests use from now on. (pytest would start the session-scoped
-        # browser before this module-scoped fixture if it were asked for as an argument.)
-        connections.close_all()
-        request.getfixturevalue("browser")
-        server = LiveServer("localhost")
-        server._live_server_modified_settings.enable()
-        try:
-            yield Site(server=server, ids=ids, sessions=sessions)
-        finally:
-            server._live_server_modified_settings.disable()
-            server.stop()
-            call_command("flush", interactive=False, verbosity=0)
-            _ensure_role_groups()
-            connections.close_all()
+        return _pick_ids(), sessions
+
+    with live_server_on_committed_data(request, django_db_blocker, load) as (server, loaded):
+        ids, sessions = loaded
+        yield Site(server=server, ids=ids, sessions=sessions)
 
 
 class BrowserPages:

@@ -35,7 +35,14 @@ from projects.tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
+TODAY: datetime.date  # set for each test by `_today`
+
+
+@pytest.fixture(autouse=True)
+def _today():
+    """Today as each test runs: read once at import, it is yesterday's for a test after midnight."""
+    global TODAY
+    TODAY = timezone.localdate()
 
 
 def days(n: int) -> datetime.date:
