@@ -1,7 +1,7 @@
 """One alert per condition, and an alert that clears the moment someone's change ends it."""
 
 import ast
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -26,8 +26,15 @@ from projects.tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-NOW = timezone.now()
-TODAY = timezone.localdate(NOW)
+NOW: datetime  # set for each test by `_clock`
+TODAY: date
+
+
+@pytest.fixture(autouse=True)
+def _clock():
+    global NOW, TODAY
+    NOW = timezone.now()
+    TODAY = timezone.localdate(NOW)
 
 
 def days(n: int):
