@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "outbox",
     "reports",
     "alerts",
+    "meetings",
+    "calendars",
 ]
 
 MIDDLEWARE = [
