@@ -30,10 +30,14 @@ def _check_attendees(project: ImplementationProject, contacts: Iterable[Contact]
     return contacts
 
 
-def _existing(model, submission_key: uuid.UUID | None):
+def _existing(model, submission_key: uuid.UUID | None, **scope):
+    """What an earlier sending of the same form made, if it made anything."""
     if submission_key is None:
         return None
-    return model.objects.filter(submission_key=submission_key).first()
+    found = model.objects.filter(submission_key=submission_key).first()
+    if found is not None and any(getattr(found, f"{k}_id") != v.pk for k, v in scope.items()):
+        raise ValidationError("This form was already used elsewhere; open it again.")
+    return found
 
 
 @transaction.atomic
@@ -52,7 +56,7 @@ def meeting_create(
     submission_key: uuid.UUID | None = None,
 ) -> Meeting:
     """Record a meeting; the same form sent twice (same submission key) makes one."""
-    existing = _existing(Meeting, submission_key)
+    existing = _existing(Meeting, submission_key, project=project)
     if existing is not None:
         return existing
     contacts = _check_attendees(project, attendee_contacts)
@@ -74,7 +78,7 @@ def meeting_create(
             meeting.save()
     except IntegrityError:
         # The same form, sent again while the first was still being saved.
-        existing = _existing(Meeting, submission_key)
+        existing = _existing(Meeting, submission_key, project=project)
         if existing is None:
             raise
         return existing
@@ -180,7 +184,7 @@ def action_item_create(
     submission_key: uuid.UUID | None = None,
 ) -> ActionItem:
     """An action item from the meeting becomes a task of its project, linked to the meeting."""
-    existing = _existing(ActionItem, submission_key)
+    existing = _existing(ActionItem, submission_key, meeting=meeting)
     if existing is not None:
         return existing
     if (owner_user is None) == (owner_contact is None):
@@ -207,7 +211,7 @@ def action_item_create(
                 meeting=meeting, task=task, submission_key=submission_key, created_by=user
             )
     except IntegrityError:
-        existing = _existing(ActionItem, submission_key)
+        existing = _existing(ActionItem, submission_key, meeting=meeting)
         if existing is None:
             raise
         return existing
@@ -224,7 +228,7 @@ def decision_record(
     submission_key: uuid.UUID | None = None,
 ) -> Decision:
     """Record a decision taken in the meeting; the same form sent twice records one."""
-    existing = _existing(Decision, submission_key)
+    existing = _existing(Decision, submission_key, meeting=meeting)
     if existing is not None:
         return existing
     decision = Decision(
@@ -240,7 +244,7 @@ def decision_record(
         with transaction.atomic():
             decision.save()
     except IntegrityError:
-        existing = _existing(Decision, submission_key)
+        existing = _existing(Decision, submission_key, meeting=meeting)
         if existing is None:
             raise
         return existing
