@@ -127,20 +127,27 @@ def meeting_update(
     updated = Meeting.objects.filter(pk=meeting.pk, version=version).update(
         **values, version=F("version") + 1, updated_by=user, updated_at=now
     )
+    users = list(attendee_users)
     if not updated:
         current = Meeting.objects.select_related("updated_by").get(pk=meeting.pk)
+        differ = _changed_fields(current, values)
+        if set(current.attendee_users.values_list("pk", flat=True)) != {u.pk for u in users}:
+            differ.append("Attendees (team)")
+        if set(current.attendee_contacts.values_list("pk", flat=True)) != {c.pk for c in contacts}:
+            differ.append("Attendees (client)")
+        if not differ:
+            # The same save sent twice (a double click): what it asks for is already there.
+            return current
         editor = current.updated_by
         who = (editor.get_full_name() or editor.username) if editor else "Someone"
         when = date_format(timezone.localtime(current.updated_at), "j M Y, H:i")
-        differ = _changed_fields(current, values)
-        detail = f" Saved meanwhile: {', '.join(differ)}." if differ else ""
         raise StaleMeetingEdit(
             f"{who} changed this meeting on {when}, after you opened it, so your changes were "
-            f"not saved.{detail} Open the meeting again to see their version, then make your "
-            "changes to it."
+            f"not saved. Theirs and yours differ in: {', '.join(differ)}. Open the meeting "
+            "again to see their version, then make your changes to it."
         )
     meeting.refresh_from_db()
-    meeting.attendee_users.set(list(attendee_users))
+    meeting.attendee_users.set(users)
     meeting.attendee_contacts.set(contacts)
     project_services.project_touch(project=meeting.project)
     return meeting

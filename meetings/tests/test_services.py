@@ -123,3 +123,15 @@ def test_project_decisions_lists_the_projects_own_newest_first(project, meeting)
     newer = DecisionFactory(meeting=MeetingFactory(project=project), decided_on=TODAY)
     DecisionFactory()  # another project's
     assert list(project_decisions(project)) == [newer, older]
+
+
+def test_the_same_edit_sent_twice_is_saved_once_without_a_complaint(meeting, pm):
+    _update(meeting, pm, 1, minutes="Census arrives Friday.", attendee_users=[pm])
+    again = _update(meeting, pm, 1, minutes="Census arrives Friday.", attendee_users=[pm])
+    assert again.version == 2 and again.minutes == "Census arrives Friday."
+
+
+def test_an_older_edit_that_differs_only_in_attendees_is_still_refused(meeting, pm, manager):
+    _update(meeting, manager, 1, attendee_users=[manager])
+    with pytest.raises(services.StaleMeetingEdit, match="Attendees \\(team\\)"):
+        _update(meeting, pm, 1, attendee_users=[pm])
