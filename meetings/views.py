@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from meetings import selectors, services
 from meetings.access import get_meeting_for_edit, get_meeting_for_view
+from meetings.filters import MeetingFilter
 from meetings.forms import ActionItemForm, DecisionForm, MeetingForm
 from meetings.models import Meeting
 from projects.access import can_edit_project, get_project_for_edit, get_project_for_view
@@ -65,14 +66,15 @@ def _form_page(request, form, *, title: str, crumbs: list[dict], cancel_url: str
 @require_safe
 def meeting_list(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_project_for_view(request, pk)
-    meetings = selectors.project_meetings(project)
-    page_obj = Paginator(meetings, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    filterset = MeetingFilter(request.GET, queryset=selectors.project_meetings(project))
+    page_obj = Paginator(filterset.qs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "meetings/meeting_list.html",
         {
             "nav": "projects",
             "project": project,
+            "filter": filterset,
             "page_obj": page_obj,
             "can_edit": can_edit_project(request.user, project),
         },

@@ -308,3 +308,21 @@ def test_the_meeting_page_takes_the_same_queries_however_many_items(
         response = browser.get(meeting.get_absolute_url())
     text = page(response)
     assert all(f"Action {n}" in text for n in range(rows))
+
+
+def test_the_meeting_list_filters_by_kind_and_by_upcoming_or_past(client_as, support, project):
+    now = timezone.now()
+    MeetingFactory(project=project, title="Old status", starts_at=now - datetime.timedelta(days=7))
+    MeetingFactory(
+        project=project,
+        title="Readiness",
+        kind=Meeting.Kind.GO_LIVE_READINESS,
+        starts_at=now + datetime.timedelta(days=7),
+    )
+    list_url = reverse("meetings:meeting_list", args=[project.pk])
+    browser = client_as(support)
+    upcoming = page(browser.get(list_url, {"when": "upcoming"}))
+    assert "Readiness" in upcoming and "Old status" not in upcoming
+    by_kind = page(browser.get(list_url, {"kind": "weekly_status"}))
+    assert "Old status" in by_kind and "Readiness" not in by_kind
+    assert browser.get(list_url, {"kind": "nonsense"}).status_code == 200
