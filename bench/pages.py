@@ -27,6 +27,7 @@ from django.urls import reverse
 
 from alerts.models import Alert
 from clients.models import Client, Contact, SalesHandoff
+from meetings.models import Meeting
 from outbox.models import OutgoingEmail
 from projects.models import HandoffReport, ImplementationProject, Issue, Milestone, Risk, Task
 from reports.models import StatusReport
@@ -118,6 +119,32 @@ def newest_email() -> int:
     return first(OutgoingEmail.objects.order_by("-pk"))
 
 
+@cache
+def busiest_meeting() -> int:
+    """The busiest project's first meeting, recorded through the service if it has none yet.
+
+    seed_demo (in projects/) knows nothing of meetings, so the benchmark data may hold none.
+    """
+    found = Meeting.objects.filter(project_id=busiest_project()).order_by("pk").first()
+    if found is None:
+        from django.utils import timezone
+
+        from meetings import services
+
+        project = ImplementationProject.objects.get(pk=busiest_project())
+        found = services.meeting_create(
+            project=project,
+            user=project.pm,
+            kind=Meeting.Kind.WEEKLY_STATUS,
+            title="Weekly status",
+            starts_at=timezone.now(),
+            duration_minutes=60,
+            attendee_users=[project.pm],
+            agenda="Census file, pay groups, parallel run.",
+        )
+    return found.pk
+
+
 PROJECT = (busiest_project,)
 
 BARE = Page("bare view (/healthz)", None, "healthz")
@@ -151,6 +178,11 @@ PAGES: list[Page] = [
     Page("status report preview", PM, "reports:preview", PROJECT),
     Page("outbox list", MANAGER, "outbox:list"),
     Page("outbox detail", MANAGER, "outbox:detail", (newest_email,)),
+    # Meetings and calendar links
+    Page("meeting list", PM, "meetings:meeting_list", PROJECT),
+    Page("decision list", PM, "meetings:decision_list", PROJECT),
+    Page("meeting detail", PM, "meetings:meeting_detail", (busiest_meeting,)),
+    Page("calendar feeds", PM, "calendars:settings"),
     # Forms
     Page("new project", PM, "projects:create"),
     Page("edit project", PM, "projects:edit", PROJECT),
@@ -164,6 +196,10 @@ PAGES: list[Page] = [
     Page("edit issue", PM, "projects:issue_edit", (first_of(Issue),)),
     Page("edit handoff report", PM, "projects:handoff_report_edit", (handoff_project,)),
     Page("status report schedule", PM, "reports:schedule", PROJECT),
+    Page("new meeting", PM, "meetings:meeting_create", PROJECT),
+    Page("edit meeting", PM, "meetings:meeting_edit", (busiest_meeting,)),
+    Page("new action item", PM, "meetings:action_item_create", (busiest_meeting,)),
+    Page("new decision", PM, "meetings:decision_create", (busiest_meeting,)),
     Page("new client", MANAGER, "clients:create"),
     Page("edit client", MANAGER, "clients:edit", (sales_account,)),
     Page("new contact", MANAGER, "clients:contact_create", (sales_account,)),

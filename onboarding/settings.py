@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "outbox",
     "reports",
     "alerts",
+    "meetings",
+    "calendars",
 ]
 
 MIDDLEWARE = [

@@ -21,4 +21,6 @@ urlpatterns = [
     path("outbox/", include("outbox.urls")),
     path("", include("projects.urls")),
     path("", include("reports.urls")),
+    path("", include("meetings.urls")),
+    path("", include("calendars.urls")),
 ]

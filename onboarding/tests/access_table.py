@@ -116,6 +116,10 @@ HANDOFF_REPORT_DECIDE = answers(403, 403, 403, 404, 404, 200, 200)
 # Alerts live on projects: whoever may change the project (or owns the alert) acts on it.
 ALERT_ACTION = answers(302, 403, 302, 404, 404, 403, 302)
 
+# Calendar links: whoever reads projects has one of their own.
+CALENDAR_LINKS = answers(200, 200, 200, 403, 403, 200, 200)
+CALENDAR_ACTION = answers(302, 302, 302, 403, 403, 302, 302)
+
 # The outbox holds every message to every recipient: admins and managers only.
 OUTBOX_READ = answers(403, 403, 200, 403, 403, 403, 200)
 OUTBOX_ACTION = answers(403, 403, 302, 403, 403, 403, 302)
@@ -220,6 +224,25 @@ ACCESS: dict[str, Route] = {
     "alerts:detail": page(PROJECT_READ),
     "alerts:acknowledge": action(ALERT_ACTION),
     "alerts:resolve": action(ALERT_ACTION),
+    # Meetings follow their project: its readers read them, its PM, team and managers write.
+    "meetings:meeting_list": page(PROJECT_READ),
+    "meetings:meeting_create": form(PROJECT_FORM),
+    "meetings:decision_list": page(PROJECT_READ),
+    "meetings:meeting_detail": page(PROJECT_READ),
+    "meetings:meeting_edit": form(PROJECT_FORM),
+    "meetings:action_item_create": form(PROJECT_FORM),
+    "meetings:decision_create": form(PROJECT_FORM),
+    # Calendar links are for those who read projects; the feeds take the link's token instead
+    # of a login (the walk's token is the PM's), so every visitor gets the same answer.
+    "calendars:settings": page(CALENDAR_LINKS),
+    "calendars:reset": action(CALENDAR_ACTION),
+    "calendars:revoke": action(CALENDAR_ACTION),
+    "calendars:user_feed": Route(
+        get=everyone(200, anonymous=200), post=everyone(405, anonymous=405)
+    ),
+    "calendars:project_feed": Route(
+        get=everyone(200, anonymous=200), post=everyone(405, anonymous=405)
+    ),
     # The outbox
     "outbox:list": page(OUTBOX_READ),
     "outbox:detail": page(OUTBOX_READ),
@@ -242,4 +265,6 @@ OBJECT_BY_SEGMENT = {
     "reports": "report",
     "alerts": "alert",
     "outbox": "email",
+    "meetings": "meeting",
+    "calendar": "calendar_token",
 }

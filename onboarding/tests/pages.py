@@ -74,6 +74,11 @@ PAGES = (
     MainPage("status report", "reports:report_detail", ("report",)),
     MainPage("outbox", "outbox:list", roles=MANAGERS),
     MainPage("outbox email", "outbox:detail", ("email",), roles=MANAGERS),
+    # Meetings and calendar links
+    MainPage("meeting list", "meetings:meeting_list", ("project",)),
+    MainPage("decision list", "meetings:decision_list", ("project",)),
+    MainPage("meeting detail", "meetings:meeting_detail", ("meeting",), phone=True),
+    MainPage("calendar feeds", "calendars:settings"),
     # Forms
     MainPage("new project", "projects:create", roles=EDITORS),
     MainPage("edit project", "projects:edit", ("project",), roles=EDITORS),
@@ -92,6 +97,10 @@ PAGES = (
         roles=frozenset({PM}),
     ),
     MainPage("report schedule", "reports:schedule", ("project",), roles=frozenset({PM})),
+    MainPage("new meeting", "meetings:meeting_create", ("project",), roles=frozenset({PM})),
+    MainPage("edit meeting", "meetings:meeting_edit", ("meeting",), roles=EDITORS),
+    MainPage("new action item", "meetings:action_item_create", ("meeting",), roles=frozenset({PM})),
+    MainPage("new decision", "meetings:decision_create", ("meeting",), roles=frozenset({PM})),
     MainPage("new client", "clients:create", roles=frozenset({MANAGER})),
     MainPage("edit client", "clients:edit", ("client",), roles=MANAGERS),
     MainPage("new contact", "clients:contact_create", ("client",), roles=MANAGERS),
@@ -167,6 +176,10 @@ NOT_PAGES = {
     "projects:handoff_report_send": "POST action",
     "projects:handoff_report_decide": "POST action",
     "reports:send_now": "POST action",
+    "calendars:reset": "POST action (its button is on the calendar feeds and project pages)",
+    "calendars:revoke": "POST action",
+    "calendars:user_feed": "iCalendar feed that calendar apps fetch (tests pin its queries)",
+    "calendars:project_feed": "iCalendar feed that calendar apps fetch (tests pin its queries)",
 }
 
 

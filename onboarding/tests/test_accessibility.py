@@ -13,6 +13,7 @@ use pytest-django's function-scoped `live_server`, which empties the database af
 they start the same LiveServer class once for the module.
 """
 
+import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from io import StringIO
@@ -25,11 +26,14 @@ from django.core.management import call_command
 from django.db.models import Count
 from django.test import Client as DjangoClient
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from alerts.models import Alert
 from clients.models import Client, SalesHandoff
+from meetings import services as meeting_services
+from meetings.models import Meeting
 from onboarding.celery import app as celery_app
 from onboarding.tests import pages
 from onboarding.tests.browser import (  # noqa: F401 (fixtures are found by name)
@@ -139,7 +143,39 @@ def _pick_ids() -> dict[str, int]:
             ),
             "handoff report on the demo sales rep's account",
         ),
+        "meeting": _meeting_on(project),
     }
+
+
+def _meeting_on(project: ImplementationProject) -> int:
+    """A meeting with an action item and a decision: seed_demo (in projects/) makes none."""
+    when = timezone.now() + datetime.timedelta(days=1)
+    meeting = meeting_services.meeting_create(
+        project=project,
+        user=project.pm,
+        kind=Meeting.Kind.WEEKLY_STATUS,
+        title="Weekly status",
+        starts_at=when,
+        duration_minutes=45,
+        attendee_users=[project.pm],
+        attendee_contacts=project.client.contacts.all()[:2],
+        agenda="Census file\nPay groups",
+    )
+    meeting_services.action_item_create(
+        meeting=meeting,
+        user=project.pm,
+        title="Send the employee census file",
+        due_date=when.date() + datetime.timedelta(days=7),
+        owner_user=project.pm,
+    )
+    meeting_services.decision_record(
+        meeting=meeting,
+        user=project.pm,
+        text="Hourly staff are paid bi-weekly.",
+        decided_on=when.date(),
+        decided_by="Client payroll lead",
+    )
+    return meeting.pk
 
 
 def _session_cookie(username: str) -> str:

@@ -46,7 +46,10 @@ from django.utils.html import escape
 
 from alerts.models import Alert
 from alerts.services import alerts_sweep
+from calendars.services import calendar_feed_reset
 from clients.models import Client, Contact, SalesHandoff
+from meetings.models import ActionItem, Decision, Meeting
+from meetings.services import action_item_create, decision_record, meeting_create
 from onboarding.tests.access_table import (
     ACCESS,
     ADMIN_LOGIN,
@@ -105,9 +108,12 @@ class World:
     report: StatusReport
     alert: Alert
     email: OutgoingEmail
+    meeting: Meeting
+    calendar_token: str
 
-    def pk_of(self, kind: str) -> int:
-        return getattr(self, kind).pk
+    def pk_of(self, kind: str) -> int | str:
+        found = getattr(self, kind)
+        return found if isinstance(found, str) else found.pk
 
 
 def build_world() -> World:
@@ -146,6 +152,29 @@ def build_world() -> World:
     )
     assert handoff is not None, "seed_demo no longer has an unacknowledged sales handoff"
     report, _ = report_send_now(project=project, user=project.pm)
+    meeting = meeting_create(
+        project=project,
+        user=project.pm,
+        kind=Meeting.Kind.WEEKLY_STATUS,
+        title="Weekly status",
+        starts_at=timezone.now() + timedelta(days=1),
+        duration_minutes=60,
+        attendee_users=[project.pm],
+    )
+    action_item_create(
+        meeting=meeting,
+        user=project.pm,
+        title="Send the census file",
+        due_date=timezone.localdate() + timedelta(days=7),
+        owner_user=project.pm,
+    )
+    decision_record(
+        meeting=meeting,
+        user=project.pm,
+        text="Pay weekly.",
+        decided_on=timezone.localdate(),
+        decided_by="Client payroll lead",
+    )
     return World(
         users=users,
         project=project,
@@ -163,6 +192,8 @@ def build_world() -> World:
         .order_by("pk")
         .first(),
         email=OutgoingEmail.objects.filter(about_id=report.pk).order_by("pk").first(),
+        meeting=meeting,
+        calendar_token=calendar_feed_reset(user=project.pm).token,
     )
 
 
@@ -541,6 +572,11 @@ def _latest(model, **lookup):
     return model.objects.filter(**lookup).order_by("pk").last()
 
 
+def _action_notes(w):
+    # The task's description opens with the meeting it came from, then the notes.
+    return _latest(ActionItem, meeting=w.meeting).task.description.partition("\n\n")[2]
+
+
 TEXT_FIELDS = (
     TextField("ClientForm.name", "clients:edit", "manager", lambda w: _client(w).name,
               ("clients:detail", "clients:list", "projects:account_status", "projects:detail")),
@@ -607,6 +643,27 @@ TEXT_FIELDS = (
     TextField("ResolveForm.note", "alerts:detail", "pm",
               lambda w: Alert.objects.get(pk=w.alert.pk).resolution_note, ("alerts:detail",),
               action="alerts:resolve"),
+    *(
+        TextField(f"MeetingForm.{name}", "meetings:meeting_edit", "pm",
+                  lambda w, name=name: getattr(Meeting.objects.get(pk=w.meeting.pk), name),
+                  ("meetings:meeting_detail", "meetings:meeting_list", "projects:detail")
+                  if name == "title" else ("meetings:meeting_detail",))
+        for name in ("title", "agenda", "minutes")
+    ),
+    TextField("ActionItemForm.title", "meetings:action_item_create", "pm",
+              lambda w: _latest(ActionItem, meeting=w.meeting).task.title,
+              ("meetings:meeting_detail",)),
+    TextField("ActionItemForm.notes", "meetings:action_item_create", "pm",
+              lambda w: _action_notes(w),
+              (), extra={"title": "Send the census file"}),
+    TextField("DecisionForm.text", "meetings:decision_create", "pm",
+              lambda w: _latest(Decision, meeting=w.meeting).text,
+              ("meetings:meeting_detail", "meetings:decision_list", "projects:detail"),
+              extra={"decided_by": "Client payroll lead"}),
+    TextField("DecisionForm.decided_by", "meetings:decision_create", "pm",
+              lambda w: _latest(Decision, meeting=w.meeting).decided_by,
+              ("meetings:meeting_detail", "meetings:decision_list"),
+              extra={"text": "Pay weekly."}),
 )  # fmt: skip
 
 
@@ -738,7 +795,12 @@ def test_hostile_text_in_every_field_at_once_is_escaped_on_every_page_and_in_eve
     for role in ("admin", "sales_rep"):
         for name, route in ACCESS.items():
             if route.get[role] == 200:
-                content = browsers[role].get(url_for(name, world)).content
+                response = browsers[role].get(url_for(name, world))
+                if response["Content-Type"].startswith("text/calendar"):
+                    # iCalendar is plain text, not HTML: there the text stands as typed.
+                    assert RAW_SCRIPT in response.content, f"{name}: the meeting's title"
+                    continue
+                content = response.content
                 assert RAW_SCRIPT not in content, f"{name} as {role}: unescaped hostile text"
 
     emails = list(OutgoingEmail.objects.filter(pk__gt=last_email))

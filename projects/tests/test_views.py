@@ -378,10 +378,10 @@ def test_project_detail_query_count_is_fixed(client_as, pm, django_assert_num_qu
     logged_in = client_as(pm)
     add(2)
     logged_in.get(project.get_absolute_url())
-    with django_assert_num_queries(25):
+    with django_assert_num_queries(28):
         logged_in.get(project.get_absolute_url())
     add(6)
-    with django_assert_num_queries(25):
+    with django_assert_num_queries(28):
         logged_in.get(project.get_absolute_url())
 
 

@@ -1,0 +1,179 @@
+import uuid
+from datetime import timedelta
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row
+from django import forms
+from django.contrib.auth.models import User
+from django.db.models import Q
+from django.utils import timezone
+
+from clients.models import Contact
+from clients.roles import Role
+from meetings.models import Decision, Meeting
+from projects.forms import DateInput, UserChoiceField
+from projects.models import ImplementationProject
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+def _helper(*layout) -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    helper.layout = Layout(*layout)
+    return helper
+
+
+def _team(project: ImplementationProject, meeting: Meeting | None = None):
+    """The project's PM and team, and whoever already attends the meeting."""
+    people = Q(pk=project.pm_id) | Q(project_memberships__project=project)
+    if meeting is not None and meeting.pk:
+        people |= Q(meetings_attended=meeting)
+    return User.objects.filter(people).distinct().order_by("first_name", "last_name", "username")
+
+
+def _staff():
+    roles = [Role.PM, Role.MANAGER, Role.SUPPORT]
+    return (
+        User.objects.filter(is_active=True)
+        .filter(Q(groups__name__in=roles) | Q(is_superuser=True))
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+class PeopleChoices(forms.ModelMultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def label_from_instance(self, obj) -> str:
+        if isinstance(obj, User):
+            return obj.get_full_name() or obj.username
+        return f"{obj.name} ({obj.get_role_display()})"
+
+
+class SubmissionKeyMixin(forms.Form):
+    """A key made when the form is shown: sent twice, the form still creates one thing."""
+
+    submission_key = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["submission_key"].initial = uuid.uuid4()
+
+
+class MeetingForm(forms.ModelForm):
+    """New (a submission key) or edited (the version it was opened at) meeting."""
+
+    attendee_users = PeopleChoices(
+        queryset=User.objects.none(), required=False, label="Attendees (team)"
+    )
+    attendee_contacts = PeopleChoices(
+        queryset=Contact.objects.none(), required=False, label="Attendees (client)"
+    )
+    submission_key = forms.UUIDField(widget=forms.HiddenInput)
+    # The version the form was opened at; a save from an older one is refused.
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "kind",
+            "title",
+            "starts_at",
+            "duration_minutes",
+            "attendee_users",
+            "attendee_contacts",
+            "agenda",
+            "minutes",
+        ]
+        widgets = {
+            "starts_at": DateTimeInput(),
+            "agenda": forms.Textarea(attrs={"rows": 4}),
+            "minutes": forms.Textarea(attrs={"rows": 8}),
+        }
+
+    def __init__(self, *args, project: ImplementationProject, **kwargs):
+        super().__init__(*args, **kwargs)
+        meeting = self.instance if self.instance.pk else None
+        self.fields["attendee_users"].queryset = _team(project, meeting)
+        self.fields["attendee_contacts"].queryset = Contact.objects.filter(
+            client_id=project.client_id
+        ).order_by("name")
+        self.fields["starts_at"].help_text = f"Time zone: {timezone.get_current_timezone_name()}."
+        if meeting is None:
+            del self.fields["version"]
+            self.fields["submission_key"].initial = uuid.uuid4()
+            hidden = "submission_key"
+        else:
+            del self.fields["submission_key"]
+            self.fields["version"].initial = meeting.version
+            hidden = "version"
+        self.helper = _helper(
+            Row(Column("kind"), Column("title")),
+            Row(Column("starts_at"), Column("duration_minutes")),
+            Row(Column("attendee_users"), Column("attendee_contacts")),
+            "agenda",
+            "minutes",
+            hidden,
+        )
+
+
+class ActionItemForm(SubmissionKeyMixin, forms.Form):
+    title = forms.CharField(max_length=200, label="What needs doing")
+    notes = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )
+    owner_user = UserChoiceField(queryset=User.objects.none(), required=False, label="Owner (team)")
+    owner_contact = forms.ModelChoiceField(
+        queryset=Contact.objects.none(), required=False, label="Owner (client)"
+    )
+    due_date = forms.DateField(widget=DateInput())
+
+    def __init__(self, *args, meeting: Meeting, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        project = meeting.project
+        staff = _staff()
+        self.fields["owner_user"].queryset = staff
+        self.fields["owner_contact"].queryset = Contact.objects.filter(
+            client_id=project.client_id
+        ).order_by("name")
+        if staff.filter(pk=user.pk).exists():
+            self.fields["owner_user"].initial = user.pk
+        self.fields["due_date"].initial = timezone.localdate() + timedelta(days=7)
+        self.helper = _helper(
+            "title",
+            "notes",
+            Row(Column("owner_user"), Column("owner_contact")),
+            "due_date",
+            "submission_key",
+        )
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("owner_user")) == bool(data.get("owner_contact")):
+            self.add_error(
+                "owner_user", "Give the action item one owner: a team member or a client contact."
+            )
+        return data
+
+
+class DecisionForm(SubmissionKeyMixin, forms.ModelForm):
+    class Meta:
+        model = Decision
+        fields = ["text", "decided_on", "decided_by"]
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 3}),
+            "decided_on": DateInput(),
+        }
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decided_on"].initial = timezone.localtime(meeting.starts_at).date()
+        self.helper = _helper("text", Row(Column("decided_on"), Column("decided_by")))
+        self.helper.layout.append("submission_key")
