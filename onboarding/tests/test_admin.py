@@ -9,7 +9,7 @@ from projects.tests.factories import RiskFactory, TaskFactory
 
 pytestmark = pytest.mark.django_db
 
-GOLIVE_APPS = ["clients", "projects", "outbox", "reports", "alerts"]
+GOLIVE_APPS = ["clients", "projects", "outbox", "reports", "alerts", "playbooks"]
 NOT_IN_ADMIN = {"historical"}  # simple_history's tables are shown on each object's history page
 
 
