@@ -20,4 +20,5 @@ urlpatterns = [
     path("outbox/", include("outbox.urls")),
     path("", include("projects.urls")),
     path("", include("reports.urls")),
+    path("", include("playbooks.urls")),
 ]
