@@ -330,6 +330,10 @@ def _project_templates_page(
 ) -> HttpResponse:
     has_plan = project.milestones.exists() or project.tasks.exists()
     can_apply = can_edit_project(request.user, project) and not has_plan
+    if apply_form is not None and apply_form.is_bound and not can_apply:
+        # A second submit of the same plan: the form is gone, its refusal must still show.
+        for error in apply_form.non_field_errors():
+            messages.error(request, error)
     if can_apply and apply_form is None:
         products = project.products.values("pk")
         chosen = list(ProjectTemplate.objects.active().filter(product__in=products))
