@@ -131,12 +131,21 @@ def find_cycle(edges: Mapping[Hashable, Collection[Hashable]]) -> list[Hashable]
     return None
 
 
-def check_no_cycle(edges: Mapping[Hashable, Collection[Hashable]], names: Mapping) -> None:
-    """Refuse a loop of dependencies, naming it task by task: "A → B → C → A"."""
+def check_no_cycle(
+    edges: Mapping[Hashable, Collection[Hashable]], names: Mapping, start: Hashable = None
+) -> None:
+    """Refuse a loop of dependencies, naming it task by task: "A → B → C → A".
+
+    The loop is told from `start` (the task being edited) when it runs through it.
+    """
     cycle = find_cycle(edges)
     if cycle:
         # Listed in the order the work would run: each task before the one that waits on it.
-        loop = " → ".join(str(names[key]) for key in reversed(cycle))
+        order = list(reversed(cycle))[:-1]
+        if start in order:
+            at = order.index(start)
+            order = order[at:] + order[:at]
+        loop = " → ".join(str(names[key]) for key in [*order, order[0]])
         raise ValidationError(
             {"depends_on": f"These dependencies make a loop: {loop}. Remove one of them."}
         )

@@ -210,7 +210,7 @@ def _check_dependencies(task: TemplateTask, depends_on: Sequence[TemplateTask]) 
     key = task.pk or 0
     names[key] = task.title
     edges[key] = {dep.pk for dep in depends_on}
-    check_no_cycle(edges, names)
+    check_no_cycle(edges, names, start=key)
 
 
 def _task_fields(
