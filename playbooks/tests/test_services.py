@@ -14,6 +14,7 @@ from playbooks.tests.factories import (
     payroll_and_time,
 )
 from projects.models import Holiday, ProjectMembership, Task
+from projects.services import project_create
 from projects.tests.factories import MilestoneFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
@@ -183,3 +184,31 @@ def test_a_deleted_task_no_longer_holds_up_the_tasks_that_waited_on_it(manager):
     services.template_task_delete(task=first, user=manager, version=template.version)
     assert list(template.tasks.all()) == [later]
     assert not later.depends_on.exists()
+
+
+def test_a_new_project_with_a_kickoff_gets_the_plan_of_its_products_templates(pm, products):
+    payroll, time = payroll_and_time(*products)
+    client = ProjectFactory().client
+    project = project_create(
+        user=pm,
+        data={
+            "name": "Harbor View payroll and time",
+            "client": client,
+            "pm": pm,
+            "kickoff_date": KICKOFF,
+            "products": list(products),
+        },
+    )
+    assert set(project.templates.all()) == {payroll, time}
+    assert project.milestones.count() == 4 and project.tasks.count() == 6
+    project.refresh_from_db()
+    assert project.forecast_go_live == date(2027, 3, 29)
+
+
+def test_a_new_project_without_a_kickoff_waits_for_its_plan(pm, products):
+    payroll_and_time(*products)
+    project = project_create(
+        user=pm,
+        data={"name": "Later", "client": ProjectFactory().client, "products": list(products)},
+    )
+    assert not project.tasks.exists() and not project.templates.exists()
