@@ -166,7 +166,7 @@ class SaveAsTemplateForm(forms.Form):
 
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["product"].queryset = project.products.order_by("name")
+        self.fields["product"].queryset = Product.objects.filter(is_active=True).order_by("name")
         self.helper = _helper(
             Row(Column("name", css_class="col-md-7"), Column("product", css_class="col-md-5")),
             "description",
