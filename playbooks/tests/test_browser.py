@@ -14,6 +14,7 @@ from onboarding.tests.browser import (  # noqa: F401 (fixtures are found by name
     page,
 )
 from playbooks.models import ProjectTemplate
+from playbooks.services import project_plan_from_templates
 from playbooks.tests.factories import payroll_and_time
 from projects.tests.factories import ProjectFactory
 
@@ -97,3 +98,30 @@ def test_manager_builds_a_template_whose_loop_is_refused_by_name(page, manager):
     )
     template = ProjectTemplate.objects.get(name="Benefits open enrolment")
     assert not template.tasks.get(title="Collect plan documents").depends_on.exists()
+
+
+def test_manager_saves_a_projects_plan_as_a_template_and_renames_it(page, manager, pm):  # noqa: F811
+    payroll, time = ProductFactory(name="Payroll"), ProductFactory(name="Time & Attendance")
+    templates = payroll_and_time(payroll, time)
+    project = ProjectFactory(
+        name="Keystone payroll", pm=pm, products=[payroll], kickoff_date=datetime.date(2027, 3, 1)
+    )
+    project_plan_from_templates(project=project, templates=[templates[0]], user=pm)
+
+    log_in(page, manager.username)
+    page.goto(project.get_absolute_url())
+    page.get_by_role("link", name="Plan templates").click()
+    page.get_by_label("Template name").fill("Payroll for builders")
+    page.get_by_role("button", name="Save as template").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Payroll for builders")
+    expect(page.get_by_role("heading", name="3. Go-live")).to_be_visible()
+
+    page.get_by_role("link", name="Edit Payroll built").click()
+    page.get_by_label("Name").fill("Payroll configured")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("heading", name="2. Payroll configured")).to_be_visible()
+
+    page.get_by_role("link", name="Edit template").click()
+    page.get_by_label("Name").fill("Payroll for construction")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Payroll for construction")
