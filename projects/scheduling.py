@@ -15,6 +15,8 @@ from datetime import date, timedelta
 
 from django.conf import settings
 
+from projects.models import Holiday
+
 ONE_DAY = timedelta(days=1)
 SATURDAY = 5
 
@@ -83,8 +85,6 @@ def company_holidays(start: date, end: date) -> frozenset[date]:
     A margin of a year past `end` is read by callers that schedule forward; reading a range
     costs one query whatever its length.
     """
-    from projects.models import Holiday  # models import nothing from here; keep it one-way
-
     days = set(Holiday.objects.filter(date__range=(start, end)).values_list("date", flat=True))
     country = getattr(settings, "HOLIDAY_COUNTRY", "")
     if country:
