@@ -281,3 +281,27 @@ def test_a_pm_cannot_save_a_project_as_a_template(client_as, pm, products):
     )
     assert response.status_code == 403
     assert not ProjectTemplate.objects.exists()
+
+
+def test_plan_templates_page_query_count_does_not_grow_with_templates(
+    client_as, pm, products, django_assert_num_queries
+):
+    project = ProjectFactory(pm=pm, products=products, kickoff_date=KICKOFF)
+    url = reverse("playbooks:project_templates", args=[project.pk])
+    logged_in = client_as(pm)
+
+    def add(n):
+        for _ in range(n):
+            template = ProjectTemplateFactory(product=products[0])
+            milestone = TemplateMilestoneFactory(template=template, name="Kick-off")
+            first = TemplateTaskFactory(template=template, milestone=milestone, title="Meet")
+            TemplateTaskFactory(template=template, milestone=milestone, depends_on=[first])
+
+    add(1)
+    logged_in.get(url)
+    with django_assert_num_queries(15):
+        page = logged_in.get(url)
+    assert "Preview:" in page.content.decode()
+    add(4)
+    with django_assert_num_queries(15):
+        logged_in.get(url)
