@@ -29,6 +29,7 @@ from alerts.models import Alert
 from clients.models import Client, Contact, SalesHandoff
 from meetings.models import Meeting
 from outbox.models import OutgoingEmail
+from playbooks.models import ProjectTemplate, TemplateMilestone, TemplateTask
 from projects.models import HandoffReport, ImplementationProject, Issue, Milestone, Risk, Task
 from reports.models import StatusReport
 
@@ -145,7 +146,17 @@ def busiest_meeting() -> int:
     return found.pk
 
 
+def biggest_template() -> int:
+    """The template with the most tasks: the heaviest one a manager edits."""
+    return first(ProjectTemplate.objects.annotate(n=Count("tasks")).order_by("-n", "pk"))
+
+
+def first_template_item(model: type[Model]) -> Callable[[], int]:
+    return lambda: first(model.objects.filter(template_id=biggest_template()).order_by("pk"))
+
+
 PROJECT = (busiest_project,)
+TEMPLATE = (biggest_template,)
 
 BARE = Page("bare view (/healthz)", None, "healthz")
 
@@ -176,6 +187,9 @@ PAGES: list[Page] = [
     Page("status report history", PM, "reports:project_reports", PROJECT),
     Page("status report detail", PM, "reports:report_detail", (first_of(StatusReport),)),
     Page("status report preview", PM, "reports:preview", PROJECT),
+    Page("template list", MANAGER, "playbooks:list"),
+    Page("template detail", PM, "playbooks:detail", TEMPLATE),
+    Page("project plan templates", PM, "playbooks:project_templates", PROJECT),
     Page("outbox list", MANAGER, "outbox:list"),
     Page("outbox detail", MANAGER, "outbox:detail", (newest_email,)),
     # Meetings and calendar links
@@ -200,6 +214,19 @@ PAGES: list[Page] = [
     Page("edit meeting", PM, "meetings:meeting_edit", (busiest_meeting,)),
     Page("new action item", PM, "meetings:action_item_create", (busiest_meeting,)),
     Page("new decision", PM, "meetings:decision_create", (busiest_meeting,)),
+    Page("new template", MANAGER, "playbooks:create"),
+    Page("edit template", MANAGER, "playbooks:edit", TEMPLATE),
+    Page("new template milestone", MANAGER, "playbooks:milestone_create", TEMPLATE),
+    Page(
+        "edit template milestone",
+        MANAGER,
+        "playbooks:milestone_edit",
+        (first_template_item(TemplateMilestone),),
+    ),
+    Page("new template task", MANAGER, "playbooks:task_create", TEMPLATE),
+    Page(
+        "edit template task", MANAGER, "playbooks:task_edit", (first_template_item(TemplateTask),)
+    ),
     Page("new client", MANAGER, "clients:create"),
     Page("edit client", MANAGER, "clients:edit", (sales_account,)),
     Page("new contact", MANAGER, "clients:contact_create", (sales_account,)),

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "alerts",
     "meetings",
     "calendars",
+    "playbooks",
 ]
 
 MIDDLEWARE = [
@@ -213,6 +214,17 @@ GOLIVE_HEALTH = {
 }
 
 PAGE_SIZE = env.int("PAGE_SIZE", default=25)
+
+# Plans are scheduled in business days around the holidays admins list in the app, and also
+# around this country's public holidays (an ISO code such as US or GB; empty: none).
+HOLIDAY_COUNTRY = env.str("HOLIDAY_COUNTRY", default="").strip().upper()
+if HOLIDAY_COUNTRY:
+    import holidays as _public_holidays
+
+    if HOLIDAY_COUNTRY not in _public_holidays.list_supported_countries():
+        raise ImproperlyConfigured(
+            f"HOLIDAY_COUNTRY={HOLIDAY_COUNTRY!r} is not a country the holidays library knows."
+        )
 
 # How often the periodic jobs run (onboarding/schedules.py), in seconds.
 GOLIVE_SCHEDULES = {

@@ -23,4 +23,5 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("", include("meetings.urls")),
     path("", include("calendars.urls")),
+    path("", include("playbooks.urls")),
 ]

@@ -14,6 +14,7 @@ from projects import services
 from projects.models import (
     Comment,
     HandoffReport,
+    Holiday,
     ImplementationProject,
     Issue,
     Milestone,
@@ -323,3 +324,12 @@ class ProjectMembershipAdmin(admin.ModelAdmin):
     list_display = ["project", "user", "role"]
     list_select_related = ["project", "user"]
     raw_id_fields = ["project", "user"]
+
+
+@admin.register(Holiday)
+class HolidayAdmin(admin.ModelAdmin):
+    """The company's days off: plans made from templates are scheduled around them."""
+
+    list_display = ["date", "name"]
+    search_fields = ["name"]
+    date_hierarchy = "date"

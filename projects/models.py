@@ -669,3 +669,16 @@ class HandoffReport(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("projects:handoff_report", args=[self.project_id])
+
+
+class Holiday(models.Model):
+    """A day the company does not work: plans are scheduled around it."""
+
+    date = models.DateField(unique=True)
+    name = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.date:%Y-%m-%d})"

@@ -31,6 +31,7 @@ from projects.models import (
     TimeEntry,
 )
 from projects.selectors import owner_candidates
+from projects.signals import project_created
 
 PROJECT_FIELDS = [
     "name",
@@ -121,6 +122,7 @@ def project_create(*, user: User, data: dict[str, Any]) -> ImplementationProject
     if client.account_status == Client.AccountStatus.PROSPECT:
         client.account_status = Client.AccountStatus.ONBOARDING
         client.save(update_fields=["account_status", "updated_at"])
+    project_created.send(sender=ImplementationProject, project=project, user=user)
     project_touch(project=project)
     notifications.sales_handoff_linked(project=project)
     return project

@@ -124,6 +124,16 @@ CALENDAR_ACTION = answers(302, 302, 302, 403, 403, 302, 302)
 OUTBOX_READ = answers(403, 403, 200, 403, 403, 403, 200)
 OUTBOX_ACTION = answers(403, 403, 302, 403, 403, 403, 302)
 
+# Templates: PMs read them to plan; implementation managers and admins edit them. Other roles
+# see none: the list refuses them, a template is not found.
+TEMPLATE_LIST = answers(200, 200, 200, 403, 403, 403, 200)
+TEMPLATE_CREATE = answers(403, 403, 200, 403, 403, 403, 200)
+TEMPLATE_READ = answers(200, 200, 200, 404, 404, 404, 200)
+TEMPLATE_EDIT = answers(403, 403, 200, 404, 404, 404, 200)
+TEMPLATE_ACTION = answers(403, 403, 302, 404, 404, 404, 302)
+# Saving a project's plan as a template makes a template: managers and admins.
+TEMPLATE_FROM_PROJECT = answers(403, 403, 200, 404, 404, 403, 200)
+
 
 def page(readers: dict[str, Answer]) -> Route:
     """A page that shows something: GET for its readers, POST refused."""
@@ -243,6 +253,21 @@ ACCESS: dict[str, Route] = {
     "calendars:project_feed": Route(
         get=everyone(200, anonymous=200), post=everyone(405, anonymous=405)
     ),
+    # Project templates (playbooks)
+    "playbooks:list": page(TEMPLATE_LIST),
+    "playbooks:create": form(TEMPLATE_CREATE),
+    "playbooks:detail": page(TEMPLATE_READ),
+    "playbooks:edit": form(TEMPLATE_EDIT),
+    "playbooks:milestone_create": form(TEMPLATE_EDIT),
+    "playbooks:milestone_edit": form(TEMPLATE_EDIT),
+    "playbooks:milestone_delete": action(TEMPLATE_ACTION),
+    "playbooks:task_create": form(TEMPLATE_EDIT),
+    "playbooks:task_edit": form(TEMPLATE_EDIT),
+    "playbooks:task_delete": action(TEMPLATE_ACTION),
+    # A project's plan from templates (an empty POST: the page with what is missing)
+    "playbooks:project_templates": page(PROJECT_READ),
+    "playbooks:apply": Route(get=NOT_ALLOWED, post=PROJECT_FORM),
+    "playbooks:save_as_template": Route(get=NOT_ALLOWED, post=TEMPLATE_FROM_PROJECT),
     # The outbox
     "outbox:list": page(OUTBOX_READ),
     "outbox:detail": page(OUTBOX_READ),
@@ -267,4 +292,7 @@ OBJECT_BY_SEGMENT = {
     "outbox": "email",
     "meetings": "meeting",
     "calendar": "calendar_token",
+    "templates": "template",
+    "template-milestones": "template_milestone",
+    "template-tasks": "template_task",
 }

@@ -72,6 +72,9 @@ PAGES = (
     MainPage("status report history", "reports:project_reports", ("project",)),
     MainPage("status report preview", "reports:preview", ("project",)),
     MainPage("status report", "reports:report_detail", ("report",)),
+    MainPage("templates", "playbooks:list", roles=EDITORS),
+    MainPage("template", "playbooks:detail", ("template",), roles=EDITORS),
+    MainPage("project plan templates", "playbooks:project_templates", ("project",)),
     MainPage("outbox", "outbox:list", roles=MANAGERS),
     MainPage("outbox email", "outbox:detail", ("email",), roles=MANAGERS),
     # Meetings and calendar links
@@ -101,6 +104,17 @@ PAGES = (
     MainPage("edit meeting", "meetings:meeting_edit", ("meeting",), roles=EDITORS),
     MainPage("new action item", "meetings:action_item_create", ("meeting",), roles=frozenset({PM})),
     MainPage("new decision", "meetings:decision_create", ("meeting",), roles=frozenset({PM})),
+    MainPage("new template", "playbooks:create", roles=MANAGERS),
+    MainPage("edit template", "playbooks:edit", ("template",), roles=MANAGERS),
+    MainPage("new template milestone", "playbooks:milestone_create", ("template",), roles=MANAGERS),
+    MainPage(
+        "edit template milestone",
+        "playbooks:milestone_edit",
+        ("template_milestone",),
+        roles=frozenset({MANAGER}),
+    ),
+    MainPage("new template task", "playbooks:task_create", ("template",), roles=MANAGERS),
+    MainPage("edit template task", "playbooks:task_edit", ("template_task",), roles=MANAGERS),
     MainPage("new client", "clients:create", roles=frozenset({MANAGER})),
     MainPage("edit client", "clients:edit", ("client",), roles=MANAGERS),
     MainPage("new contact", "clients:contact_create", ("client",), roles=MANAGERS),
@@ -180,6 +194,10 @@ NOT_PAGES = {
     "calendars:revoke": "POST action",
     "calendars:user_feed": "iCalendar feed that calendar apps fetch (tests pin its queries)",
     "calendars:project_feed": "iCalendar feed that calendar apps fetch (tests pin its queries)",
+    "playbooks:milestone_delete": "POST action (its button is on the template page)",
+    "playbooks:task_delete": "POST action (its button is on the template page)",
+    "playbooks:apply": "POST: previews or makes the plan (its form is on the plan templates page)",
+    "playbooks:save_as_template": "POST action (its form is on the plan templates page)",
 }
 
 

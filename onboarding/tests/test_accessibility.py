@@ -45,6 +45,7 @@ from onboarding.tests.browser import (  # noqa: F401 (fixtures are found by name
     live_server_on_committed_data,
 )
 from outbox.models import OutgoingEmail
+from playbooks.models import ProjectTemplate, TemplateMilestone, TemplateTask
 from projects import demo
 from projects.models import ImplementationProject, Issue, Milestone, Risk, Task
 from reports.models import StatusReport
@@ -137,6 +138,11 @@ def _pick_ids() -> dict[str, int]:
             SalesHandoff.objects.filter(client__sales_rep=sales, acknowledged_at__isnull=True),
             "sales handoff not yet acknowledged",
         ),
+        "template": _first(ProjectTemplate.objects.order_by("pk"), "project template"),
+        "template_milestone": _first(
+            TemplateMilestone.objects.order_by("pk"), "template milestone"
+        ),
+        "template_task": _first(TemplateTask.objects.order_by("pk"), "template task"),
         "handoff_project": _first(
             ImplementationProject.objects.filter(
                 client__sales_rep=sales, handoff_report__isnull=False

@@ -9,7 +9,17 @@ from projects.tests.factories import RiskFactory, TaskFactory
 
 pytestmark = pytest.mark.django_db
 
-GOLIVE_APPS = ["clients", "projects", "outbox", "reports", "alerts", "meetings", "calendars"]
+GOLIVE_APPS = [
+    "clients",
+    "projects",
+    "outbox",
+    "reports",
+    "alerts",
+    "meetings",
+    "calendars",
+    "playbooks",
+    "common",
+]
 NOT_IN_ADMIN = {"historical"}  # simple_history's tables are shown on each object's history page
 
 

@@ -59,6 +59,7 @@ from onboarding.tests.access_table import (
     Route,
 )
 from outbox.models import OutgoingEmail
+from playbooks.models import ProjectTemplate, TemplateMilestone, TemplateTask
 from projects.models import (
     Comment,
     HandoffReport,
@@ -110,6 +111,9 @@ class World:
     email: OutgoingEmail
     meeting: Meeting
     calendar_token: str
+    template: ProjectTemplate
+    template_milestone: TemplateMilestone
+    template_task: TemplateTask
 
     def pk_of(self, kind: str) -> int | str:
         found = getattr(self, kind)
@@ -175,6 +179,7 @@ def build_world() -> World:
         decided_on=timezone.localdate(),
         decided_by="Client payroll lead",
     )
+    template = ProjectTemplate.objects.filter(tasks__depends_on__isnull=False).order_by("pk")[0]
     return World(
         users=users,
         project=project,
@@ -194,6 +199,9 @@ def build_world() -> World:
         email=OutgoingEmail.objects.filter(about_id=report.pk).order_by("pk").first(),
         meeting=meeting,
         calendar_token=calendar_feed_reset(user=project.pm).token,
+        template=template,
+        template_milestone=template.milestones.order_by("pk").first(),
+        template_task=template.tasks.order_by("pk").first(),
     )
 
 
@@ -640,6 +648,28 @@ TEXT_FIELDS = (
               action="projects:handoff_report_decide", extra={"decision": "return"}),
     TextField("ScheduleForm.next_notes", "reports:schedule", "pm", _next_notes,
               ("reports:preview",)),
+    TextField("TemplateForm.name", "playbooks:edit", "manager",
+              lambda w: ProjectTemplate.objects.get(pk=w.template.pk).name,
+              ("playbooks:detail", "playbooks:list")),
+    TextField("TemplateForm.description", "playbooks:edit", "manager",
+              lambda w: ProjectTemplate.objects.get(pk=w.template.pk).description,
+              ("playbooks:detail",)),
+    TextField("TemplateMilestoneForm.name", "playbooks:milestone_edit", "manager",
+              lambda w: TemplateMilestone.objects.get(pk=w.template_milestone.pk).name,
+              ("playbooks:detail",)),
+    TextField("TemplateTaskForm.title", "playbooks:task_edit", "manager",
+              lambda w: TemplateTask.objects.get(pk=w.template_task.pk).title,
+              ("playbooks:detail",)),
+    TextField("TemplateTaskForm.description", "playbooks:task_edit", "manager",
+              lambda w: TemplateTask.objects.get(pk=w.template_task.pk).description,
+              ("playbooks:detail",)),
+    *(
+        TextField(f"SaveAsTemplateForm.{name}", "playbooks:project_templates", "manager",
+                  lambda w, name=name: getattr(_latest(ProjectTemplate), name),
+                  () if name == "description" else ("playbooks:list",),
+                  action="playbooks:save_as_template")
+        for name in ("name", "description")
+    ),
     TextField("ResolveForm.note", "alerts:detail", "pm",
               lambda w: Alert.objects.get(pk=w.alert.pk).resolution_note, ("alerts:detail",),
               action="alerts:resolve"),

@@ -1,10 +1,13 @@
 """`manage.py seed_demo [--scale N]`: the demo data set, and bulk copies of it for benchmarks."""
 
 from collections import Counter
+from importlib import import_module
 
+from django.apps import apps
 from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Count
+from django.utils.module_loading import module_has_submodule
 
 from clients.models import Client, Contact
 from projects import demo
@@ -37,6 +40,10 @@ class Command(BaseCommand):
             f"Base demo set ready in {base.seconds:.1f} s: "
             f"{created:,} rows created, {updated:,} updated."
         )
+        # Apps built on projects (templates…) add their demo data through their own demo.seed().
+        for config in apps.get_app_configs():
+            if config.name != "projects" and module_has_submodule(config.module, "demo"):
+                import_module(f"{config.name}.demo").seed(base)
         health = Counter(
             ImplementationProject.objects.filter(pk__in=base.project_ids).values_list(
                 "health", flat=True

@@ -1,0 +1,105 @@
+"""Business days: the unit a plan is scheduled in.
+
+Pure functions over dates and a set of holidays, so that templates, slips and forecasts count
+days the same way; `company_holidays` is the one read, of the holidays admins keep in the app
+(and, with HOLIDAY_COUNTRY set, that country's public holidays from the `holidays` library).
+
+Conventions: `add_business_days(day, n)` is the n-th business day after `day` (`day` itself
+need not be one); `business_days_between(start, end)` counts the business days after `start`
+up to and including `end`, so that `add_business_days(start, business_days_between(start,
+end)) == end` whenever `end` is a business day.
+"""
+
+from collections.abc import Collection
+from datetime import date, timedelta
+
+from django.conf import settings
+
+from projects.models import Holiday
+
+ONE_DAY = timedelta(days=1)
+SATURDAY = 5
+
+
+def is_business_day(day: date, holidays: Collection[date] = frozenset()) -> bool:
+    return day.weekday() < SATURDAY and day not in holidays
+
+
+def next_business_day(day: date, holidays: Collection[date] = frozenset()) -> date:
+    """`day` when it is a business day, else the first business day after it."""
+    while not is_business_day(day, holidays):
+        day += ONE_DAY
+    return day
+
+
+def previous_business_day(day: date, holidays: Collection[date] = frozenset()) -> date:
+    """`day` when it is a business day, else the last business day before it."""
+    while not is_business_day(day, holidays):
+        day -= ONE_DAY
+    return day
+
+
+def add_business_days(day: date, days: int, holidays: Collection[date] = frozenset()) -> date:
+    """The `days`-th business day after `day` (before it for a negative count)."""
+    if days < 0:
+        return subtract_business_days(day, -days, holidays)
+    step = 0
+    while step < days:
+        day += ONE_DAY
+        if is_business_day(day, holidays):
+            step += 1
+    return day
+
+
+def subtract_business_days(day: date, days: int, holidays: Collection[date] = frozenset()) -> date:
+    """The `days`-th business day before `day`."""
+    if days < 0:
+        return add_business_days(day, -days, holidays)
+    step = 0
+    while step < days:
+        day -= ONE_DAY
+        if is_business_day(day, holidays):
+            step += 1
+    return day
+
+
+def business_days_between(start: date, end: date, holidays: Collection[date] = frozenset()) -> int:
+    """Business days after `start` up to and including `end`; negative when `end` is earlier."""
+    if end < start:
+        return -business_days_between(end, start, holidays)
+    # Whole weeks hold five weekdays each; only the remainder and the holidays need a look.
+    weeks, rest = divmod((end - start).days, 7)
+    count = 5 * weeks
+    day = start + timedelta(days=7 * weeks)
+    for _ in range(rest):
+        day += ONE_DAY
+        if day.weekday() < SATURDAY:
+            count += 1
+    count -= sum(1 for h in set(holidays) if start < h <= end and h.weekday() < SATURDAY)
+    return count
+
+
+def company_holidays(start: date, end: date) -> frozenset[date]:
+    """The days off between start and end (inclusive): the company's list, and the country's.
+
+    A margin of a year past `end` is read by callers that schedule forward; reading a range
+    costs one query whatever its length.
+    """
+    days = set(Holiday.objects.filter(date__range=(start, end)).values_list("date", flat=True))
+    country = getattr(settings, "HOLIDAY_COUNTRY", "")
+    if country:
+        import holidays as public_holidays
+
+        days.update(
+            d
+            for d in public_holidays.country_holidays(
+                country, years=range(start.year, end.year + 1)
+            )
+            if start <= d <= end
+        )
+    return frozenset(days)
+
+
+def holidays_from(start: date, *, years: int = 2) -> frozenset[date]:
+    """The days off from `start` on, far enough ahead for any plan made from it."""
+    return company_holidays(start, start + timedelta(days=366 * years))
