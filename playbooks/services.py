@@ -477,8 +477,10 @@ def project_plan_from_templates(
     if missing:
         for name in missing:
             setattr(project, name, dates[name])
+        # A count of this change too: a project edit form opened before it must not undo it.
+        project.version += 1  # the row is locked above
         project._history_user = user
-        project.save(update_fields=[*missing, "updated_at"])
+        project.save(update_fields=[*missing, "version", "updated_at"])
     project_touch(project=project)
     return plan
 

@@ -16,7 +16,14 @@ from projects.models import Task
 from projects.tests.factories import ProjectFactory
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
+TODAY: datetime.date  # set for each test by `_today`
+
+
+@pytest.fixture(autouse=True)
+def _today():
+    """Today as each test runs: read at import, it would be yesterday's after midnight."""
+    global TODAY
+    TODAY = timezone.localdate()
 
 
 @pytest.fixture
