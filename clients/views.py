@@ -16,6 +16,7 @@ from clients import roles, services
 from clients.filters import ClientFilter
 from clients.forms import ClientForm, ContactForm, SalesHandoffForm
 from clients.models import Client, Contact, SalesHandoff
+from clients.parsing import search_text
 from clients.widgets import options_html
 
 # Access: one place decides who may read and who may change what.
@@ -386,7 +387,7 @@ def client_options(request: HttpRequest) -> HttpResponse:
     """
     if not (roles.is_manager(request.user) or roles.is_pm(request.user)):
         raise PermissionDenied("Only PMs and managers choose a project's account.")
-    text = request.GET.get("client_find", "").strip()[:100]
+    text = search_text(request.GET.get("client_find"))
     chosen = request.GET.get("client", "")
     choices = Client.objects.visible_to(request.user).name_choices(
         text, chosen, limit=ACCOUNT_CHOICES_SHOWN

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clients.models import Contact, SalesHandoff
+from clients.parsing import PlainInputFormMixin, search_text
 from clients.roles import Role
 from clients.widgets import QuickSelect, SearchableSelect
 from projects.models import (
@@ -115,7 +116,7 @@ class TaskChoiceField(forms.ModelChoiceField):
     name_field = "title"
 
 
-class ProjectForm(forms.ModelForm):
+class ProjectForm(PlainInputFormMixin, forms.ModelForm):
     pm = UserChoiceField(queryset=_user_choices(Role.PM), required=False, label="Project manager")
 
     class Meta:
@@ -145,7 +146,7 @@ class ProjectForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["products"].required = True
         if self.is_bound:
-            find, chosen = self.data.get("client_find", "").strip()[:100], self.data.get("client")
+            find, chosen = search_text(self.data.get("client_find")), self.data.get("client")
         else:
             find, chosen = "", self.initial.get("client", self.instance.client_id)
         self.fields["client"].offer(find, getattr(chosen, "pk", chosen))
@@ -179,12 +180,12 @@ class ProjectForm(forms.ModelForm):
         return data
 
 
-class PhaseChangeForm(forms.Form):
+class PhaseChangeForm(PlainInputFormMixin, forms.Form):
     to_phase = forms.ChoiceField(choices=Phase.choices, label="Move to phase")
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class HealthOverrideForm(forms.Form):
+class HealthOverrideForm(PlainInputFormMixin, forms.Form):
     health = forms.ChoiceField(choices=Health.choices)
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
     until = forms.DateField(widget=DateInput(), help_text="The computed health returns after it.")
@@ -200,7 +201,7 @@ class HealthOverrideForm(forms.Form):
         return until
 
 
-class ContactChoiceForm(forms.Form):
+class ContactChoiceForm(PlainInputFormMixin, forms.Form):
     """Pick a contact of the project's client: for UAT and milestone sign-offs."""
 
     contact = forms.ModelChoiceField(queryset=Contact.objects.none(), label="Signed off by")
@@ -210,7 +211,7 @@ class ContactChoiceForm(forms.Form):
         self.fields["contact"].queryset = Contact.objects.filter(client_id=project.client_id)
 
 
-class MembershipForm(forms.ModelForm):
+class MembershipForm(PlainInputFormMixin, forms.ModelForm):
     user = UserChoiceField(
         queryset=_user_choices(Role.PM, Role.MANAGER, Role.SUPPORT), label="Person"
     )
@@ -220,7 +221,7 @@ class MembershipForm(forms.ModelForm):
         fields = ["user", "role"]
 
 
-class MilestoneForm(forms.ModelForm):
+class MilestoneForm(PlainInputFormMixin, forms.ModelForm):
     class Meta:
         model = Milestone
         fields = ["name", "order", "baseline_date", "due_date", "is_key", "is_golive_critical"]
@@ -235,7 +236,7 @@ class MilestoneForm(forms.ModelForm):
         )
 
 
-class TaskForm(forms.ModelForm):
+class TaskForm(PlainInputFormMixin, forms.ModelForm):
     owner_user = UserChoiceField(queryset=_user_choices(), required=False, label="Owner (team)")
 
     class Meta:
@@ -292,11 +293,11 @@ class TaskForm(forms.ModelForm):
         return data
 
 
-class TaskStatusForm(forms.Form):
+class TaskStatusForm(PlainInputFormMixin, forms.Form):
     status = forms.ChoiceField(choices=Task.Status.choices)
 
 
-class TaskOwnerForm(forms.Form):
+class TaskOwnerForm(PlainInputFormMixin, forms.Form):
     """In-place owner change: value "user:<id>", "contact:<id>" or "" for unassigned."""
 
     owner = forms.ChoiceField(required=False)
@@ -351,7 +352,7 @@ def owner_choices(
     return [("", "Unassigned"), ("Team", team), ("Client", contacts)]
 
 
-class RiskForm(forms.ModelForm):
+class RiskForm(PlainInputFormMixin, forms.ModelForm):
     owner = UserChoiceField(queryset=_user_choices(), required=False)
 
     class Meta:
@@ -383,7 +384,7 @@ class RiskForm(forms.ModelForm):
         )
 
 
-class IssueForm(forms.ModelForm):
+class IssueForm(PlainInputFormMixin, forms.ModelForm):
     owner = UserChoiceField(queryset=_user_choices(), required=False)
 
     class Meta:
@@ -404,13 +405,13 @@ class IssueForm(forms.ModelForm):
         )
 
 
-class CommentForm(forms.Form):
+class CommentForm(PlainInputFormMixin, forms.Form):
     body = forms.CharField(
         label="Add a comment", widget=forms.Textarea(attrs={"rows": 2}), max_length=5000
     )
 
 
-class TimeEntryForm(forms.ModelForm):
+class TimeEntryForm(PlainInputFormMixin, forms.ModelForm):
     class Meta:
         model = TimeEntry
         fields = ["spent_on", "hours", "task", "billable", "note"]
@@ -425,7 +426,7 @@ class TimeEntryForm(forms.ModelForm):
         )
 
 
-class HandoffReportForm(forms.Form):
+class HandoffReportForm(PlainInputFormMixin, forms.Form):
     configuration_summary = forms.CharField(
         label="What was configured", widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
@@ -440,7 +441,7 @@ class HandoffReportForm(forms.Form):
     )
 
 
-class HandoffDecisionForm(forms.Form):
+class HandoffDecisionForm(PlainInputFormMixin, forms.Form):
     decision = forms.ChoiceField(
         choices=[("accept", "Accept"), ("return", "Return with questions")]
     )

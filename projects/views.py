@@ -248,7 +248,11 @@ def project_phase(request, pk: int):
     project = get_project_for_edit(request, pk)
     form = PhaseChangeForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose a phase to move to.")
+        note_errors = form.errors.get("note")
+        if note_errors:
+            messages.error(request, "The phase was not changed. " + " ".join(note_errors))
+        else:
+            messages.error(request, "Choose a phase to move to.")
         return redirect(project)
     to_phase = Phase(form.cleaned_data["to_phase"])
     try:
