@@ -91,6 +91,8 @@ def _strict_ids(field: forms.ModelChoiceField) -> None:
                 )
         return clean(value)
 
+    # Each form holds copies of its fields, so this changes the one form only; the check comes
+    # before Django's own clean, which is what would fail.
     field.clean = clean_ids
 
 
