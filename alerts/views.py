@@ -15,7 +15,7 @@ from alerts.filters import AlertFilter
 from alerts.forms import ResolveForm
 from alerts.models import Alert
 from clients import roles
-from clients.parsing import local_next_url
+from clients.parsing import local_next_url, parse_id
 
 
 def _require_reader(request: HttpRequest) -> None:
@@ -30,7 +30,9 @@ def alert_list(request: HttpRequest) -> HttpResponse:
     _require_reader(request)
     scope = selectors.scope_from(request.GET.get("scope"))
     filterset = AlertFilter(request.GET, queryset=selectors.alert_list(request.user, scope))
-    page_obj = Paginator(filterset.qs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    page_obj = Paginator(filterset.qs, settings.PAGE_SIZE).get_page(
+        parse_id(request.GET.get("page"))
+    )
     return render(
         request,
         "alerts/alert_list.html",

@@ -16,7 +16,7 @@ from clients import roles, services
 from clients.filters import ClientFilter
 from clients.forms import ClientForm, ContactForm, SalesHandoffForm
 from clients.models import Client, Contact, SalesHandoff
-from clients.parsing import search_text
+from clients.parsing import parse_id, search_text
 from clients.widgets import options_html
 
 # Access: one place decides who may read and who may change what.
@@ -130,7 +130,9 @@ def client_list(request: HttpRequest) -> HttpResponse:
         queryset=Client.objects.visible_to(user).with_list_related().only(*CLIENT_ROW_FIELDS),
         show_sales_rep=roles.is_staff_reader(user),
     )
-    page_obj = Paginator(filterset.qs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    page_obj = Paginator(filterset.qs, settings.PAGE_SIZE).get_page(
+        parse_id(request.GET.get("page"))
+    )
     filtered = any(
         request.GET.get(name) for name in ("q", "account_status", "segment", "sales_rep")
     )

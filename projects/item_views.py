@@ -273,7 +273,9 @@ def task_list(request: HttpRequest, pk: int) -> HttpResponse:
         project=project,
         owner_choices=choices,
     )
-    page_obj = Paginator(filterset.qs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    page_obj = Paginator(filterset.qs, settings.PAGE_SIZE).get_page(
+        parse_id(request.GET.get("page"))
+    )
     filtered = any(
         request.GET.get(name) for name in ("q", "status", "owner", "milestone", "overdue")
     )

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from clients import roles
 from clients.models import Client
+from clients.parsing import parse_id
 from projects import selectors, services
 from projects.access import can_edit_project, get_project_for_edit, get_project_for_view
 from projects.filters import ProjectFilter
@@ -44,7 +45,7 @@ def _form_error_messages(error: ValidationError) -> list[str]:
 
 
 def _paginate(request, queryset):
-    return Paginator(queryset, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    return Paginator(queryset, settings.PAGE_SIZE).get_page(parse_id(request.GET.get("page")))
 
 
 @login_required

@@ -66,3 +66,16 @@ def test_the_account_search_takes_a_unicode_digit_or_nul_for_no_account(client_a
         assert response.status_code == 200, params
     found = browser.get(reverse("clients:options"), {"client": str(account.pk)})
     assert f'<option value="{account.pk}" selected>Acme</option>' in found.content.decode()
+
+
+def test_a_page_number_in_other_digits_shows_the_first_page(client_as, manager, settings):
+    settings.PAGE_SIZE = 1
+    for name in ("Acme", "Bolt", "Cobalt"):
+        ClientFactory(name=name)
+    browser = client_as(manager)
+
+    second = browser.get(reverse("clients:list"), {"page": "2", "sort": "name"}).content.decode()
+    arabic_two = browser.get(reverse("clients:list"), {"page": "\u0662", "sort": "name"})
+
+    assert ">Bolt<" in second
+    assert ">Acme<" in arabic_two.content.decode()
