@@ -3,6 +3,7 @@ from django import forms
 from django.db.models import Q
 
 from alerts.models import Alert
+from clients.parsing import MAX_ID, SEARCH_LENGTH
 
 STATUS_ALL = "all"
 SORTS = {
@@ -14,7 +15,9 @@ SORTS = {
 
 
 class AlertFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label="Project or client")
+    q = django_filters.CharFilter(
+        method="search", label="Project or client", max_length=SEARCH_LENGTH
+    )
     kind = django_filters.ChoiceFilter(choices=Alert.Kind.choices, empty_label="Any kind")
     # Blank means what still needs someone: open or acknowledged.
     status = django_filters.ChoiceFilter(
@@ -23,7 +26,9 @@ class AlertFilter(django_filters.FilterSet):
         method="filter_status",
     )
     level = django_filters.ChoiceFilter(choices=Alert.Level.choices, empty_label="Any level")
-    project = django_filters.NumberFilter(field_name="project_id", widget=forms.HiddenInput)
+    project = django_filters.NumberFilter(
+        field_name="project_id", widget=forms.HiddenInput, min_value=1, max_value=MAX_ID
+    )
     sort = django_filters.ChoiceFilter(
         choices=[(key, label) for key, (label, _) in SORTS.items()],
         empty_label=None,

@@ -1,8 +1,10 @@
 from crispy_forms.helper import FormHelper
 from django import forms
 
+from clients.parsing import PlainInputFormMixin
 
-class ResolveForm(forms.Form):
+
+class ResolveForm(PlainInputFormMixin, forms.Form):
     note = forms.CharField(
         label="What was done (optional)",
         required=False,

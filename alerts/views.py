@@ -7,7 +7,6 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
 from alerts import selectors, services
@@ -16,6 +15,7 @@ from alerts.filters import AlertFilter
 from alerts.forms import ResolveForm
 from alerts.models import Alert
 from clients import roles
+from clients.parsing import local_next_url, parse_id
 
 
 def _require_reader(request: HttpRequest) -> None:
@@ -24,22 +24,15 @@ def _require_reader(request: HttpRequest) -> None:
         raise Http404("No alerts here.")
 
 
-def _next_url(request: HttpRequest, fallback: str) -> str:
-    candidate = request.POST.get("next", "")
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return fallback
-
-
 @login_required
 @require_safe
 def alert_list(request: HttpRequest) -> HttpResponse:
     _require_reader(request)
     scope = selectors.scope_from(request.GET.get("scope"))
     filterset = AlertFilter(request.GET, queryset=selectors.alert_list(request.user, scope))
-    page_obj = Paginator(filterset.qs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    page_obj = Paginator(filterset.qs, settings.PAGE_SIZE).get_page(
+        parse_id(request.GET.get("page"))
+    )
     return render(
         request,
         "alerts/alert_list.html",
@@ -87,7 +80,7 @@ def alert_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, f"Alert acknowledged: “{alert.subject}” will not escalate.")
-    return redirect(_next_url(request, alert.get_absolute_url()))
+    return redirect(local_next_url(request, alert.get_absolute_url()))
 
 
 @login_required
@@ -104,4 +97,4 @@ def alert_resolve(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, f"Alert resolved: “{alert.subject}”.")
-    return redirect(_next_url(request, alert.get_absolute_url()))
+    return redirect(local_next_url(request, alert.get_absolute_url()))

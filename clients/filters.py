@@ -6,6 +6,7 @@ from django.db.models import F, Q
 
 from clients.forms import UserChoiceField, sales_rep_queryset
 from clients.models import Client
+from clients.parsing import SEARCH_LENGTH
 
 
 class SalesRepFilter(django_filters.ModelChoiceFilter):
@@ -24,6 +25,7 @@ SORT_FIELDS = {
 class ClientFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="search",
+        max_length=SEARCH_LENGTH,
         label="Search",
         widget=forms.TextInput(attrs={"placeholder": "Name or industry", "type": "search"}),
     )

@@ -10,6 +10,7 @@ from django.db.models import Q
 
 from clients import services
 from clients.models import Client, Contact, Product, SalesHandoff
+from clients.parsing import PlainInputFormMixin
 from clients.roles import Role
 from clients.widgets import QuickSelect
 from common.submissions import add_submission_key
@@ -62,7 +63,7 @@ class _CrispyMixin(VersionedFormMixin):
         return helper
 
 
-class ClientForm(_CrispyMixin, forms.ModelForm):
+class ClientForm(PlainInputFormMixin, _CrispyMixin, forms.ModelForm):
     sales_rep = UserChoiceField(queryset=User.objects.none(), required=False)
     # Some six hundred zones: written by QuickSelect rather than a template each.
     time_zone = forms.ChoiceField(choices=TIME_ZONE_CHOICES, initial="UTC", widget=QuickSelect)
@@ -119,7 +120,7 @@ class ClientForm(_CrispyMixin, forms.ModelForm):
         )
 
 
-class ContactForm(_CrispyMixin, forms.ModelForm):
+class ContactForm(PlainInputFormMixin, _CrispyMixin, forms.ModelForm):
     class Meta:
         model = Contact
         fields = ["name", "role", "email", "phone", "receives_status_reports", "is_primary"]
@@ -149,7 +150,7 @@ class ContactForm(_CrispyMixin, forms.ModelForm):
         return cleaned
 
 
-class SalesHandoffForm(_CrispyMixin, forms.ModelForm):
+class SalesHandoffForm(PlainInputFormMixin, _CrispyMixin, forms.ModelForm):
     class Meta:
         model = SalesHandoff
         fields = [

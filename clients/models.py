@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from clients import roles
+from clients.parsing import parse_id
 
 
 def validate_time_zone(value: str) -> None:
@@ -49,8 +50,8 @@ class ClientQuerySet(models.QuerySet):
         """
         found = self.filter(name__icontains=text) if text else self
         choices = list(found.order_by("name").values_list("pk", "name")[:limit])
-        chosen = str(chosen or "")
-        if chosen.isdigit() and all(str(pk) != chosen for pk, _ in choices):
+        chosen = parse_id(chosen)
+        if chosen and all(pk != chosen for pk, _ in choices):
             choices = list(self.filter(pk=chosen).values_list("pk", "name")) + choices
         return choices
 

@@ -16,6 +16,7 @@ from clients import roles, services
 from clients.filters import ClientFilter
 from clients.forms import ClientForm, ContactForm, SalesHandoffForm
 from clients.models import Client, Contact, SalesHandoff
+from clients.parsing import parse_id, search_text
 from clients.widgets import options_html
 from common.submissions import REPEATED, create_once, repeated_url
 from common.versions import StaleEdit, show_stale
@@ -139,7 +140,9 @@ def client_list(request: HttpRequest) -> HttpResponse:
         queryset=Client.objects.visible_to(user).with_list_related().only(*CLIENT_ROW_FIELDS),
         show_sales_rep=roles.is_staff_reader(user),
     )
-    page_obj = Paginator(filterset.qs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    page_obj = Paginator(filterset.qs, settings.PAGE_SIZE).get_page(
+        parse_id(request.GET.get("page"))
+    )
     filtered = any(
         request.GET.get(name) for name in ("q", "account_status", "segment", "sales_rep")
     )
@@ -428,7 +431,7 @@ def client_options(request: HttpRequest) -> HttpResponse:
     """
     if not (roles.is_manager(request.user) or roles.is_pm(request.user)):
         raise PermissionDenied("Only PMs and managers choose a project's account.")
-    text = request.GET.get("client_find", "").strip()[:100]
+    text = search_text(request.GET.get("client_find"))
     chosen = request.GET.get("client", "")
     choices = Client.objects.visible_to(request.user).name_choices(
         text, chosen, limit=ACCOUNT_CHOICES_SHOWN

@@ -4,12 +4,14 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
+from clients.parsing import SEARCH_LENGTH
 from outbox.models import OutgoingEmail, kind_label
 
 
 class OutgoingEmailFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="search",
+        max_length=SEARCH_LENGTH,
         label="Recipient or subject",
         widget=forms.TextInput(attrs={"placeholder": "name@example.com", "type": "search"}),
     )

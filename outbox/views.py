@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
 from clients import roles
+from clients.parsing import parse_id
 from outbox import services
 from outbox.filters import OutgoingEmailFilter
 from outbox.models import OutgoingEmail
@@ -43,7 +44,9 @@ def email_list(request: HttpRequest) -> HttpResponse:
     filterset = OutgoingEmailFilter(
         request.GET, queryset=OutgoingEmail.objects.only(*LIST_FIELDS), kinds=kinds
     )
-    page_obj = Paginator(filterset.qs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    page_obj = Paginator(filterset.qs, settings.PAGE_SIZE).get_page(
+        parse_id(request.GET.get("page"))
+    )
     return render(
         request,
         "outbox/email_list.html",

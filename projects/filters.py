@@ -3,6 +3,7 @@ from django.contrib.auth.models import User
 from django.db.models import Q
 
 from clients.models import Product
+from clients.parsing import SEARCH_LENGTH
 from clients.roles import Role
 from projects.forms import UserChoiceField
 from projects.models import Health, ImplementationProject, Phase
@@ -15,7 +16,7 @@ class PersonFilter(django_filters.ModelChoiceFilter):
 
 
 class ProjectFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label="Search")
+    q = django_filters.CharFilter(method="search", label="Search", max_length=SEARCH_LENGTH)
     pm = PersonFilter(
         queryset=User.objects.filter(groups__name=Role.PM).order_by("first_name", "last_name"),
         label="PM",

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clients.models import Contact, SalesHandoff
+from clients.parsing import PlainInputFormMixin, search_text
 from clients.roles import Role
 from clients.widgets import QuickSelect, SearchableSelect
 from common.submissions import add_submission_key
@@ -136,7 +137,7 @@ class TaskChoiceField(forms.ModelChoiceField):
     name_field = "title"
 
 
-class ProjectForm(VersionedFormMixin, forms.ModelForm):
+class ProjectForm(PlainInputFormMixin, VersionedFormMixin, forms.ModelForm):
     pm = UserChoiceField(queryset=_user_choices(Role.PM), required=False, label="Project manager")
 
     class Meta:
@@ -167,7 +168,7 @@ class ProjectForm(VersionedFormMixin, forms.ModelForm):
         _guard(self)
         self.fields["products"].required = True
         if self.is_bound:
-            find, chosen = self.data.get("client_find", "").strip()[:100], self.data.get("client")
+            find, chosen = search_text(self.data.get("client_find")), self.data.get("client")
         else:
             find, chosen = "", self.initial.get("client", self.instance.client_id)
         self.fields["client"].offer(find, getattr(chosen, "pk", chosen))
@@ -201,12 +202,12 @@ class ProjectForm(VersionedFormMixin, forms.ModelForm):
         return data
 
 
-class PhaseChangeForm(forms.Form):
+class PhaseChangeForm(PlainInputFormMixin, forms.Form):
     to_phase = forms.ChoiceField(choices=Phase.choices, label="Move to phase")
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class HealthOverrideForm(forms.Form):
+class HealthOverrideForm(PlainInputFormMixin, forms.Form):
     health = forms.ChoiceField(choices=RAG_CHOICES)
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
     until = forms.DateField(widget=DateInput(), help_text="The computed health returns after it.")
@@ -222,7 +223,7 @@ class HealthOverrideForm(forms.Form):
         return until
 
 
-class ContactChoiceForm(forms.Form):
+class ContactChoiceForm(PlainInputFormMixin, forms.Form):
     """Pick a contact of the project's client: for UAT and milestone sign-offs."""
 
     contact = forms.ModelChoiceField(queryset=Contact.objects.none(), label="Signed off by")
@@ -232,7 +233,7 @@ class ContactChoiceForm(forms.Form):
         self.fields["contact"].queryset = Contact.objects.filter(client_id=project.client_id)
 
 
-class MembershipForm(forms.ModelForm):
+class MembershipForm(PlainInputFormMixin, forms.ModelForm):
     user = UserChoiceField(
         queryset=_user_choices(Role.PM, Role.MANAGER, Role.SUPPORT), label="Person"
     )
@@ -246,7 +247,7 @@ class MembershipForm(forms.ModelForm):
         add_submission_key(self)
 
 
-class MilestoneForm(VersionedFormMixin, forms.ModelForm):
+class MilestoneForm(PlainInputFormMixin, VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Milestone
         fields = ["name", "order", "baseline_date", "due_date", "is_key", "is_golive_critical"]
@@ -262,7 +263,7 @@ class MilestoneForm(VersionedFormMixin, forms.ModelForm):
         )
 
 
-class TaskForm(VersionedFormMixin, forms.ModelForm):
+class TaskForm(PlainInputFormMixin, VersionedFormMixin, forms.ModelForm):
     owner_user = UserChoiceField(queryset=User.objects.none(), required=False, label="Owner (team)")
 
     class Meta:
@@ -321,11 +322,11 @@ class TaskForm(VersionedFormMixin, forms.ModelForm):
         return data
 
 
-class TaskStatusForm(forms.Form):
+class TaskStatusForm(PlainInputFormMixin, forms.Form):
     status = forms.ChoiceField(choices=Task.Status.choices)
 
 
-class TaskOwnerForm(forms.Form):
+class TaskOwnerForm(PlainInputFormMixin, forms.Form):
     """In-place owner change: value "user:<id>", "contact:<id>" or "" for unassigned."""
 
     owner = forms.ChoiceField(required=False)
@@ -366,7 +367,7 @@ def owner_choices(project: ImplementationProject) -> list[tuple[str, object]]:
     return [("", "Unassigned"), ("Team", team), ("Client", contacts)]
 
 
-class RiskForm(VersionedFormMixin, forms.ModelForm):
+class RiskForm(PlainInputFormMixin, VersionedFormMixin, forms.ModelForm):
     owner = UserChoiceField(queryset=User.objects.none(), required=False)
 
     class Meta:
@@ -400,7 +401,7 @@ class RiskForm(VersionedFormMixin, forms.ModelForm):
         )
 
 
-class IssueForm(VersionedFormMixin, forms.ModelForm):
+class IssueForm(PlainInputFormMixin, VersionedFormMixin, forms.ModelForm):
     owner = UserChoiceField(queryset=_user_choices(), required=False)
 
     class Meta:
@@ -422,7 +423,7 @@ class IssueForm(VersionedFormMixin, forms.ModelForm):
         )
 
 
-class CommentForm(forms.Form):
+class CommentForm(PlainInputFormMixin, forms.Form):
     body = forms.CharField(
         label="Add a comment", widget=forms.Textarea(attrs={"rows": 2}), max_length=5000
     )
@@ -432,7 +433,7 @@ class CommentForm(forms.Form):
         add_submission_key(self)
 
 
-class TimeEntryForm(forms.ModelForm):
+class TimeEntryForm(PlainInputFormMixin, forms.ModelForm):
     class Meta:
         model = TimeEntry
         fields = ["spent_on", "hours", "task", "billable", "note"]
@@ -448,7 +449,7 @@ class TimeEntryForm(forms.ModelForm):
         )
 
 
-class HandoffReportForm(VersionedFormMixin, forms.Form):
+class HandoffReportForm(PlainInputFormMixin, VersionedFormMixin, forms.Form):
     configuration_summary = forms.CharField(
         label="What was configured", widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
@@ -470,7 +471,7 @@ class HandoffReportForm(VersionedFormMixin, forms.Form):
         self.helper = _helper()
 
 
-class HandoffDecisionForm(forms.Form):
+class HandoffDecisionForm(PlainInputFormMixin, forms.Form):
     decision = forms.ChoiceField(
         choices=[("accept", "Accept"), ("return", "Return with questions")]
     )

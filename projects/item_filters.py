@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
+from clients.parsing import SEARCH_LENGTH
 from projects.models import ImplementationProject, Milestone, Task
 
 PRIORITY_RANK = Case(
@@ -35,6 +36,7 @@ SORT_FIELDS = {
 class TaskFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="search",
+        max_length=SEARCH_LENGTH,
         label="Search",
         widget=forms.TextInput(attrs={"placeholder": "Title or description", "type": "search"}),
     )

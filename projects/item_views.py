@@ -21,9 +21,9 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from clients.parsing import PlainInputFormMixin, local_next_url, parse_id
 from common.submissions import REPEATED, create_once
 from common.versions import StaleEdit, show_stale
 from projects import selectors, services
@@ -76,11 +76,11 @@ SEVERITY_RANK = Case(
 )
 
 
-class RiskStatusForm(forms.Form):
+class RiskStatusForm(PlainInputFormMixin, forms.Form):
     status = forms.ChoiceField(choices=Risk.Status.choices)
 
 
-class IssueStatusForm(forms.Form):
+class IssueStatusForm(PlainInputFormMixin, forms.Form):
     status = forms.ChoiceField(choices=Issue.Status.choices)
     resolution = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=5000
@@ -117,16 +117,6 @@ def _form_instance(item: Model) -> Model:
     the data with the item to decide what changed, so they must get the untouched item.
     """
     return copy.copy(item)
-
-
-def _next_url(request: HttpRequest, fallback: str) -> str:
-    """Where a plain form post goes back to: its local `next`, or the fallback."""
-    candidate = request.POST.get("next", "")
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return fallback
 
 
 def _project_url(project: ImplementationProject, anchor: str = "") -> str:
@@ -244,7 +234,7 @@ def milestone_complete(request: HttpRequest, pk: int) -> HttpResponse:
     milestone = get_item_for_edit(request, Milestone, pk)
     services.milestone_complete(milestone=milestone, user=request.user)
     messages.success(request, f"Milestone “{milestone.name}” is complete.")
-    return redirect(_next_url(request, _project_url(milestone.project, "milestones")))
+    return redirect(local_next_url(request, _project_url(milestone.project, "milestones")))
 
 
 @login_required
@@ -255,14 +245,14 @@ def milestone_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     messages.success(
         request, f"Milestone “{milestone.name}” is open again; its client sign-off was cleared."
     )
-    return redirect(_next_url(request, _project_url(milestone.project, "milestones")))
+    return redirect(local_next_url(request, _project_url(milestone.project, "milestones")))
 
 
 @login_required
 @require_POST
 def milestone_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
     milestone = get_item_for_edit(request, Milestone, pk)
-    back = _next_url(request, _project_url(milestone.project, "milestones"))
+    back = local_next_url(request, _project_url(milestone.project, "milestones"))
     form = ContactChoiceForm(request.POST, project=milestone.project)
     if not form.is_valid():
         messages.error(request, "Choose the client contact who signed the milestone off.")
@@ -304,7 +294,9 @@ def task_list(request: HttpRequest, pk: int) -> HttpResponse:
         project=project,
         owner_choices=choices,
     )
-    page_obj = Paginator(filterset.qs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    page_obj = Paginator(filterset.qs, settings.PAGE_SIZE).get_page(
+        parse_id(request.GET.get("page"))
+    )
     filtered = any(
         request.GET.get(name) for name in ("q", "status", "owner", "milestone", "overdue")
     )
@@ -361,8 +353,8 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def task_create(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_project_for_edit(request, pk)
     initial = {}
-    milestone_pk = request.GET.get("milestone", "")
-    if milestone_pk.isdigit():
+    milestone_pk = parse_id(request.GET.get("milestone"))
+    if milestone_pk:
         initial["milestone"] = milestone_pk
     form = TaskForm(request.POST or None, project=project, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -435,7 +427,7 @@ def _task_row_or_redirect(
     progress_changed: bool = False,
 ) -> HttpResponse:
     """htmx gets the task's row back, re-rendered in place; a plain post goes back where it was."""
-    next_url = _next_url(request, _project_url(task.project, "tasks"))
+    next_url = local_next_url(request, _project_url(task.project, "tasks"))
     if not request.htmx:
         if error:
             messages.error(request, error)
@@ -652,7 +644,7 @@ def risk_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def risk_status(request: HttpRequest, pk: int) -> HttpResponse:
     risk = get_item_for_edit(request, Risk, pk)
-    back = _next_url(request, risk.get_absolute_url())
+    back = local_next_url(request, risk.get_absolute_url())
     form = RiskStatusForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose one of the listed statuses.")
@@ -794,7 +786,7 @@ def issue_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def issue_status(request: HttpRequest, pk: int) -> HttpResponse:
     issue = get_item_for_edit(request, Issue, pk)
-    back = _next_url(request, issue.get_absolute_url())
+    back = local_next_url(request, issue.get_absolute_url())
     form = IssueStatusForm(request.POST)
     if not form.is_valid():
         problems = ["Choose one of the listed statuses."] if form.has_error("status") else []

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from clients import roles
 from clients.models import Client
+from clients.parsing import parse_id
 from common.submissions import REPEATED, create_once
 from common.versions import StaleEdit, show_stale
 from projects import selectors, services
@@ -45,7 +46,7 @@ def _form_error_messages(error: ValidationError) -> list[str]:
 
 
 def _paginate(request, queryset):
-    return Paginator(queryset, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    return Paginator(queryset, settings.PAGE_SIZE).get_page(parse_id(request.GET.get("page")))
 
 
 @login_required
@@ -264,7 +265,11 @@ def project_phase(request, pk: int):
     project = get_project_for_edit(request, pk)
     form = PhaseChangeForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose a phase to move to.")
+        note_errors = form.errors.get("note")
+        if note_errors:
+            messages.error(request, "The phase was not changed. " + " ".join(note_errors))
+        else:
+            messages.error(request, "Choose a phase to move to.")
         return redirect(project)
     to_phase = Phase(form.cleaned_data["to_phase"])
     try:

@@ -1,10 +1,11 @@
 from crispy_forms.helper import FormHelper
 from django import forms
 
+from clients.parsing import PlainInputFormMixin
 from reports.models import StatusReportSettings
 
 
-class ScheduleForm(forms.ModelForm):
+class ScheduleForm(PlainInputFormMixin, forms.ModelForm):
     """A project's report cadence and day, and the PM's notes for the next report."""
 
     class Meta:

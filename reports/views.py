@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from clients.parsing import parse_id
 from projects.access import can_edit_project, get_project_for_edit, get_project_for_view
 from reports import selectors, services
 from reports.filters import ReportFilter
@@ -29,7 +30,9 @@ def project_reports(request, pk: int):
         .order_by("-created_at", "-pk")
     )
     report_filter = ReportFilter(request.GET, queryset=queryset)
-    page = Paginator(report_filter.qs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(report_filter.qs, settings.PAGE_SIZE).get_page(
+        parse_id(request.GET.get("page"))
+    )
     counts = selectors.delivery_counts([report.pk for report in page])
     for report in page:
         report.delivery = counts[report.pk]

@@ -3,6 +3,7 @@ from html import escape
 
 from django import template
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from projects.models import Task
@@ -16,6 +17,14 @@ def person(user, fallback: str = "—") -> str:
     if user is None or user == "":
         return fallback
     return user.get_full_name() or user.username
+
+
+@register.filter
+def machine_time(value) -> str:
+    """A moment for <time datetime="…">, to the second: HTML takes no microseconds."""
+    if not value:
+        return ""
+    return timezone.localtime(value).replace(microsecond=0).isoformat()
 
 
 @register.simple_tag
