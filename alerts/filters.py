@@ -3,7 +3,7 @@ from django import forms
 from django.db.models import Q
 
 from alerts.models import Alert
-from clients.parsing import MAX_ID, SEARCH_LENGTH
+from common.parsing import MAX_ID, SEARCH_LENGTH
 
 STATUS_ALL = "all"
 SORTS = {

@@ -1,7 +1,7 @@
 from crispy_forms.helper import FormHelper
 from django import forms
 
-from clients.parsing import PlainInputFormMixin
+from common.parsing import PlainInputFormMixin
 
 
 class ResolveForm(PlainInputFormMixin, forms.Form):

@@ -15,7 +15,7 @@ from alerts.filters import AlertFilter
 from alerts.forms import ResolveForm
 from alerts.models import Alert
 from clients import roles
-from clients.parsing import local_next_url, parse_id
+from common.parsing import local_next_url, parse_id
 
 
 def _require_reader(request: HttpRequest) -> None:

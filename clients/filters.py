@@ -6,7 +6,7 @@ from django.db.models import F, Q
 
 from clients.forms import UserChoiceField, sales_rep_queryset
 from clients.models import Client
-from clients.parsing import SEARCH_LENGTH
+from common.parsing import SEARCH_LENGTH
 
 
 class SalesRepFilter(django_filters.ModelChoiceFilter):

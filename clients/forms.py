@@ -10,9 +10,9 @@ from django.db.models import Q
 
 from clients import services
 from clients.models import Client, Contact, Product, SalesHandoff
-from clients.parsing import PlainInputFormMixin
 from clients.roles import Role
 from clients.widgets import QuickSelect
+from common.parsing import PlainInputFormMixin
 from common.submissions import add_submission_key
 from common.versions import VersionedFormMixin, add_version_field
 

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from clients import roles
-from clients.parsing import parse_id
+from common.parsing import parse_id
 
 
 def validate_time_zone(value: str) -> None:

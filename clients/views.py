@@ -16,8 +16,8 @@ from clients import roles, services
 from clients.filters import ClientFilter
 from clients.forms import ClientForm, ContactForm, SalesHandoffForm
 from clients.models import Client, Contact, SalesHandoff
-from clients.parsing import parse_id, search_text
 from clients.widgets import options_html
+from common.parsing import parse_id, search_text
 from common.submissions import REPEATED, create_once, repeated_url
 from common.versions import StaleEdit, show_stale
 

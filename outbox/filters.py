@@ -4,7 +4,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
-from clients.parsing import SEARCH_LENGTH
+from common.parsing import SEARCH_LENGTH
 from outbox.models import OutgoingEmail, kind_label
 
 

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
 from clients import roles
-from clients.parsing import parse_id
+from common.parsing import parse_id
 from outbox import services
 from outbox.filters import OutgoingEmailFilter
 from outbox.models import OutgoingEmail

@@ -3,8 +3,8 @@ from django.contrib.auth.models import User
 from django.db.models import Q
 
 from clients.models import Product
-from clients.parsing import SEARCH_LENGTH
 from clients.roles import Role
+from common.parsing import SEARCH_LENGTH
 from projects.forms import UserChoiceField
 from projects.models import Health, ImplementationProject, Phase
 

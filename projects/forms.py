@@ -7,9 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clients.models import Contact, SalesHandoff
-from clients.parsing import PlainInputFormMixin, search_text
 from clients.roles import Role
 from clients.widgets import QuickSelect, SearchableSelect
+from common.parsing import PlainInputFormMixin, search_text
 from common.submissions import add_submission_key
 from common.versions import VersionedFormMixin, add_version_field
 from projects.models import (

@@ -5,7 +5,7 @@ from django import forms
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from clients.parsing import SEARCH_LENGTH
+from common.parsing import SEARCH_LENGTH
 from projects.models import ImplementationProject, Milestone, Task
 
 PRIORITY_RANK = Case(

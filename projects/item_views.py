@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from clients.parsing import PlainInputFormMixin, local_next_url, parse_id
+from common.parsing import PlainInputFormMixin, local_next_url, parse_id
 from common.submissions import REPEATED, create_once
 from common.versions import StaleEdit, show_stale
 from projects import selectors, services

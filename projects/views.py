@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from clients import roles
 from clients.models import Client
-from clients.parsing import parse_id
+from common.parsing import parse_id
 from common.submissions import REPEATED, create_once
 from common.versions import StaleEdit, show_stale
 from projects import selectors, services

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from clients.parsing import parse_id
+from common.parsing import parse_id
 from projects.access import can_edit_project, get_project_for_edit, get_project_for_view
 from reports import selectors, services
 from reports.filters import ReportFilter

@@ -20,7 +20,7 @@ from django.test import Client as HttpClient
 from django.urls import Resolver404, resolve
 from django.utils.html import escape
 
-from clients.parsing import MULTI_LINE_MESSAGE, SINGLE_LINE_MESSAGE, PlainInputFormMixin
+from common.parsing import MULTI_LINE_MESSAGE, SINGLE_LINE_MESSAGE, PlainInputFormMixin
 from onboarding.tests import test_security as walk
 from onboarding.tests.access_table import ACCESS
 from onboarding.tests.test_security import ROUTES, url_for

@@ -2,8 +2,8 @@ import pytest
 from django.test import RequestFactory
 from django.urls import reverse
 
-from clients.parsing import MAX_ID, local_next_url, parse_id, search_text
 from clients.tests.factories import ClientFactory
+from common.parsing import MAX_ID, local_next_url, parse_id, search_text
 
 
 @pytest.mark.parametrize(
