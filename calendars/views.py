@@ -10,12 +10,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
 from calendars import feeds, services
 from calendars.models import CalendarFeed
 from clients import roles
+from common.parsing import local_next_url
 from projects.models import ImplementationProject
 
 
@@ -23,15 +23,6 @@ def _require_reader(request: HttpRequest) -> None:
     # The feeds hold project plans and meetings, which only the implementation side reads.
     if not roles.is_staff_reader(request.user):
         raise PermissionDenied("Calendar feeds are for people who work on projects.")
-
-
-def _next_url(request: HttpRequest, fallback: str) -> str:
-    candidate = request.POST.get("next", "")
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return fallback
 
 
 @login_required
@@ -61,7 +52,7 @@ def feed_reset(request: HttpRequest) -> HttpResponse:
         if had_one
         else "Your calendar link is ready: add it to your calendar app as a subscription.",
     )
-    return redirect(_next_url(request, reverse("calendars:settings")))
+    return redirect(local_next_url(request, reverse("calendars:settings")))
 
 
 @login_required
@@ -70,7 +61,7 @@ def feed_revoke(request: HttpRequest) -> HttpResponse:
     _require_reader(request)
     services.calendar_feed_revoke(user=request.user)
     messages.success(request, "Your calendar links are turned off; nobody can open them now.")
-    return redirect(_next_url(request, reverse("calendars:settings")))
+    return redirect(local_next_url(request, reverse("calendars:settings")))
 
 
 def _ics(content: bytes, filename: str) -> HttpResponse:

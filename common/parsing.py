@@ -108,7 +108,8 @@ class PlainInputFormMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            if isinstance(field, forms.CharField):
+            # A UUID field is a CharField whose clean value is a UUID, which nobody types.
+            if isinstance(field, forms.CharField) and not isinstance(field, forms.UUIDField):
                 if isinstance(field.widget, forms.Textarea):
                     field.validators.append(refuse_control_characters_but_line_breaks)
                 else:

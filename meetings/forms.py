@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from clients.models import Contact
 from clients.roles import Role
+from common.parsing import PlainInputFormMixin
 from meetings.models import Decision, Meeting
 from projects.forms import DateInput, UserChoiceField
 from projects.models import ImplementationProject
@@ -57,7 +58,7 @@ class PeopleChoices(forms.ModelMultipleChoiceField):
         return f"{obj.name} ({obj.get_role_display()})"
 
 
-class SubmissionKeyMixin(forms.Form):
+class SubmissionKeyMixin(PlainInputFormMixin, forms.Form):
     """A key made when the form is shown: sent twice, the form still creates one thing."""
 
     submission_key = forms.UUIDField(widget=forms.HiddenInput)
@@ -67,7 +68,7 @@ class SubmissionKeyMixin(forms.Form):
         self.fields["submission_key"].initial = uuid.uuid4()
 
 
-class MeetingForm(forms.ModelForm):
+class MeetingForm(PlainInputFormMixin, forms.ModelForm):
     """New (a submission key) or edited (the version it was opened at) meeting."""
 
     attendee_users = PeopleChoices(

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from clients.models import Product
+from common.parsing import PlainInputFormMixin
 from playbooks.models import OwnerRole, ProjectTemplate, TemplateMilestone, TemplateTask
 
 
@@ -23,7 +24,7 @@ def _helper(*layout) -> FormHelper:
     return helper
 
 
-class VersionedForm(forms.Form):
+class VersionedForm(PlainInputFormMixin, forms.Form):
     """Carries the template's version it was opened at; the service refuses a stale one."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -139,7 +140,7 @@ class TemplateTaskForm(VersionedForm):
         return initial
 
 
-class ApplyTemplatesForm(forms.Form):
+class ApplyTemplatesForm(PlainInputFormMixin, forms.Form):
     templates = forms.ModelMultipleChoiceField(
         queryset=ProjectTemplate.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -157,7 +158,7 @@ class ApplyTemplatesForm(forms.Form):
         self.helper = _helper("templates", "kickoff")
 
 
-class SaveAsTemplateForm(forms.Form):
+class SaveAsTemplateForm(PlainInputFormMixin, forms.Form):
     name = forms.CharField(label="Template name", max_length=200)
     product = forms.ModelChoiceField(queryset=Product.objects.none())
     description = forms.CharField(

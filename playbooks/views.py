@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from clients import roles
+from common.parsing import parse_id
 from playbooks import selectors, services
 from playbooks.access import (
     can_edit_templates,
@@ -224,10 +225,9 @@ def milestone_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _version(request: HttpRequest) -> int | None:
-    try:
-        return int(request.POST.get("version", ""))
-    except ValueError:
-        return None
+    text = request.POST.get("version", "")
+    # ASCII digits only: int() takes "١٢" too, and a huge number is no version either.
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
 
 
 @login_required
@@ -250,8 +250,9 @@ def milestone_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def task_create(request: HttpRequest, pk: int) -> HttpResponse:
     template = get_template_for_edit(request, pk)
     initial = {}
-    if request.GET.get("milestone", "").isdigit():
-        initial["milestone"] = int(request.GET["milestone"])
+    milestone_id = parse_id(request.GET.get("milestone"))
+    if milestone_id is not None:
+        initial["milestone"] = milestone_id
     form = TemplateTaskForm(
         request.POST or None, initial=initial, template=template, version=template.version
     )

@@ -396,8 +396,9 @@ def project_comment(request, pk: int):
     elif form.has_error("body", "required"):
         messages.error(request, "Write something before posting.")
     else:
-        # Too long, say: tell the user what is wrong rather than that nothing was written.
-        messages.error(request, "The comment was not posted. " + " ".join(form.errors["body"]))
+        # Too long, or a damaged hidden key: say what is wrong, whichever field it is.
+        problems = [message for errors in form.errors.values() for message in errors]
+        messages.error(request, "The comment was not posted. " + " ".join(problems))
     return redirect(reverse("projects:detail", args=[project.pk]) + "#comments")
 
 
