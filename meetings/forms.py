@@ -1,4 +1,3 @@
-import uuid
 from datetime import timedelta
 
 from crispy_forms.helper import FormHelper
@@ -11,6 +10,8 @@ from django.utils import timezone
 from clients.models import Contact
 from clients.roles import Role
 from common.parsing import PlainInputFormMixin
+from common.submissions import add_submission_key
+from common.versions import VersionedFormMixin, add_version_field
 from meetings.models import Decision, Meeting
 from projects.forms import DateInput, UserChoiceField
 from projects.models import ImplementationProject
@@ -27,6 +28,8 @@ def _helper(*layout) -> FormHelper:
     helper = FormHelper()
     helper.form_tag = False
     helper.disable_csrf = True
+    # The version or one-time key: hidden fields a layout does not name.
+    helper.render_hidden_fields = True
     helper.layout = Layout(*layout)
     return helper
 
@@ -58,17 +61,7 @@ class PeopleChoices(forms.ModelMultipleChoiceField):
         return f"{obj.name} ({obj.get_role_display()})"
 
 
-class SubmissionKeyMixin(PlainInputFormMixin, forms.Form):
-    """A key made when the form is shown: sent twice, the form still creates one thing."""
-
-    submission_key = forms.UUIDField(widget=forms.HiddenInput)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["submission_key"].initial = uuid.uuid4()
-
-
-class MeetingForm(PlainInputFormMixin, forms.ModelForm):
+class MeetingForm(PlainInputFormMixin, VersionedFormMixin, forms.ModelForm):
     """New (a submission key) or edited (the version it was opened at) meeting."""
 
     attendee_users = PeopleChoices(
@@ -77,9 +70,6 @@ class MeetingForm(PlainInputFormMixin, forms.ModelForm):
     attendee_contacts = PeopleChoices(
         queryset=Contact.objects.none(), required=False, label="Attendees (client)"
     )
-    submission_key = forms.UUIDField(widget=forms.HiddenInput)
-    # The version the form was opened at; a save from an older one is refused.
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
     class Meta:
         model = Meeting
@@ -108,24 +98,19 @@ class MeetingForm(PlainInputFormMixin, forms.ModelForm):
         ).order_by("name")
         self.fields["starts_at"].help_text = f"Time zone: {timezone.get_current_timezone_name()}."
         if meeting is None:
-            del self.fields["version"]
-            self.fields["submission_key"].initial = uuid.uuid4()
-            hidden = "submission_key"
+            add_submission_key(self)
         else:
-            del self.fields["submission_key"]
-            self.fields["version"].initial = meeting.version
-            hidden = "version"
+            add_version_field(self, meeting.version)
         self.helper = _helper(
             Row(Column("kind"), Column("title")),
             Row(Column("starts_at"), Column("duration_minutes")),
             Row(Column("attendee_users"), Column("attendee_contacts")),
             "agenda",
             "minutes",
-            hidden,
         )
 
 
-class ActionItemForm(SubmissionKeyMixin, forms.Form):
+class ActionItemForm(PlainInputFormMixin, forms.Form):
     title = forms.CharField(max_length=200, label="What needs doing")
     notes = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
@@ -152,8 +137,8 @@ class ActionItemForm(SubmissionKeyMixin, forms.Form):
             "notes",
             Row(Column("owner_user"), Column("owner_contact")),
             "due_date",
-            "submission_key",
         )
+        add_submission_key(self)
 
     def clean(self):
         data = super().clean()
@@ -164,7 +149,7 @@ class ActionItemForm(SubmissionKeyMixin, forms.Form):
         return data
 
 
-class DecisionForm(SubmissionKeyMixin, forms.ModelForm):
+class DecisionForm(PlainInputFormMixin, forms.ModelForm):
     class Meta:
         model = Decision
         fields = ["text", "decided_on", "decided_by"]
@@ -177,4 +162,4 @@ class DecisionForm(SubmissionKeyMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["decided_on"].initial = timezone.localtime(meeting.starts_at).date()
         self.helper = _helper("text", Row(Column("decided_on"), Column("decided_by")))
-        self.helper.layout.append("submission_key")
+        add_submission_key(self)

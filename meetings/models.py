@@ -53,8 +53,6 @@ class Meeting(models.Model):
     minutes = models.TextField(blank=True)
     # Each saved edit adds one; an edit opened at an older version is refused.
     version = models.PositiveIntegerField(default=1)
-    # A create form's one-off key: the same form submitted twice makes one meeting.
-    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     created_by = models.ForeignKey(
         User, null=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )
@@ -90,7 +88,6 @@ class Decision(models.Model):
     decided_by = models.CharField(
         "decided by", max_length=200, help_text="Who made it, e.g. the client's payroll lead."
     )
-    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     recorded_by = models.ForeignKey(
         User, null=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )
@@ -109,7 +106,6 @@ class ActionItem(models.Model):
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="action_items")
     task = models.OneToOneField(Task, on_delete=models.CASCADE, related_name="meeting_action")
-    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     created_by = models.ForeignKey(
         User, null=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )

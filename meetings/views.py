@@ -17,6 +17,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
+from common.submissions import REPEATED, create_once
+from common.versions import StaleEdit, show_stale
 from meetings import selectors, services
 from meetings.access import get_meeting_for_edit, get_meeting_for_view
 from meetings.filters import MeetingFilter
@@ -29,7 +31,9 @@ FORM_METHODS = ["GET", "HEAD", "POST"]
 
 
 def _add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
+    if isinstance(error, StaleEdit):
+        show_stale(form, error)
+    elif hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
             form.add_error(field if field in form.fields else NON_FIELD_ERRORS, errors)
     else:
@@ -119,24 +123,31 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            meeting = services.meeting_create(
-                project=project,
-                user=request.user,
-                kind=data["kind"],
-                title=data["title"],
-                starts_at=data["starts_at"],
-                duration_minutes=data["duration_minutes"],
-                attendee_users=data["attendee_users"],
-                attendee_contacts=data["attendee_contacts"],
-                agenda=data["agenda"],
-                minutes=data["minutes"],
-                submission_key=data["submission_key"],
+            outcome = create_once(
+                request,
+                data["submission_key"],
+                lambda: services.meeting_create(
+                    project=project,
+                    user=request.user,
+                    kind=data["kind"],
+                    title=data["title"],
+                    starts_at=data["starts_at"],
+                    duration_minutes=data["duration_minutes"],
+                    attendee_users=data["attendee_users"],
+                    attendee_contacts=data["attendee_contacts"],
+                    agenda=data["agenda"],
+                    minutes=data["minutes"],
+                ),
+                Meeting.get_absolute_url,
             )
         except ValidationError as error:
             _add_service_errors(form, error)
         else:
-            messages.success(request, f"Meeting “{meeting.title}” recorded.")
-            return redirect(meeting.get_absolute_url())
+            if outcome.repeated:
+                messages.info(request, REPEATED)
+            else:
+                messages.success(request, f"Meeting “{outcome.created.title}” recorded.")
+            return redirect(outcome.url)
     return _form_page(
         request,
         form,
@@ -193,21 +204,29 @@ def action_item_create(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            item = services.action_item_create(
-                meeting=meeting,
-                user=request.user,
-                title=data["title"],
-                notes=data["notes"],
-                owner_user=data["owner_user"],
-                owner_contact=data["owner_contact"],
-                due_date=data["due_date"],
-                submission_key=data["submission_key"],
+            outcome = create_once(
+                request,
+                data["submission_key"],
+                lambda: services.action_item_create(
+                    meeting=meeting,
+                    user=request.user,
+                    title=data["title"],
+                    notes=data["notes"],
+                    owner_user=data["owner_user"],
+                    owner_contact=data["owner_contact"],
+                    due_date=data["due_date"],
+                ),
+                lambda item: meeting.get_absolute_url() + "#action-items",
             )
         except ValidationError as error:
             _add_service_errors(form, error)
         else:
-            messages.success(request, f"Action item “{item.task.title}” added to the plan.")
-            return redirect(meeting.get_absolute_url() + "#action-items")
+            if outcome.repeated:
+                messages.info(request, REPEATED)
+            else:
+                title = outcome.created.task.title
+                messages.success(request, f"Action item “{title}” added to the plan.")
+            return redirect(outcome.url)
     return _form_page(
         request,
         form,
@@ -226,19 +245,26 @@ def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.decision_record(
-                meeting=meeting,
-                user=request.user,
-                text=data["text"],
-                decided_on=data["decided_on"],
-                decided_by=data["decided_by"],
-                submission_key=data["submission_key"],
+            outcome = create_once(
+                request,
+                data["submission_key"],
+                lambda: services.decision_record(
+                    meeting=meeting,
+                    user=request.user,
+                    text=data["text"],
+                    decided_on=data["decided_on"],
+                    decided_by=data["decided_by"],
+                ),
+                lambda decision: meeting.get_absolute_url() + "#decisions",
             )
         except ValidationError as error:
             _add_service_errors(form, error)
         else:
-            messages.success(request, "Decision recorded.")
-            return redirect(meeting.get_absolute_url() + "#decisions")
+            if outcome.repeated:
+                messages.info(request, REPEATED)
+            else:
+                messages.success(request, "Decision recorded.")
+            return redirect(outcome.url)
     return _form_page(
         request,
         form,

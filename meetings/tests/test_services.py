@@ -1,15 +1,18 @@
-"""Meeting services: stale edits refused, action items as tasks, decisions for the handoff."""
+"""Meeting services: stale edits refused, action items as tasks, decisions for the handoff.
+
+A create form sent twice is the views' (common.submissions), tested in test_views.
+"""
 
 import datetime
-import uuid
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from clients.tests.factories import ContactFactory
+from common.versions import StaleEdit
 from meetings import services
-from meetings.models import ActionItem, Decision
+from meetings.models import ActionItem
 from meetings.selectors import project_decisions
 from meetings.tests.factories import DecisionFactory, MeetingFactory
 from projects.models import Task
@@ -57,10 +60,11 @@ def test_an_edit_from_an_older_version_is_refused_and_names_who_saved_meanwhile(
     manager.first_name, manager.last_name = "Mia", "Manager"
     manager.save(update_fields=["first_name", "last_name"])
     _update(meeting, manager, 1, minutes="Census arrives Friday.")
-    with pytest.raises(services.StaleMeetingEdit) as refused:
+    with pytest.raises(StaleEdit) as refused:
         _update(meeting, pm, 1, minutes="Nothing decided.", title="Renamed")
     text = " ".join(refused.value.messages)
     assert "Mia Manager changed this meeting" in text and "Minutes" in text
+    assert "Title" in text and "nothing was saved" in text
     meeting.refresh_from_db()
     assert (meeting.minutes, meeting.title, meeting.version) == (
         "Census arrives Friday.",
@@ -83,19 +87,13 @@ def test_attendees_from_another_client_are_refused(project, pm):
         )
 
 
-def test_an_action_item_is_a_task_of_the_project_and_sent_twice_is_one(meeting, pm):
-    key = uuid.uuid4()
+def test_an_action_item_is_a_task_of_the_project(meeting, pm):
     due = TODAY + datetime.timedelta(days=3)
-    first = services.action_item_create(
-        meeting=meeting, user=pm, title="Map pay codes", due_date=due, owner_user=pm,
-        submission_key=key,
-    )  # fmt: skip
-    again = services.action_item_create(
-        meeting=meeting, user=pm, title="Map pay codes", due_date=due, owner_user=pm,
-        submission_key=key,
-    )  # fmt: skip
-    assert first.pk == again.pk
+    item = services.action_item_create(
+        meeting=meeting, user=pm, title="Map pay codes", due_date=due, owner_user=pm
+    )
     task = Task.objects.get()
+    assert item.task == task
     assert task.project == meeting.project and task.owner_user == pm and task.due_date == due
     assert task.meeting_action.meeting == meeting
 
@@ -108,21 +106,6 @@ def test_an_action_item_needs_exactly_one_owner(meeting, pm):
                 meeting=meeting, user=pm, title="Map pay codes", due_date=TODAY, **owners
             )
     assert not Task.objects.exists() and not ActionItem.objects.exists()
-
-
-def test_a_submission_key_of_another_meeting_is_refused(meeting, pm, project):
-    key = uuid.uuid4()
-    services.decision_record(
-        meeting=meeting, user=pm, text="Pay weekly.", decided_on=TODAY, decided_by="Client",
-        submission_key=key,
-    )  # fmt: skip
-    other = MeetingFactory(project=project)
-    with pytest.raises(ValidationError):
-        services.decision_record(
-            meeting=other, user=pm, text="Pay weekly.", decided_on=TODAY, decided_by="Client",
-            submission_key=key,
-        )  # fmt: skip
-    assert Decision.objects.count() == 1
 
 
 def test_project_decisions_lists_the_projects_own_newest_first(project, meeting):
@@ -140,5 +123,5 @@ def test_the_same_edit_sent_twice_is_saved_once_without_a_complaint(meeting, pm)
 
 def test_an_older_edit_that_differs_only_in_attendees_is_still_refused(meeting, pm, manager):
     _update(meeting, manager, 1, attendee_users=[manager])
-    with pytest.raises(services.StaleMeetingEdit, match="Attendees \\(team\\)"):
+    with pytest.raises(StaleEdit, match="Attendees \\(team\\)"):
         _update(meeting, pm, 1, attendee_users=[pm])

@@ -154,8 +154,10 @@ def test_a_pm_records_a_meeting_with_attendees_and_sees_it_on_the_project(
     assert response.status_code == 302 and response.url == meeting.get_absolute_url()
     detail = page(browser.get(meeting.get_absolute_url()))
     assert "Weekly status 3" in detail and "Dana Client" in detail and "Census file" in detail
-    # Sent twice (a double click): still one meeting.
-    browser.post(reverse("meetings:meeting_create", args=[project.pk]), data)
+    # Sent twice (a double click): still one meeting, and the PM lands on it, told so.
+    again = browser.post(reverse("meetings:meeting_create", args=[project.pk]), data)
+    assert again.status_code == 302 and again.url == meeting.get_absolute_url()
+    assert "already been sent" in str(list(get_messages(again.wsgi_request))[-1])
     assert Meeting.objects.filter(project=project).count() == 1
     project_page = page(browser.get(project.get_absolute_url()))
     assert "Meetings and decisions" in project_page and "Weekly status 3" in project_page
@@ -189,13 +191,23 @@ def test_editing_the_minutes_saves_them_and_a_stale_form_changes_nothing(
     meeting.refresh_from_db()
     assert meeting.minutes == "Census arrives Friday." and meeting.version == 2
 
-    # The PM's form was opened at version 1: their save is refused and says why.
+    # The PM's form was opened at version 1: their save is refused, says who changed what,
+    # and keeps what they typed.
     response = client_as(pm).post(edit_url, {**base, "minutes": "Nothing decided."})
     assert response.status_code == 200
     text = page(response)
-    assert "changed this meeting" in text and "not saved" in text and "Minutes" in text
+    assert "changed this meeting" in text and "nothing was saved" in text and "Minutes" in text
+    assert manager.username in text or manager.get_full_name() in text
+    assert "Nothing decided." in text
     meeting.refresh_from_db()
     assert meeting.minutes == "Census arrives Friday." and meeting.version == 2
+
+    # Having read what changed, the PM saves again on purpose: now it is kept.
+    resent = response.context["form"].data.dict()
+    assert resent["version"] == "2"
+    assert client_as(pm).post(edit_url, resent).status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.minutes == "Nothing decided." and meeting.version == 3
 
 
 def test_an_action_item_becomes_a_task_of_the_project_linked_to_the_meeting(
@@ -251,7 +263,8 @@ def test_decisions_are_recorded_and_listed_on_the_meeting_and_the_project(
         "submission_key": str(uuid.uuid4()),
     }
     assert client_as(pm).post(create_url, data).status_code == 302
-    client_as(pm).post(create_url, data)
+    again = client_as(pm).post(create_url, data)  # a double click records no second decision
+    assert again.status_code == 302 and again.url == meeting.get_absolute_url() + "#decisions"
     assert Decision.objects.count() == 1
 
     reader = client_as(support)
@@ -262,6 +275,24 @@ def test_decisions_are_recorded_and_listed_on_the_meeting_and_the_project(
     ):
         text = page(reader.get(shown_on))
         assert "Hourly staff are paid bi-weekly." in text and "Acme payroll lead" in text
+
+
+def test_a_decision_form_sent_again_to_another_meeting_records_nothing_twice(
+    client_as, pm, project, meeting
+):
+    data = {
+        "text": "Pay weekly.",
+        "decided_on": TODAY.isoformat(),
+        "decided_by": "Client",
+        "submission_key": str(uuid.uuid4()),
+    }
+    browser = client_as(pm)
+    browser.post(reverse("meetings:decision_create", args=[meeting.pk]), data)
+    other = MeetingFactory(project=project)
+    again = browser.post(reverse("meetings:decision_create", args=[other.pk]), data)
+    # The same submission, replayed: the PM is led to where it was recorded.
+    assert again.status_code == 302 and again.url.startswith(meeting.get_absolute_url())
+    assert Decision.objects.get().meeting == meeting
 
 
 def test_a_decision_without_text_is_refused(client_as, pm, meeting):
