@@ -5,6 +5,8 @@ from django.utils import timezone
 
 from clients.models import Product
 from common.parsing import PlainInputFormMixin
+from common.submissions import add_submission_key
+from common.versions import VersionedFormMixin, add_version_field
 from playbooks.models import OwnerRole, ProjectTemplate, TemplateMilestone, TemplateTask
 
 
@@ -19,22 +21,29 @@ def _helper(*layout) -> FormHelper:
     helper = FormHelper()
     helper.form_tag = False
     helper.disable_csrf = True
+    # The version or one-time key: hidden fields a layout does not name.
+    helper.render_hidden_fields = True
     if layout:
         helper.layout = Layout(*layout)
     return helper
 
 
-class VersionedForm(PlainInputFormMixin, forms.Form):
-    """Carries the template's version it was opened at; the service refuses a stale one."""
+class GuardedForm(PlainInputFormMixin, VersionedFormMixin, forms.Form):
+    """An edit form carries the template's version; a create form a one-time submission key.
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    Any change to a template or what it holds moves the template's version on, so an edit of
+    one of its milestones or tasks carries the template's version too.
+    """
 
-    def __init__(self, *args, version: int = 0, **kwargs):
+    def __init__(self, *args, version: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["version"].initial = version
+        if version is None:
+            add_submission_key(self)
+        else:
+            add_version_field(self, version)
 
 
-class TemplateForm(VersionedForm):
+class TemplateForm(GuardedForm):
     name = forms.CharField(max_length=200)
     product = forms.ModelChoiceField(queryset=Product.objects.filter(is_active=True))
     description = forms.CharField(
@@ -50,11 +59,10 @@ class TemplateForm(VersionedForm):
             Row(Column("name", css_class="col-md-7"), Column("product", css_class="col-md-5")),
             "description",
             "is_active",
-            "version",
         )
 
 
-class TemplateMilestoneForm(VersionedForm):
+class TemplateMilestoneForm(GuardedForm):
     name = forms.CharField(max_length=200)
     order = forms.IntegerField(min_value=0, initial=1)
     offset_days = forms.IntegerField(
@@ -73,15 +81,14 @@ class TemplateMilestoneForm(VersionedForm):
             Row(Column("name", css_class="col-md-8"), Column("order", css_class="col-md-4")),
             Row(Column("offset_days"), Column("duration_days")),
             Row(Column("is_key"), Column("is_golive_critical"), Column("visible_to_client")),
-            "version",
         )
 
     @classmethod
     def initial_from(cls, milestone: TemplateMilestone) -> dict:
-        return {name: getattr(milestone, name) for name in cls.base_fields if name != "version"}
+        return {name: getattr(milestone, name) for name in cls.base_fields}
 
 
-class TemplateTaskForm(VersionedForm):
+class TemplateTaskForm(GuardedForm):
     title = forms.CharField(max_length=200)
     milestone = forms.ModelChoiceField(queryset=TemplateMilestone.objects.none(), required=False)
     description = forms.CharField(
@@ -125,7 +132,6 @@ class TemplateTaskForm(VersionedForm):
             Row(Column("offset_days"), Column("duration_days")),
             "visible_to_client",
             "depends_on",
-            "version",
         )
 
     @classmethod
@@ -133,7 +139,7 @@ class TemplateTaskForm(VersionedForm):
         initial = {
             name: getattr(task, name)
             for name in cls.base_fields
-            if name not in ("version", "depends_on", "milestone")
+            if name not in ("depends_on", "milestone")
         }
         initial["milestone"] = task.milestone_id
         initial["depends_on"] = [d.pk for d in task.depends_on.all()]

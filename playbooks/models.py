@@ -42,6 +42,10 @@ class ProjectTemplate(models.Model):
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Who last changed the template or what it holds: a stale edit is told whose change it met.
+    updated_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ProjectTemplateQuerySet.as_manager()

@@ -1,16 +1,20 @@
 """Every write on project templates, and making a project's plan from them."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Prefetch
+from django.db.models import Model, Prefetch
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import capfirst
 from simple_history.utils import bulk_create_with_history
 
 from clients.models import Product
+from common.versions import version_claim
 from playbooks.models import (
     OwnerRole,
     ProjectTemplate,
@@ -31,28 +35,61 @@ from projects.models import ImplementationProject, Milestone, ProjectMembership,
 from projects.scheduling import business_days_between, company_holidays, next_business_day
 from projects.services import project_touch
 
-STALE = (
-    "Someone changed this template after you opened it. Reload the page to see their change, "
-    "then make yours again."
-)
-
 
 def _save(instance, update_fields: list[str] | None = None) -> None:
     instance.full_clean()
     instance.save(update_fields=update_fields)
 
 
-def _lock(template: ProjectTemplate, version: int | None) -> ProjectTemplate:
-    """The template's row, locked; refused when it moved on since `version` was read."""
-    locked = ProjectTemplate.objects.select_for_update().get(pk=template.pk)
-    if version is None or locked.version != version:
-        raise ValidationError(STALE)
-    return locked
+def _shown(value) -> object:
+    return value.pk if isinstance(value, Model) else value
 
 
-def _bump(template: ProjectTemplate) -> None:
-    ProjectTemplate.objects.filter(pk=template.pk).update(version=F("version") + 1)
-    template.refresh_from_db(fields=["version", "updated_at"])
+def _changed_since(row: Model | None = None, values: dict | None = None) -> Callable:
+    """Describe a stale save: who changed the template when, and where theirs and yours differ.
+
+    `row` is what the form edits (the template, one of its milestones or tasks) and `values`
+    what the form sent for it; templates keep no history, so the stored values are what can
+    be told.
+    """
+
+    def describe(stored: ProjectTemplate, version: int) -> str:
+        editor = stored.updated_by
+        who = (editor.get_full_name() or editor.username) if editor else "Someone"
+        when = date_format(timezone.localtime(stored.updated_at), "j M Y, H:i")
+        said = f"{who} changed this template after you opened it (on {when})"
+        if row is None:
+            return said + "."
+        current = type(row)._default_manager.filter(pk=row.pk).first()
+        if current is None:
+            return said + f" and removed this {row._meta.verbose_name}."
+        differ = []
+        for name, value in (values or {}).items():
+            field = current._meta.get_field(name)
+            if field.many_to_many:
+                now = set(getattr(current, name).values_list("pk", flat=True))
+                if now != {item.pk for item in value}:
+                    differ.append(capfirst(field.verbose_name))
+            elif getattr(current, field.attname) != _shown(value):
+                differ.append(capfirst(field.verbose_name))
+        if not differ:
+            return said + ", elsewhere than in what you edited."
+        return said + f"; theirs and yours differ in: {', '.join(differ)}."
+
+    return describe
+
+
+def _claim(
+    template: ProjectTemplate, *, user: User, version: int | None, describe: Callable | None = None
+) -> ProjectTemplate:
+    """Lock the template and count a change of it or of what it holds; refuse a stale form.
+
+    `version` None is a change from a create form, which checks no version (common.versions).
+    """
+    version_claim(template, version=version, describe=describe or _changed_since())
+    template.updated_by = user
+    template.save(update_fields=["version", "updated_by", "updated_at"])
+    return template
 
 
 # Templates
@@ -69,6 +106,7 @@ def template_create(
         description=description,
         is_active=is_active,
         created_by=user,
+        updated_by=user,
     )
     _save(template)
     return template
@@ -79,18 +117,20 @@ def template_update(
     *,
     template: ProjectTemplate,
     user: User,
-    version: int | None,
+    version: int,
     name: str,
     product: Product,
     description: str,
     is_active: bool,
 ) -> ProjectTemplate:
-    locked = _lock(template, version)
-    locked.name, locked.product = name.strip(), product
-    locked.description, locked.is_active = description, is_active
-    _save(locked, ["name", "product", "description", "is_active", "updated_at"])
-    _bump(locked)
-    return locked
+    """Change a template's own details, from a form opened at `version`."""
+    values = {"name": name.strip(), "product": product, "description": description}
+    values["is_active"] = is_active
+    _claim(template, user=user, version=version, describe=_changed_since(template, values))
+    for field, value in values.items():
+        setattr(template, field, value)
+    _save(template, [*values, "version", "updated_by", "updated_at"])
+    return template
 
 
 # Milestones
@@ -123,7 +163,6 @@ def template_milestone_create(
     *,
     template: ProjectTemplate,
     user: User,
-    version: int | None,
     name: str,
     order: int,
     offset_days: int,
@@ -132,7 +171,8 @@ def template_milestone_create(
     is_golive_critical: bool = False,
     visible_to_client: bool = True,
 ) -> TemplateMilestone:
-    template = _lock(template, version)
+    """Add a milestone to the template."""
+    _claim(template, user=user, version=None)
     milestone = TemplateMilestone(template=template)
     _milestone_fields(
         milestone,
@@ -145,7 +185,6 @@ def template_milestone_create(
         visible_to_client=visible_to_client,
     )
     _save(milestone)
-    _bump(template)
     return milestone
 
 
@@ -163,30 +202,32 @@ def template_milestone_update(
     is_golive_critical: bool,
     visible_to_client: bool,
 ) -> TemplateMilestone:
-    template = _lock(milestone.template, version)
-    _milestone_fields(
-        milestone,
-        name=name,
-        order=order,
-        offset_days=offset_days,
-        duration_days=duration_days,
-        is_key=is_key,
-        is_golive_critical=is_golive_critical,
-        visible_to_client=visible_to_client,
+    """Change a milestone, from a form opened at the template's `version`."""
+    values = {
+        "name": name.strip(),
+        "order": order,
+        "offset_days": offset_days,
+        "duration_days": duration_days,
+        "is_key": is_key,
+        "is_golive_critical": is_golive_critical,
+        "visible_to_client": visible_to_client,
+    }
+    _claim(
+        milestone.template,
+        user=user,
+        version=version,
+        describe=_changed_since(milestone, values),
     )
+    _milestone_fields(milestone, **values)
     _save(milestone)
-    _bump(template)
     return milestone
 
 
 @transaction.atomic
-def template_milestone_delete(
-    *, milestone: TemplateMilestone, user: User, version: int | None
-) -> None:
+def template_milestone_delete(*, milestone: TemplateMilestone, user: User, version: int) -> None:
     """Remove a milestone; its tasks stay in the template, outside any milestone."""
-    template = _lock(milestone.template, version)
+    _claim(milestone.template, user=user, version=version)
     milestone.delete()
-    _bump(template)
 
 
 # Tasks
@@ -243,7 +284,6 @@ def template_task_create(
     *,
     template: ProjectTemplate,
     user: User,
-    version: int | None,
     title: str,
     milestone: TemplateMilestone | None,
     offset_days: int,
@@ -254,7 +294,8 @@ def template_task_create(
     visible_to_client: bool = False,
     depends_on: Sequence[TemplateTask] = (),
 ) -> TemplateTask:
-    template = _lock(template, version)
+    """Add a task to the template; its dependencies may not close a loop."""
+    _claim(template, user=user, version=None)
     task = TemplateTask(template=template)
     _task_fields(
         task,
@@ -270,7 +311,6 @@ def template_task_create(
     _check_dependencies(task, depends_on)
     _save(task)
     task.depends_on.set(depends_on)
-    _bump(template)
     return task
 
 
@@ -290,31 +330,35 @@ def template_task_update(
     visible_to_client: bool,
     depends_on: Sequence[TemplateTask],
 ) -> TemplateTask:
-    template = _lock(task.template, version)
-    _task_fields(
-        task,
-        title=title,
-        description=description,
-        milestone=milestone,
-        offset_days=offset_days,
-        duration_days=duration_days,
-        owner_role=owner_role,
-        estimate_hours=estimate_hours,
-        visible_to_client=visible_to_client,
+    """Change a task, from a form opened at the template's `version`."""
+    values = {
+        "title": title.strip(),
+        "description": description,
+        "milestone": milestone,
+        "offset_days": offset_days,
+        "duration_days": duration_days,
+        "owner_role": owner_role,
+        "estimate_hours": estimate_hours,
+        "visible_to_client": visible_to_client,
+    }
+    _claim(
+        task.template,
+        user=user,
+        version=version,
+        describe=_changed_since(task, {**values, "depends_on": depends_on}),
     )
+    _task_fields(task, **values)
     _check_dependencies(task, depends_on)
     _save(task)
     task.depends_on.set(depends_on)
-    _bump(template)
     return task
 
 
 @transaction.atomic
-def template_task_delete(*, task: TemplateTask, user: User, version: int | None) -> None:
+def template_task_delete(*, task: TemplateTask, user: User, version: int) -> None:
     """Remove a task; the tasks that waited on it no longer do."""
-    template = _lock(task.template, version)
+    _claim(task.template, user=user, version=version)
     task.delete()
-    _bump(template)
 
 
 # Plans from templates

@@ -17,6 +17,9 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from clients import roles
 from common.parsing import parse_id
+from common.submissions import FIELD as SUBMISSION_KEY
+from common.submissions import REPEATED, create_once
+from common.versions import MISSING, StaleEdit, show_stale
 from playbooks import selectors, services
 from playbooks.access import (
     can_edit_templates,
@@ -40,11 +43,26 @@ NAV = "templates"
 
 
 def _add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
+    if isinstance(error, StaleEdit):
+        show_stale(form, error)
+    elif hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
             form.add_error(field if field in form.fields else NON_FIELD_ERRORS, errors)
     else:
         form.add_error(None, error)
+
+
+def _values(form: forms.Form) -> dict:
+    """What a template form sends its service: every field but the one-time key."""
+    return {k: v for k, v in form.cleaned_data.items() if k != SUBMISSION_KEY}
+
+
+def _created(request: HttpRequest, outcome, message: str) -> HttpResponse:
+    if outcome.repeated:
+        messages.info(request, REPEATED)
+    else:
+        messages.success(request, message.format(created=outcome.created))
+    return redirect(outcome.url)
 
 
 def _form_page(request, form, *, title: str, cancel_url: str, breadcrumbs, submit_label="Save"):
@@ -101,14 +119,17 @@ def template_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("Only implementation managers and admins make templates.")
     form = TemplateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
-            template = services.template_create(user=request.user, **data)
+            outcome = create_once(
+                request,
+                form.cleaned_data[SUBMISSION_KEY],
+                lambda: services.template_create(user=request.user, **_values(form)),
+                ProjectTemplate.get_absolute_url,
+            )
         except ValidationError as error:
             _add_service_errors(form, error)
         else:
-            messages.success(request, f"Template “{template.name}” made: add its milestones.")
-            return redirect(template)
+            return _created(request, outcome, "Template “{created.name}” made: add its milestones.")
     return _form_page(
         request,
         form,
@@ -149,10 +170,11 @@ def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "description": template.description,
         "is_active": template.is_active,
     }
+    name = template.name
     form = TemplateForm(request.POST or None, initial=initial, version=template.version)
     if request.method == "POST" and form.is_valid():
         try:
-            services.template_update(template=template, user=request.user, **form.cleaned_data)
+            services.template_update(template=template, user=request.user, **_values(form))
         except ValidationError as error:
             _add_service_errors(form, error)
         else:
@@ -161,7 +183,7 @@ def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(
         request,
         form,
-        title=f"Edit {template.name}",
+        title=f"Edit {name}",
         cancel_url=template.get_absolute_url(),
         breadcrumbs=_crumbs(template),
     )
@@ -174,17 +196,21 @@ def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def milestone_create(request: HttpRequest, pk: int) -> HttpResponse:
     template = get_template_for_edit(request, pk)
-    form = TemplateMilestoneForm(request.POST or None, version=template.version)
+    form = TemplateMilestoneForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            milestone = services.template_milestone_create(
-                template=template, user=request.user, **form.cleaned_data
+            outcome = create_once(
+                request,
+                form.cleaned_data[SUBMISSION_KEY],
+                lambda: services.template_milestone_create(
+                    template=template, user=request.user, **_values(form)
+                ),
+                lambda milestone: template.get_absolute_url(),
             )
         except ValidationError as error:
             _add_service_errors(form, error)
         else:
-            messages.success(request, f"Milestone “{milestone.name}” added.")
-            return redirect(template)
+            return _created(request, outcome, "Milestone “{created.name}” added.")
     return _form_page(
         request,
         form,
@@ -208,7 +234,7 @@ def milestone_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.template_milestone_update(
-                milestone=milestone, user=request.user, **form.cleaned_data
+                milestone=milestone, user=request.user, **_values(form)
             )
         except ValidationError as error:
             _add_service_errors(form, error)
@@ -224,20 +250,16 @@ def milestone_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _version(request: HttpRequest) -> int | None:
-    text = request.POST.get("version", "")
-    # ASCII digits only: int() takes "١٢" too, and a huge number is no version either.
-    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
-
-
 @login_required
 @require_POST
 def milestone_delete(request: HttpRequest, pk: int) -> HttpResponse:
     milestone = get_template_item_for_edit(request, TemplateMilestone, pk)
+    # The version the template page was read at; versions count from 1, as ids do.
+    version = parse_id(request.POST.get("version"))
     try:
-        services.template_milestone_delete(
-            milestone=milestone, user=request.user, version=_version(request)
-        )
+        if version is None:
+            raise ValidationError(MISSING)
+        services.template_milestone_delete(milestone=milestone, user=request.user, version=version)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -253,19 +275,21 @@ def task_create(request: HttpRequest, pk: int) -> HttpResponse:
     milestone_id = parse_id(request.GET.get("milestone"))
     if milestone_id is not None:
         initial["milestone"] = milestone_id
-    form = TemplateTaskForm(
-        request.POST or None, initial=initial, template=template, version=template.version
-    )
+    form = TemplateTaskForm(request.POST or None, initial=initial, template=template)
     if request.method == "POST" and form.is_valid():
         try:
-            task = services.template_task_create(
-                template=template, user=request.user, **form.cleaned_data
+            outcome = create_once(
+                request,
+                form.cleaned_data[SUBMISSION_KEY],
+                lambda: services.template_task_create(
+                    template=template, user=request.user, **_values(form)
+                ),
+                lambda task: template.get_absolute_url(),
             )
         except ValidationError as error:
             _add_service_errors(form, error)
         else:
-            messages.success(request, f"Task “{task.title}” added.")
-            return redirect(template)
+            return _created(request, outcome, "Task “{created.title}” added.")
     return _form_page(
         request,
         form,
@@ -290,7 +314,7 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.template_task_update(task=task, user=request.user, **form.cleaned_data)
+            services.template_task_update(task=task, user=request.user, **_values(form))
         except ValidationError as error:
             _add_service_errors(form, error)
         else:
@@ -309,8 +333,11 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def task_delete(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_template_item_for_edit(request, TemplateTask, pk)
+    version = parse_id(request.POST.get("version"))
     try:
-        services.template_task_delete(task=task, user=request.user, version=_version(request))
+        if version is None:
+            raise ValidationError(MISSING)
+        services.template_task_delete(task=task, user=request.user, version=version)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

@@ -59,7 +59,6 @@ def test_an_edit_opened_before_someone_elses_change_is_refused(manager):
     services.template_milestone_create(
         template=template,
         user=manager,
-        version=opened_at,
         name="Kick-off",
         order=1,
         offset_days=0,

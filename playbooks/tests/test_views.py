@@ -3,10 +3,16 @@
 from datetime import date
 
 import pytest
+from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from clients.tests.factories import ProductFactory
-from playbooks.models import ProjectTemplate, ProjectTemplateUse, TemplateMilestone
+from playbooks.models import (
+    ProjectTemplate,
+    ProjectTemplateUse,
+    TemplateMilestone,
+    TemplateTask,
+)
 from playbooks.tests.factories import (
     ProjectTemplateFactory,
     TemplateMilestoneFactory,
@@ -145,6 +151,120 @@ def test_a_stale_edit_changes_nothing_and_says_why(client_as, manager, templates
     assert "changed this template after you opened it" in response.content.decode()
     payroll.refresh_from_db()
     assert payroll.name == "Payroll"
+
+
+def _sent_again(response) -> dict:
+    """What a browser sends when the user saves the refused form again, unchanged."""
+    return dict(response.context["form"].data.lists())
+
+
+def test_a_template_edit_opened_before_a_colleagues_save_says_who_changed_what(
+    client_as, manager, admin_user, templates
+):
+    payroll = templates[0]
+    edit = reverse("playbooks:edit", args=[payroll.pk])
+    manager.first_name, manager.last_name = "Mia", "Manager"
+    manager.save(update_fields=["first_name", "last_name"])
+    opened = client_as(admin_user).get(edit).context["form"]["version"].value()
+    mine = {"name": "Payroll (admin)", "product": payroll.product_id, "version": opened}
+    theirs = {**mine, "name": "Payroll (Mia)", "is_active": "on"}
+    assert client_as(manager).post(edit, theirs).status_code == 302
+
+    response = client_as(admin_user).post(edit, mine)
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert "Mia Manager changed this template" in text and "nothing was saved" in text
+    assert "Name" in text and "Payroll (admin)" in text  # what differs; the input kept
+    payroll.refresh_from_db()
+    assert payroll.name == "Payroll (Mia)" and payroll.is_active
+
+    # Having read it, the admin saves again on purpose: now their change is kept.
+    assert client_as(admin_user).post(edit, _sent_again(response)).status_code == 302
+    payroll.refresh_from_db()
+    assert payroll.name == "Payroll (admin)" and not payroll.is_active
+
+
+def test_a_stale_milestone_edit_changes_nothing_and_says_what_differs(
+    client_as, manager, templates
+):
+    payroll = templates[0]
+    kickoff = payroll.milestones.get(name="Kick-off")
+    edit = reverse("playbooks:milestone_edit", args=[kickoff.pk])
+    opened = client_as(manager).get(edit).context["form"]["version"].value()
+    data = {"name": "Kick-off", "order": 1, "offset_days": 0, "duration_days": 3,
+            "version": opened}  # fmt: skip
+    assert client_as(manager).post(edit, {**data, "duration_days": 5}).status_code == 302
+
+    response = client_as(manager).post(edit, {**data, "name": "Start"})
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert "changed this template after you opened it" in text and "Duration" in text
+    kickoff.refresh_from_db()
+    assert (kickoff.name, kickoff.duration_days) == ("Kick-off", 5)
+
+
+def test_a_stale_task_edit_changes_nothing_and_says_what_differs(client_as, manager, templates):
+    payroll = templates[0]
+    task = payroll.tasks.get(title="Go/no-go")
+    edit = reverse("playbooks:task_edit", args=[task.pk])
+    opened = client_as(manager).get(edit).context["form"]["version"].value()
+    data = {"title": "Go/no-go", "owner_role": "pm", "offset_days": 20, "duration_days": 1,
+            "version": opened}  # fmt: skip
+    assert client_as(manager).post(edit, {**data, "title": "Go-live call"}).status_code == 302
+
+    response = client_as(manager).post(edit, {**data, "duration_days": 2})
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert "changed this template after you opened it" in text and "Title" in text
+    task.refresh_from_db()
+    assert (task.title, task.duration_days) == ("Go-live call", 1)
+
+
+def test_removing_a_task_from_a_stale_page_removes_nothing(client_as, manager, templates):
+    payroll = templates[0]
+    task = payroll.tasks.get(title="Go/no-go")
+    browser = client_as(manager)
+    opened = payroll.version  # the template page is read, then a colleague adds a milestone
+    milestone = {"name": "Parallel run", "order": 4, "offset_days": 12, "duration_days": 2}
+    browser.post(reverse("playbooks:milestone_create", args=[payroll.pk]), milestone)
+    response = browser.post(reverse("playbooks:task_delete", args=[task.pk]), {"version": opened})
+    assert response.status_code == 302
+    assert "changed this template" in str(list(get_messages(response.wsgi_request))[-1])
+    assert TemplateTask.objects.filter(pk=task.pk).exists()
+
+
+def _submitted_twice(browser, url: str, data: dict):
+    """Open the form, fill it in, and send it twice (a double click): the second response."""
+    key = browser.get(url).context["form"]["submission_key"].value()
+    first = browser.post(url, {**data, "submission_key": key})
+    assert first.status_code == 302
+    again = browser.post(url, {**data, "submission_key": key})
+    assert again.status_code == 302 and again.url == first.url
+    assert "already been sent" in str(list(get_messages(again.wsgi_request))[-1])
+    return again
+
+
+def test_a_new_template_sent_twice_is_made_once(client_as, manager, products):
+    data = {"name": "Payroll for hospitals", "product": products[0].pk, "is_active": "on"}
+    _submitted_twice(client_as(manager), reverse("playbooks:create"), data)
+    assert ProjectTemplate.objects.filter(name="Payroll for hospitals").count() == 1
+
+
+def test_a_new_milestone_sent_twice_is_added_once(client_as, manager, templates):
+    payroll = templates[0]
+    data = {"name": "Parallel run", "order": 3, "offset_days": 12, "duration_days": 4}
+    url = reverse("playbooks:milestone_create", args=[payroll.pk])
+    _submitted_twice(client_as(manager), url, data)
+    assert payroll.milestones.filter(name="Parallel run").count() == 1
+
+
+def test_a_new_task_sent_twice_is_added_once(client_as, manager, templates):
+    payroll = templates[0]
+    data = {"title": "Train payroll clerks", "owner_role": "consultant", "offset_days": 15,
+            "duration_days": 2}  # fmt: skip
+    url = reverse("playbooks:task_create", args=[payroll.pk])
+    _submitted_twice(client_as(manager), url, data)
+    assert payroll.tasks.filter(title="Train payroll clerks").count() == 1
 
 
 def test_a_dependency_loop_is_named_on_the_task_form(client_as, manager, templates):
