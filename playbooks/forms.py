@@ -174,6 +174,7 @@ class SaveAsTemplateForm(PlainInputFormMixin, forms.Form):
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["product"].queryset = Product.objects.filter(is_active=True).order_by("name")
+        add_submission_key(self)
         self.helper = _helper(
             Row(Column("name", css_class="col-md-7"), Column("product", css_class="col-md-5")),
             "description",

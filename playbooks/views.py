@@ -444,12 +444,16 @@ def project_save_as_template(request: HttpRequest, pk: int) -> HttpResponse:
     form = SaveAsTemplateForm(request.POST, project=project)
     if form.is_valid():
         try:
-            template = services.template_from_project(
-                project=project, user=request.user, **form.cleaned_data
+            outcome = create_once(
+                request,
+                form.cleaned_data[SUBMISSION_KEY],
+                lambda: services.template_from_project(
+                    project=project, user=request.user, **_values(form)
+                ),
+                ProjectTemplate.get_absolute_url,
             )
         except ValidationError as error:
             _add_service_errors(form, error)
         else:
-            messages.success(request, f"Template “{template.name}” made from this project.")
-            return redirect(template)
+            return _created(request, outcome, "Template “{created.name}” made from this project.")
     return _project_templates_page(request, project, save_form=form)

@@ -148,6 +148,7 @@ def test_a_pm_records_a_meeting_with_attendees_and_sees_it_on_the_project(
     browser = client_as(pm)
     form = browser.get(reverse("meetings:meeting_create", args=[project.pk]))
     key = form.context["form"]["submission_key"].value()
+    assert f'name="submission_key" value="{key}"' in page(form)
     data = _meeting_data(submission_key=key, attendee_users=[pm.pk], attendee_contacts=[contact.pk])
     response = browser.post(reverse("meetings:meeting_create", args=[project.pk]), data)
     meeting = Meeting.objects.get(project=project)

@@ -235,7 +235,9 @@ def test_removing_a_task_from_a_stale_page_removes_nothing(client_as, manager, t
 
 def _submitted_twice(browser, url: str, data: dict):
     """Open the form, fill it in, and send it twice (a double click): the second response."""
-    key = browser.get(url).context["form"]["submission_key"].value()
+    form_page = browser.get(url)
+    key = form_page.context["form"]["submission_key"].value()
+    assert f'name="submission_key" value="{key}"' in form_page.content.decode()
     first = browser.post(url, {**data, "submission_key": key})
     assert first.status_code == 302
     again = browser.post(url, {**data, "submission_key": key})
@@ -390,6 +392,24 @@ def test_a_manager_saves_a_projects_plan_as_a_template(client_as, manager, pm, p
     template = ProjectTemplate.objects.get(name="Lean payroll")
     milestone = template.milestones.get()
     assert (milestone.name, milestone.offset_days + milestone.duration_days) == ("Kick-off", 5)
+
+
+def test_a_project_saved_as_a_template_twice_by_a_double_click_makes_one(
+    client_as, manager, pm, products
+):
+    project = ProjectFactory(pm=pm, products=products, kickoff_date=KICKOFF)
+    MilestoneFactory(project=project, name="Kick-off", due_date=date(2027, 3, 5))
+    browser = client_as(manager)
+    page = browser.get(reverse("playbooks:project_templates", args=[project.pk]))
+    key = page.context["save_form"]["submission_key"].value()
+    assert f'value="{key}"' in page.content.decode()
+    data = {"name": "Lean payroll", "product": products[0].pk, "submission_key": key}
+    url = reverse("playbooks:save_as_template", args=[project.pk])
+    first = browser.post(url, data)
+    again = browser.post(url, data)
+    assert again.status_code == 302 and again.url == first.url
+    assert "already been sent" in str(list(get_messages(again.wsgi_request))[-1])
+    assert ProjectTemplate.objects.filter(name="Lean payroll").count() == 1
 
 
 def test_a_pm_cannot_save_a_project_as_a_template(client_as, pm, products):
