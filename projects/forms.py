@@ -183,9 +183,7 @@ class PhaseChangeForm(forms.Form):
     to_phase = forms.ChoiceField(choices=Phase.choices, label="Move to phase")
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
     # A manager's written reason to pass a gate that is not met.
-    override_reason = forms.CharField(
-        required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    override_reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class HealthOverrideForm(forms.Form):

@@ -44,7 +44,7 @@ from onboarding.tests.browser import (  # noqa: F401 (fixtures are found by name
 )
 from outbox.models import OutgoingEmail
 from projects import demo
-from projects.models import ImplementationProject, Issue, Milestone, Risk, Task
+from projects.models import ImplementationProject, Issue, Milestone, Phase, Risk, Task
 from reports.models import StatusReport
 
 # django_db: so that pytest-django sets up the test database (the module's data is committed
@@ -141,6 +141,12 @@ def _pick_ids() -> dict[str, int]:
         "open_sales_handoff": _first(
             SalesHandoff.objects.filter(client__sales_rep=sales, acknowledged_at__isnull=True),
             "sales handoff not yet acknowledged",
+        ),
+        "testing_project": _first(
+            ImplementationProject.objects.filter(
+                pm=pm, phase=Phase.TESTING, status=ImplementationProject.Status.ACTIVE
+            ).filter(uat_signed_off_at__isnull=True),
+            "project of the demo PM in Testing without UAT sign-off",
         ),
         "handoff_project": _first(
             ImplementationProject.objects.filter(
