@@ -27,6 +27,7 @@ class MilestoneInline(admin.TabularInline):
     fields = [
         "name",
         "order",
+        "phase",
         "baseline_date",
         "due_date",
         "completed_on",
@@ -42,17 +43,32 @@ class ImplementationProjectAdmin(SimpleHistoryAdmin):
     search_fields = ["name", "client__name"]
     list_select_related = ["client", "pm"]
     autocomplete_fields = ["client", "pm", "sales_handoff"]
-    readonly_fields = ["computed_health", "health", "health_reasons", "health_computed_at"]
+    readonly_fields = [
+        "computed_health",
+        "health",
+        "health_reasons",
+        "health_computed_at",
+        "uat_signoff_recorded_by",
+    ]
     inlines = [MembershipInline, MilestoneInline]
 
 
 @admin.register(Milestone)
 class MilestoneAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "project", "due_date", "completed_on", "is_key", "is_golive_critical"]
-    list_filter = ["is_key", "is_golive_critical"]
+    list_display = [
+        "name",
+        "project",
+        "phase",
+        "due_date",
+        "completed_on",
+        "is_key",
+        "is_golive_critical",
+    ]
+    list_filter = ["phase", "is_key", "is_golive_critical"]
     search_fields = ["name", "project__name"]
     list_select_related = ["project"]
     raw_id_fields = ["project", "signed_off_by"]
+    readonly_fields = ["completed_by"]
 
 
 @admin.register(Task)
@@ -92,9 +108,19 @@ class IssueAdmin(SimpleHistoryAdmin):
 
 @admin.register(PhaseChange)
 class PhaseChangeAdmin(admin.ModelAdmin):
-    list_display = ["project", "from_phase", "to_phase", "changed_by", "changed_at"]
+    list_display = [
+        "project",
+        "from_phase",
+        "to_phase",
+        "changed_by",
+        "changed_at",
+        "gate_overridden",
+    ]
+    list_filter = ["gate_overridden"]
     list_select_related = ["project", "changed_by"]
     raw_id_fields = ["project", "changed_by"]
+    # What a manager overrode is a record of that moment, not something to edit later.
+    readonly_fields = ["gate_overridden", "override_reason", "overridden_problems"]
 
 
 @admin.register(TimeEntry)
@@ -117,6 +143,7 @@ class HandoffReportAdmin(SimpleHistoryAdmin):
     list_filter = ["status"]
     list_select_related = ["project"]
     raw_id_fields = ["project", "sent_by", "decided_by"]
+    readonly_fields = ["accepted_open_issues"]
 
 
 @admin.register(ProjectMembership)

@@ -291,3 +291,20 @@ def test_move_back_starts_on_an_empty_required_choice(client_as, pm):
     assert messages_of(response) == ["Choose a phase to move to."]
     project.refresh_from_db()
     assert project.phase == Phase.CONFIGURATION
+
+
+def test_a_milestone_belongs_to_a_phase_chosen_on_its_form(client_as, pm):
+    project = ProjectFactory(phase=Phase.DISCOVERY, pm=pm)
+    browser = client_as(pm)
+    url = reverse("projects:milestone_create", args=[project.pk])
+    form = browser.get(url).content.decode()
+    assert '<option value="discovery" selected>Discovery &amp; planning</option>' in form
+
+    browser.post(url, {"name": "UAT sign-off", "order": 1, "phase": "testing", "is_key": "on"})
+    browser.post(url, {"name": "Discovery sign-off", "order": 2})
+    phases = dict(project.milestones.values_list("name", "phase"))
+    assert phases == {"UAT sign-off": Phase.TESTING, "Discovery sign-off": Phase.DISCOVERY}
+    page = browser.get(project.get_absolute_url()).content.decode()
+    assert "Testing (ORT/UAT)" in page
+    # The key milestone of Testing does not hold Discovery back.
+    assert services.phase_gate_problems(project, Phase.CONFIGURATION) == []
