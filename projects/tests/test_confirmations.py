@@ -228,3 +228,26 @@ def test_the_service_refuses_an_unconfirmed_acceptance_and_returning_needs_none(
         report=sent_report, user=support, accept=False, comment="Who owns the open issue?"
     )
     assert sent_report.status == HandoffReport.Status.RETURNED
+
+
+def test_uat_sign_off_page_reads_a_fixed_number_of_queries(
+    client_as, pm, testing_project, django_assert_num_queries
+):
+    uat = testing_project.milestones.get(name="UAT sign-off")
+    contact = testing_project.client.contacts.get()
+
+    def add(n):
+        for _ in range(n):
+            TaskFactory(project=testing_project, milestone=uat, owner_user=pm)
+            TaskFactory(project=testing_project, milestone=uat, owner_contact=contact)
+            IssueFactory(project=testing_project, owner=pm)
+
+    browser = client_as(pm)
+    url = reverse("projects:uat_signoff", args=[testing_project.pk])
+    add(1)
+    browser.get(url)
+    with django_assert_num_queries(8) as first:
+        browser.get(url)
+    add(5)
+    with django_assert_num_queries(len(first.captured_queries)):
+        browser.get(url)
