@@ -176,6 +176,10 @@ class PhaseChangeRefused(ValidationError):
     """A phase change that a gate or the project's state does not allow."""
 
 
+class GateNotMet(PhaseChangeRefused):
+    """A phase change its gate does not allow: an implementation manager may override it."""
+
+
 ONLY_MANAGERS_OVERRIDE = "Only an implementation manager can override a gate."
 
 
@@ -211,9 +215,9 @@ def project_change_phase(
     problems = phase_gate_problems(project, to_phase)
     reason = override_reason.strip()
     if problems and not reason:
-        raise PhaseChangeRefused(problems)
+        raise GateNotMet(problems)
     if problems and not roles.is_manager(user):
-        raise PhaseChangeRefused([*problems, ONLY_MANAGERS_OVERRIDE])
+        raise GateNotMet([*problems, ONLY_MANAGERS_OVERRIDE])
     project.phase = to_phase
     update_fields = ["phase", "updated_at"]
     if to_phase == Phase.GO_LIVE and project.actual_go_live is None:

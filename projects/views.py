@@ -267,7 +267,7 @@ def project_phase(request, pk: int):
         )
     except ValidationError as error:
         hint = ""
-        if roles.is_manager(request.user) and not reason.strip():
+        if isinstance(error, services.GateNotMet) and roles.is_manager(request.user):
             hint = " As an implementation manager you may override the gate with a written reason."
         messages.error(
             request,
@@ -332,7 +332,7 @@ def project_uat_signoff(request, pk: int):
     if refusal:
         messages.error(request, refusal)
         return redirect(project)
-    form = UatSignoffForm(request.POST or None, project=project)
+    form = UatSignoffForm(request.POST if request.method == "POST" else None, project=project)
     if request.method == "POST" and form.is_valid():
         try:
             services.project_record_uat_signoff(

@@ -85,6 +85,7 @@ def test_uat_sign_off_needs_the_confirmation_and_records_who_recorded_it(
     browser = client_as(pm)
     url = reverse("projects:uat_signoff", args=[testing_project.pk])
 
+    assert "Tick the box to confirm the sign-off." in text(browser.post(url, {}))
     unconfirmed = browser.post(url, {"contact": contact.pk})
     assert unconfirmed.status_code == 200
     assert "Tick the box to confirm the sign-off." in text(unconfirmed)

@@ -308,3 +308,13 @@ def test_a_milestone_belongs_to_a_phase_chosen_on_its_form(client_as, pm):
     assert "Testing (ORT/UAT)" in page
     # The key milestone of Testing does not hold Discovery back.
     assert services.phase_gate_problems(project, Phase.CONFIGURATION) == []
+
+
+def test_a_manager_is_offered_the_override_only_where_a_gate_stands(client_as, manager):
+    project = ProjectFactory(phase=Phase.CONFIGURATION)
+    response = client_as(manager).post(
+        reverse("projects:phase", args=[project.pk]), {"to_phase": Phase.TESTING}
+    )
+    (message,) = messages_of(response)
+    assert message.startswith("The project cannot move to Testing (ORT/UAT) yet: Phases go in")
+    assert "override" not in message
