@@ -30,7 +30,15 @@ from clients.models import Client, Contact, SalesHandoff
 from meetings.models import Meeting
 from outbox.models import OutgoingEmail
 from playbooks.models import ProjectTemplate, TemplateMilestone, TemplateTask
-from projects.models import HandoffReport, ImplementationProject, Issue, Milestone, Risk, Task
+from projects.models import (
+    HandoffReport,
+    ImplementationProject,
+    Issue,
+    Milestone,
+    Phase,
+    Risk,
+    Task,
+)
 from reports.models import StatusReport
 
 PM, MANAGER, SALES = "pm", "manager", "sales"
@@ -106,6 +114,17 @@ def sales_handoff(*, open_only: bool = False) -> Callable[[], int]:
     if open_only:
         handoffs = handoffs.filter(acknowledged_at__isnull=True)
     return lambda: first(handoffs)
+
+
+def testing_project() -> int:
+    """The demo PM's project in Testing whose UAT is not signed off: it offers the sign-off."""
+    return first(
+        ImplementationProject.objects.filter(
+            pm__username=PM, phase=Phase.TESTING, uat_signed_off_at__isnull=True
+        )
+        .active()
+        .order_by("pk")
+    )
 
 
 def handoff_project() -> int:
@@ -203,6 +222,7 @@ PAGES: list[Page] = [
     Page("new task", PM, "projects:task_create", PROJECT),
     Page("edit task", PM, "projects:task_edit", (busiest_task,)),
     Page("new milestone", PM, "projects:milestone_create", PROJECT),
+    Page("UAT sign-off", PM, "projects:uat_signoff", (testing_project,)),
     Page("edit milestone", PM, "projects:milestone_edit", (first_of(Milestone),)),
     Page("new risk", PM, "projects:risk_create", PROJECT),
     Page("edit risk", PM, "projects:risk_edit", (first_of(Risk),)),

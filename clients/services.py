@@ -5,13 +5,13 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal
 
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from clients import notifications
+from clients import notifications, roles
 from clients.models import Client, Contact, Product, SalesHandoff
 from common.versions import version_claim
 
@@ -22,6 +22,9 @@ EMAIL_TAKEN = "{name} already uses this email address at this client."
 GO_LIVE_BEFORE_SIGNING = "The target go-live cannot be before the contract was signed."
 NO_PRODUCTS = "Choose at least one product that was sold."
 ACKNOWLEDGED = "This handoff has been acknowledged and can no longer be changed."
+NOT_YOURS_TO_ACKNOWLEDGE = (
+    "Only the PM of this handoff's project or an implementation manager acknowledges it."
+)
 
 
 def _assign(instance: Model, values: dict[str, object]) -> list[str]:
@@ -360,10 +363,49 @@ def sales_handoff_update(
     return handoff
 
 
+def sales_handoff_may_acknowledge(*, handoff: SalesHandoff, user: User | None) -> bool:
+    """The PM of the handoff's project, or an implementation manager (or admin).
+
+    While no project or no PM has it, the managers acknowledge it: they are who is told of it.
+    """
+    if user is None:
+        return False
+    if roles.is_manager(user):
+        return True
+    if not roles.is_pm(user):
+        return False
+    try:
+        # The project's side of ImplementationProject.sales_handoff: clients never imports it.
+        project = handoff.project
+    except ObjectDoesNotExist:
+        return False
+    return project.pm_id is not None and project.pm_id == user.pk
+
+
 def sales_handoff_acknowledge(*, handoff: SalesHandoff, user: User) -> SalesHandoff:
-    """Mark the handoff as received; a second acknowledgement keeps the first who and when."""
-    SalesHandoff.objects.filter(pk=handoff.pk, acknowledged_at__isnull=True).update(
-        acknowledged_by=user, acknowledged_at=timezone.now()
-    )
+    """Mark the handoff as received; a second acknowledgement keeps the first who and when.
+
+    Only someone who may acknowledge it does (see sales_handoff_may_acknowledge). An earlier
+    acknowledgement by someone who may not (a PM of another project, say) does not count, and
+    is replaced.
+    """
+    if not sales_handoff_may_acknowledge(handoff=handoff, user=user):
+        raise PermissionDenied(NOT_YOURS_TO_ACKNOWLEDGE)
+    with transaction.atomic():
+        # Lock the row, then read who acknowledged it, so two acknowledgements do not race.
+        SalesHandoff.objects.select_for_update().filter(pk=handoff.pk).values("pk").first()
+        handoff.refresh_from_db(fields=["acknowledged_by", "acknowledged_at"])
+        if not sales_handoff_acknowledgement_stands(handoff):
+            SalesHandoff.objects.filter(pk=handoff.pk).update(
+                acknowledged_by=user, acknowledged_at=timezone.now()
+            )
     handoff.refresh_from_db(fields=["acknowledged_by", "acknowledged_at"])
     return handoff
+
+
+def sales_handoff_acknowledgement_stands(handoff: SalesHandoff) -> bool:
+    """Acknowledged, and by someone who may: the PM of its project or a manager."""
+    if not handoff.is_acknowledged:
+        return False
+    by = handoff.acknowledged_by
+    return by is None or sales_handoff_may_acknowledge(handoff=handoff, user=by)

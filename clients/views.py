@@ -38,8 +38,8 @@ def can_write_handoff(user, client: Client) -> bool:
     return roles.is_admin(user) or (roles.is_sales_rep(user) and client.sales_rep_id == user.pk)
 
 
-def can_acknowledge_handoff(user) -> bool:
-    return roles.is_pm(user) or roles.is_manager(user)
+def can_acknowledge_handoff(user, handoff: SalesHandoff) -> bool:
+    return services.sales_handoff_may_acknowledge(handoff=handoff, user=user)
 
 
 def get_client_for_edit(request: HttpRequest, pk: int) -> Client:
@@ -51,7 +51,12 @@ def get_client_for_edit(request: HttpRequest, pk: int) -> Client:
 
 def get_handoff_for_read(request: HttpRequest, pk: int) -> SalesHandoff:
     handoffs = SalesHandoff.objects.visible_to(request.user).select_related(
-        "client", "client__sales_rep", "submitted_by", "acknowledged_by"
+        # `project`: the reverse of ImplementationProject.sales_handoff, whose PM acknowledges.
+        "client",
+        "client__sales_rep",
+        "submitted_by",
+        "acknowledged_by",
+        "project",
     )
     return get_object_or_404(handoffs, pk=pk)
 
@@ -372,7 +377,8 @@ def handoff_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "client": handoff.client,
             "products": handoff.products.all(),
             "can_edit": can_write_handoff(user, handoff.client) and not handoff.is_acknowledged,
-            "can_acknowledge": can_acknowledge_handoff(user) and not handoff.is_acknowledged,
+            "can_acknowledge": can_acknowledge_handoff(user, handoff)
+            and not services.sales_handoff_acknowledgement_stands(handoff),
         },
     )
 
@@ -407,9 +413,9 @@ def handoff_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def handoff_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     handoff = get_handoff_for_read(request, pk)
-    if not can_acknowledge_handoff(request.user):
-        raise PermissionDenied("Only implementation PMs and managers acknowledge sales handoffs.")
-    already = handoff.is_acknowledged
+    if not can_acknowledge_handoff(request.user, handoff):
+        raise PermissionDenied(services.NOT_YOURS_TO_ACKNOWLEDGE)
+    already = services.sales_handoff_acknowledgement_stands(handoff)
     services.sales_handoff_acknowledge(handoff=handoff, user=request.user)
     if already:
         messages.info(request, "This handoff had already been acknowledged.")

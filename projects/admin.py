@@ -72,6 +72,7 @@ class MilestoneInline(admin.TabularInline):
     fields = [
         "name",
         "order",
+        "phase",
         "baseline_date",
         "due_date",
         "completed_on",
@@ -106,7 +107,7 @@ class ImplementationProjectAdmin(ReadOnlyHistoryAdmin):
     search_fields = ["name", "client__name"]
     list_select_related = ["client", "pm"]
     autocomplete_fields = ["client", "pm"]
-    readonly_fields = PROJECT_STATE_FIELDS
+    readonly_fields = [*PROJECT_STATE_FIELDS, "uat_signoff_recorded_by"]
     inlines = [MembershipInline, MilestoneInline]
     actions = ["move_to_next_phase"]
 
@@ -130,12 +131,20 @@ class ImplementationProjectAdmin(ReadOnlyHistoryAdmin):
 
 @admin.register(Milestone)
 class MilestoneAdmin(ReadOnlyHistoryAdmin):
-    list_display = ["name", "project", "due_date", "completed_on", "is_key", "is_golive_critical"]
-    list_filter = ["is_key", "is_golive_critical"]
+    list_display = [
+        "name",
+        "project",
+        "phase",
+        "due_date",
+        "completed_on",
+        "is_key",
+        "is_golive_critical",
+    ]
+    list_filter = ["phase", "is_key", "is_golive_critical"]
     search_fields = ["name", "project__name"]
     list_select_related = ["project"]
     raw_id_fields = ["project"]
-    readonly_fields = ["completed_on", "signed_off_by", "signed_off_at"]
+    readonly_fields = ["completed_on", "completed_by", "signed_off_by", "signed_off_at"]
     actions = ["complete", "reopen"]
 
     @admin.action(description="Mark complete")
@@ -242,9 +251,16 @@ class IssueAdmin(ReadOnlyHistoryAdmin):
 class PhaseChangeAdmin(admin.ModelAdmin):
     """The audit trail of phase changes: written by project_change_phase only, never edited."""
 
-    list_display = ["project", "from_phase", "to_phase", "changed_by", "changed_at"]
+    list_display = [
+        "project",
+        "from_phase",
+        "to_phase",
+        "changed_by",
+        "changed_at",
+        "gate_overridden",
+    ]
     list_select_related = ["project", "changed_by"]
-    list_filter = ["to_phase"]
+    list_filter = ["to_phase", "gate_overridden"]
     search_fields = ["project__name"]
 
     def has_add_permission(self, request) -> bool:
@@ -284,6 +300,7 @@ class HandoffReportAdmin(ReadOnlyHistoryAdmin):
         "decided_by",
         "decided_at",
         "support_comment",
+        "accepted_open_issues",
     ]
     actions = ["send_to_support", "accept"]
 

@@ -1751,6 +1751,7 @@ def _milestone_values(m: MilestonePlan, project_id: int) -> dict:
         "baseline_date": m.baseline_date,
         "due_date": m.due_date,
         "completed_on": m.completed_on,
+        "phase": m.phase.value,
         "is_key": m.is_key,
         "is_golive_critical": m.is_golive_critical,
         "signed_off_by_id": m.signed_off_by.obj.pk if m.signed_off_by else None,

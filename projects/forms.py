@@ -205,6 +205,8 @@ class ProjectForm(PlainInputFormMixin, VersionedFormMixin, forms.ModelForm):
 class PhaseChangeForm(PlainInputFormMixin, forms.Form):
     to_phase = forms.ChoiceField(choices=Phase.choices, label="Move to phase")
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    # A manager's written reason to pass a gate that is not met.
+    override_reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class HealthOverrideForm(PlainInputFormMixin, forms.Form):
@@ -233,6 +235,21 @@ class ContactChoiceForm(PlainInputFormMixin, forms.Form):
         self.fields["contact"].queryset = Contact.objects.filter(client_id=project.client_id)
 
 
+class UatSignoffForm(ContactChoiceForm):
+    """The client's UAT sign-off, recorded once the PM has seen what is still open."""
+
+    confirm = forms.BooleanField(
+        label="I have checked what is still open and record the client's UAT sign-off.",
+        error_messages={"required": "Tick the box to confirm the sign-off."},
+    )
+
+
+class ConfirmForm(PlainInputFormMixin, forms.Form):
+    """An explicit yes to an irreversible step taken while something is still open."""
+
+    confirm = forms.BooleanField(error_messages={"required": "Tick the box to confirm."})
+
+
 class MembershipForm(PlainInputFormMixin, forms.ModelForm):
     user = UserChoiceField(
         queryset=_user_choices(Role.PM, Role.MANAGER, Role.SUPPORT), label="Person"
@@ -250,17 +267,35 @@ class MembershipForm(PlainInputFormMixin, forms.ModelForm):
 class MilestoneForm(PlainInputFormMixin, VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Milestone
-        fields = ["name", "order", "baseline_date", "due_date", "is_key", "is_golive_critical"]
+        fields = [
+            "name",
+            "order",
+            "phase",
+            "baseline_date",
+            "due_date",
+            "is_key",
+            "is_golive_critical",
+        ]
         widgets = {"baseline_date": DateInput(), "due_date": DateInput()}
+        help_texts = {
+            "phase": "The phase whose work it completes: a key milestone must be complete "
+            "before the project leaves that phase."
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _guard(self)
         self.helper = _helper(
             Row(Column("name", css_class="col-md-9"), Column("order", css_class="col-md-3")),
+            "phase",
             Row(Column("baseline_date"), Column("due_date")),
             Row(Column("is_key"), Column("is_golive_critical")),
         )
+        # A post without it (an older page, a script) keeps the phase the form started with.
+        self.fields["phase"].required = False
+
+    def clean_phase(self):
+        return self.cleaned_data.get("phase") or self.initial.get("phase") or self.instance.phase
 
 
 class TaskForm(PlainInputFormMixin, VersionedFormMixin, forms.ModelForm):

@@ -15,7 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Case, IntegerField, Model, Prefetch, Q, Sum, Value, When
+from django.db.models import Model, Prefetch, Q, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -38,6 +38,7 @@ from projects.access import (
 )
 from projects.forms import (
     CommentForm,
+    ConfirmForm,
     ContactChoiceForm,
     HandoffDecisionForm,
     HandoffReportForm,
@@ -67,13 +68,7 @@ from projects.models import (
 HISTORY_LIMIT = 50
 PROGRESS_EVENT = "project-progress-changed"
 
-SEVERITY_RANK = Case(
-    When(severity=Issue.Severity.CRITICAL, then=Value(0)),
-    When(severity=Issue.Severity.HIGH, then=Value(1)),
-    When(severity=Issue.Severity.MEDIUM, then=Value(2)),
-    default=Value(3),
-    output_field=IntegerField(),
-)
+SEVERITY_RANK = selectors.SEVERITY_RANK
 
 
 class RiskStatusForm(PlainInputFormMixin, forms.Form):
@@ -171,7 +166,7 @@ def _comments(item_filter: dict) -> list:
 @require_http_methods(["GET", "HEAD", "POST"])
 def milestone_create(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_project_for_edit(request, pk)
-    form = MilestoneForm(request.POST or None)
+    form = MilestoneForm(request.POST or None, initial={"phase": project.phase})
     if request.method == "POST" and form.is_valid():
         try:
             outcome = create_once(
@@ -231,10 +226,31 @@ def milestone_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def milestone_complete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Complete a milestone; while tasks of it are open, only after a page that lists them."""
     milestone = get_item_for_edit(request, Milestone, pk)
-    services.milestone_complete(milestone=milestone, user=request.user)
+    back = local_next_url(request, _project_url(milestone.project, "milestones"))
+    confirm = ConfirmForm(request.POST if "confirm_page" in request.POST else None)
+    try:
+        services.milestone_complete(
+            milestone=milestone, user=request.user, confirm_open_tasks=confirm.is_valid()
+        )
+    except services.OpenTasksNotConfirmed:
+        return render(
+            request,
+            "projects/items/milestone_complete_confirm.html",
+            {
+                "nav": "projects",
+                "project": milestone.project,
+                "milestone": milestone,
+                "open_tasks": list(
+                    selectors.task_rows(milestone.tasks.open()).order_by("due_date", "pk")
+                ),
+                "form": confirm,
+                "back": back,
+            },
+        )
     messages.success(request, f"Milestone “{milestone.name}” is complete.")
-    return redirect(local_next_url(request, _project_url(milestone.project, "milestones")))
+    return redirect(back)
 
 
 @login_required
@@ -1007,12 +1023,32 @@ def handoff_report_decide(request: HttpRequest, pk: int) -> HttpResponse:
     form = HandoffDecisionForm(request.POST)
     if form.is_valid():
         accept = form.cleaned_data["decision"] == "accept"
+        confirm = ConfirmForm(request.POST if "confirm_page" in request.POST else None)
         try:
             services.handoff_report_decide(
                 report=report,
                 user=request.user,
                 accept=accept,
                 comment=form.cleaned_data["support_comment"],
+                confirm_open_issues=confirm.is_valid(),
+            )
+        except services.OpenIssuesNotConfirmed:
+            return render(
+                request,
+                "projects/items/handoff_accept_confirm.html",
+                {
+                    "nav": "projects",
+                    "project": project,
+                    "open_issues": list(
+                        project.issues.open()
+                        .serious()
+                        .select_related("owner")
+                        .annotate(severity_rank=SEVERITY_RANK)
+                        .order_by("severity_rank", "-raised_at")
+                    ),
+                    "form": confirm,
+                    "support_comment": form.cleaned_data["support_comment"],
+                },
             )
         except ValidationError as error:
             if not hasattr(error, "error_dict"):

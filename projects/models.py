@@ -153,6 +153,15 @@ class ImplementationProject(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Who recorded the client's sign-off in the app, having confirmed what was still open.
+    uat_signoff_recorded_by = models.ForeignKey(
+        User,
+        verbose_name="UAT sign-off recorded by",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     # Health is computed by projects.health and stored, so lists can filter and sort by it.
     computed_health = models.CharField(max_length=10, choices=Health.choices, default=Health.GREEN)
@@ -267,6 +276,11 @@ class PhaseChange(models.Model):
     changed_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     changed_at = models.DateTimeField(default=timezone.now)
     note = models.TextField(blank=True)
+    # A manager may move a project past a gate it does not meet, saying why; what the gate
+    # found missing is kept beside the reason.
+    gate_overridden = models.BooleanField(default=False)
+    override_reason = models.TextField(blank=True)
+    overridden_problems = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-changed_at"]
@@ -295,6 +309,11 @@ class Milestone(models.Model):
     baseline_date = models.DateField(null=True, blank=True)
     due_date = models.DateField(null=True, blank=True)
     completed_on = models.DateField(null=True, blank=True)
+    completed_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The phase whose work the milestone completes: its key milestones gate leaving that phase.
+    phase = models.CharField(max_length=20, choices=Phase.choices, default=Phase.TESTING)
     is_key = models.BooleanField("key milestone", default=False)
     is_golive_critical = models.BooleanField("go-live critical", default=False)
     signed_off_by = models.ForeignKey(
@@ -510,6 +529,10 @@ class IssueQuerySet(models.QuerySet):
     def critical(self) -> "IssueQuerySet":
         return self.filter(severity=Issue.Severity.CRITICAL)
 
+    def serious(self) -> "IssueQuerySet":
+        """High and critical issues: what support must knowingly accept a client with."""
+        return self.filter(severity__in=[Issue.Severity.HIGH, Issue.Severity.CRITICAL])
+
 
 class Issue(models.Model):
     """Something that has gone wrong and needs resolving."""
@@ -657,6 +680,8 @@ class HandoffReport(models.Model):
     support_comment = models.TextField(blank=True)
     # Counts the saves; an edit form sends back the one it was opened at.
     version = models.PositiveIntegerField(default=0, editable=False)
+    # The high and critical issues still open that support confirmed when accepting.
+    accepted_open_issues = models.JSONField(default=list, blank=True)
 
     history = HistoricalRecords()
     objects = HandoffReportQuerySet.as_manager()

@@ -8,6 +8,7 @@ from operator import or_
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db.models import (
+    Case,
     Count,
     DecimalField,
     IntegerField,
@@ -18,6 +19,7 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 
@@ -36,6 +38,14 @@ from projects.models import (
     Risk,
     Task,
     TimeEntry,
+)
+
+SEVERITY_RANK = Case(
+    When(severity=Issue.Severity.CRITICAL, then=Value(0)),
+    When(severity=Issue.Severity.HIGH, then=Value(1)),
+    When(severity=Issue.Severity.MEDIUM, then=Value(2)),
+    default=Value(3),
+    output_field=IntegerField(),
 )
 
 # Open tasks the project page shows, soonest due first (as many as a page of the task list,
@@ -100,6 +110,7 @@ def project_detail_queryset() -> QuerySet[ImplementationProject]:
             "sales_handoff",
             "health_override_by",
             "uat_signed_off_by",
+            "uat_signoff_recorded_by",
         )
         .prefetch_related(
             "products",
@@ -135,7 +146,7 @@ def project_detail_parts(project: ImplementationProject) -> dict:
         task_rows(project.tasks.open()).order_by("due_date", "pk")[:DETAIL_OPEN_TASK_LIMIT]
     )
     return {
-        "milestones": list(project.milestones.select_related("signed_off_by")),
+        "milestones": list(project.milestones.select_related("signed_off_by", "completed_by")),
         "open_tasks": open_tasks,
         "open_task_count": project.task_total - project.task_done,
         "risks": list(
@@ -329,6 +340,31 @@ def waiting_for(user: User, now: datetime) -> list[dict]:
                 }
             )
     return sorted(items, key=lambda item: item["when"] or now)
+
+
+def project_phase_changes(
+    project: ImplementationProject, limit: int | None = None
+) -> list[PhaseChange]:
+    """The project's phase changes, newest first, with who made them (and any gate overridden)."""
+    changes = project.phase_changes.select_related("changed_by").order_by("-changed_at", "-pk")
+    return list(changes[:limit] if limit else changes)
+
+
+def uat_open_items(project: ImplementationProject) -> dict:
+    """What a UAT sign-off would leave behind: open testing tasks and open issues."""
+    return {
+        "open_testing_tasks": list(
+            task_rows(project.tasks.open().filter(milestone__phase=Phase.TESTING)).order_by(
+                "due_date", "pk"
+            )
+        ),
+        "open_issues": list(
+            project.issues.open()
+            .select_related("owner")
+            .annotate(severity_rank=SEVERITY_RANK)
+            .order_by("severity_rank", "-raised_at")
+        ),
+    }
 
 
 def recent_phase_changes(limit: int = 10) -> list[PhaseChange]:

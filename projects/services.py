@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 
 from clients import roles
 from clients.models import Client, Contact
+from clients.services import sales_handoff_acknowledgement_stands
 from common.versions import version_claim
 from projects import notifications
 from projects.health import refresh_health
@@ -153,19 +154,53 @@ def _validate_handoff_belongs_to_client(project: ImplementationProject) -> None:
         raise ValidationError({"sales_handoff": "This sales handoff belongs to another client."})
 
 
-def phase_gate_problems(project: ImplementationProject, to_phase: Phase) -> list[str]:
-    """What stops the project from entering `to_phase`, in words a PM can act on."""
-    problems: list[str] = []
+def _person(user: User | None) -> str:
+    return (user.get_full_name() or user.username) if user else "someone"
+
+
+def _sales_handoff_problems(project: ImplementationProject) -> list[str]:
+    problems = []
+    if not project.pm_id:
+        problems.append("Assign a PM to the project.")
+    handoff = project.sales_handoff
+    if handoff is None:
+        problems.append("Link the sales handoff from the sales rep.")
+    elif not handoff.is_acknowledged:
+        problems.append("The PM has not acknowledged the sales handoff yet.")
+    elif project.pm_id and not sales_handoff_acknowledgement_stands(handoff):
+        problems.append(
+            f"The sales handoff was acknowledged by {_person(handoff.acknowledged_by)}, who is "
+            "neither this project's PM nor a manager: the PM must acknowledge it."
+        )
+    return problems
+
+
+def phase_gate_problems(
+    project: ImplementationProject,
+    to_phase: Phase,
+    *,
+    milestones: list[Milestone] | None = None,
+) -> list[str]:
+    """What stops the project from entering `to_phase`, in words a PM can act on.
+
+    `milestones`, the project's, when the caller has them already.
+    """
     current = Phase(project.phase)
-    if current == Phase.SALES_HANDOFF and to_phase.index > current.index:
-        if not project.pm_id:
-            problems.append("Assign a PM to the project.")
-        if not project.sales_handoff_id:
-            problems.append("Link the sales handoff from the sales rep.")
-        elif not project.sales_handoff.is_acknowledged:
-            problems.append("The PM has not acknowledged the sales handoff yet.")
+    if to_phase.index <= current.index:
+        return []
+    if milestones is None:
+        milestones = list(project.milestones.all())
+    problems = [
+        f"Key milestone “{milestone.name}” of {current.label} is not complete."
+        for milestone in milestones
+        if milestone.is_key and milestone.phase == current and not milestone.is_complete
+    ]
+    if current == Phase.SALES_HANDOFF:
+        problems += _sales_handoff_problems(project)
     if to_phase == Phase.GO_LIVE:
-        for milestone in project.milestones.filter(is_golive_critical=True):
+        for milestone in milestones:
+            if not milestone.is_golive_critical:
+                continue
             if not milestone.is_complete:
                 problems.append(f"Go-live critical milestone “{milestone.name}” is not complete.")
             elif not milestone.is_signed_off:
@@ -189,11 +224,27 @@ class PhaseChangeRefused(ValidationError):
     """A phase change that a gate or the project's state does not allow."""
 
 
+class GateNotMet(PhaseChangeRefused):
+    """A phase change its gate does not allow: an implementation manager may override it."""
+
+
+ONLY_MANAGERS_OVERRIDE = "Only an implementation manager can override a gate."
+
+
 @transaction.atomic
 def project_change_phase(
-    *, project: ImplementationProject, to_phase: Phase, user: User, note: str = ""
+    *,
+    project: ImplementationProject,
+    to_phase: Phase,
+    user: User,
+    note: str = "",
+    override_reason: str = "",
 ) -> PhaseChange:
-    """Move a project one phase forward (gates apply) or back to an earlier phase."""
+    """Move a project one phase forward (gates apply) or back to an earlier phase.
+
+    An implementation manager (or admin) may pass a gate that is not met by giving an
+    `override_reason`; the reason and what the gate found missing are kept with the change.
+    """
     project = ImplementationProject.objects.select_for_update().get(pk=project.pk)
     current = Phase(project.phase)
     if project.status != ImplementationProject.Status.ACTIVE:
@@ -209,9 +260,12 @@ def project_change_phase(
                 f"{Phase.ordered()[current.index + 1].label}."
             ]
         )
-    problems = phase_gate_problems(project, to_phase) if to_phase.index > current.index else []
-    if problems:
-        raise PhaseChangeRefused(problems)
+    problems = phase_gate_problems(project, to_phase)
+    reason = override_reason.strip()
+    if problems and not reason:
+        raise GateNotMet(problems)
+    if problems and not roles.is_manager(user):
+        raise GateNotMet([*problems, ONLY_MANAGERS_OVERRIDE])
     project.phase = to_phase
     update_fields = ["phase", "updated_at"]
     if to_phase == Phase.GO_LIVE and project.actual_go_live is None:
@@ -223,7 +277,14 @@ def project_change_phase(
             account_status=Client.AccountStatus.LIVE, updated_at=timezone.now()
         )
     change = PhaseChange.objects.create(
-        project=project, from_phase=current, to_phase=to_phase, changed_by=user, note=note
+        project=project,
+        from_phase=current,
+        to_phase=to_phase,
+        changed_by=user,
+        note=note,
+        gate_overridden=bool(problems),
+        override_reason=reason if problems else "",
+        overridden_problems=problems,
     )
     project_touch(project=project)
     return change
@@ -274,15 +335,36 @@ def project_clear_health_override(*, project: ImplementationProject, user: User)
     project_touch(project=project)
 
 
+def uat_signoff_refusal(project: ImplementationProject) -> str:
+    """Why UAT cannot be signed off now, or "" when it can."""
+    if project.uat_signed_off_at:
+        return "UAT has already been signed off."
+    if Phase(project.phase).index < Phase.TESTING.index:
+        return (
+            "UAT is signed off in the Testing phase; this project is in "
+            f"{project.get_phase_display()}."
+        )
+    return ""
+
+
 @transaction.atomic
 def project_record_uat_signoff(
     *, project: ImplementationProject, user: User, contact: Contact
 ) -> None:
+    """Record the client's UAT sign-off, and who recorded it, once testing is under way."""
+    refusal = uat_signoff_refusal(project)
+    if refusal:
+        raise ValidationError(refusal)
     if contact.client_id != project.client_id:
         raise ValidationError({"contact": "Choose a contact of this project's client."})
     project.uat_signed_off_by = contact
     project.uat_signed_off_at = timezone.now()
-    _save(project, user=user, update_fields=["uat_signed_off_by", "uat_signed_off_at"])
+    project.uat_signoff_recorded_by = user
+    _save(
+        project,
+        user=user,
+        update_fields=["uat_signed_off_by", "uat_signed_off_at", "uat_signoff_recorded_by"],
+    )
     project_touch(project=project)
 
 
@@ -319,7 +401,15 @@ def milestone_save(
     version: int | None = None,
 ) -> Milestone:
     """Create (milestone=None) or update a milestone of the project."""
-    fields = ["name", "order", "baseline_date", "due_date", "is_key", "is_golive_critical"]
+    fields = [
+        "name",
+        "order",
+        "phase",
+        "baseline_date",
+        "due_date",
+        "is_key",
+        "is_golive_critical",
+    ]
     if milestone is None:
         milestone = Milestone(project=project)
         _assign(milestone, data, fields)
@@ -334,11 +424,31 @@ def milestone_save(
     return milestone
 
 
+class OpenTasksNotConfirmed(ValidationError):
+    """A milestone completed while its tasks are open, without saying so was intended."""
+
+
 @transaction.atomic
-def milestone_complete(*, milestone: Milestone, user: User, on: date | None = None) -> Milestone:
+def milestone_complete(
+    *,
+    milestone: Milestone,
+    user: User,
+    on: date | None = None,
+    confirm_open_tasks: bool = False,
+) -> Milestone:
+    """Complete a milestone; with tasks still open only when the user confirmed it."""
     if milestone.completed_on is None:
+        open_count = milestone.tasks.open().count()
+        if open_count and not confirm_open_tasks:
+            noun = "task is" if open_count == 1 else "tasks are"
+            raise OpenTasksNotConfirmed(
+                f"{open_count} {noun} still open on “{milestone.name}”: confirm that it is "
+                "complete anyway.",
+                code="open_tasks",
+            )
         milestone.completed_on = on or timezone.localdate()
-        _save(milestone, user=user, update_fields=["completed_on"])
+        milestone.completed_by = user
+        _save(milestone, user=user, update_fields=["completed_on", "completed_by"])
         project_touch(project=milestone.project)
     return milestone
 
@@ -346,9 +456,14 @@ def milestone_complete(*, milestone: Milestone, user: User, on: date | None = No
 @transaction.atomic
 def milestone_reopen(*, milestone: Milestone, user: User) -> Milestone:
     milestone.completed_on = None
+    milestone.completed_by = None
     milestone.signed_off_by = None
     milestone.signed_off_at = None
-    _save(milestone, user=user, update_fields=["completed_on", "signed_off_by", "signed_off_at"])
+    _save(
+        milestone,
+        user=user,
+        update_fields=["completed_on", "completed_by", "signed_off_by", "signed_off_at"],
+    )
     project_touch(project=milestone.project)
     return milestone
 
@@ -676,23 +791,59 @@ def handoff_report_send(*, report: HandoffReport, user: User) -> HandoffReport:
     return report
 
 
+class OpenIssuesNotConfirmed(ValidationError):
+    """A handoff accepted while high or critical issues are open, without saying so was intended."""
+
+
 @transaction.atomic
 def handoff_report_decide(
-    *, report: HandoffReport, user: User, accept: bool, comment: str = ""
+    *,
+    report: HandoffReport,
+    user: User,
+    accept: bool,
+    comment: str = "",
+    confirm_open_issues: bool = False,
 ) -> HandoffReport:
-    """Support accepts the report, or returns it with questions."""
+    """Support accepts the report, or returns it with questions.
+
+    Accepting while high or critical issues are open needs `confirm_open_issues`; the issues
+    confirmed are kept with the acceptance.
+    """
     if not (roles.is_support(user) or roles.is_admin(user)):
         raise PermissionDenied("Only support accepts or returns handoff reports.")
     if report.status != HandoffReport.Status.SENT:
         raise ValidationError("Only a report that has been sent to support can be decided.")
     if not accept and not comment.strip():
         raise ValidationError({"support_comment": "Say what support needs before it can accept."})
+    serious = (
+        list(report.project.issues.open().serious().order_by("pk").only("title", "severity"))
+        if accept
+        else []
+    )
+    if serious and not confirm_open_issues:
+        noun = "issue is" if len(serious) == 1 else "issues are"
+        raise OpenIssuesNotConfirmed(
+            f"{len(serious)} high or critical {noun} still open: confirm that support "
+            "accepts the client with them.",
+            code="open_issues",
+        )
     report.status = HandoffReport.Status.ACCEPTED if accept else HandoffReport.Status.RETURNED
     report.decided_by = user
     report.decided_at = timezone.now()
     report.support_comment = comment.strip()
+    report.accepted_open_issues = [
+        f"{issue.get_severity_display()}: {issue.title}" for issue in serious
+    ]
     _save(
-        report, user=user, update_fields=["status", "decided_by", "decided_at", "support_comment"]
+        report,
+        user=user,
+        update_fields=[
+            "status",
+            "decided_by",
+            "decided_at",
+            "support_comment",
+            "accepted_open_issues",
+        ],
     )
     project_touch(project=report.project)
     notifications.handoff_report_changed(report=report)

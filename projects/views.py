@@ -20,18 +20,19 @@ from projects.access import can_edit_project, get_project_for_edit, get_project_
 from projects.filters import ProjectFilter
 from projects.forms import (
     CommentForm,
-    ContactChoiceForm,
     HealthOverrideForm,
     MembershipForm,
     PhaseChangeForm,
     ProjectForm,
     TimeEntryForm,
+    UatSignoffForm,
     owner_choices,
 )
 from projects.models import Health, ImplementationProject, Phase
 
 # Changes the project page shows; the history page has the rest.
 RECENT_HISTORY = 10
+RECENT_PHASE_CHANGES = 5
 
 HEALTH_RANK = Case(
     When(health=Health.RED, then=Value(2)),
@@ -238,9 +239,14 @@ def project_detail(request, pk: int):
         "phases": phases,
         "current_phase": current,
         "next_phase": next_phase,
-        "next_phase_problems": services.phase_gate_problems(project, next_phase)
+        "next_phase_problems": services.phase_gate_problems(
+            project, next_phase, milestones=parts["milestones"]
+        )
         if next_phase and can_edit
         else [],
+        "can_override_gate": roles.is_manager(request.user),
+        "phase_changes": selectors.project_phase_changes(project, limit=RECENT_PHASE_CHANGES),
+        "uat_signoff_open": can_edit and not services.uat_signoff_refusal(project),
         "earlier_phases": phases[: current.index],
         "owner_choices": owner_choices(project) if can_edit else [],
         "budget_percent": selectors.budget_percent(parts["hours_burned"], project.budget_hours),
@@ -253,7 +259,6 @@ def project_detail(request, pk: int):
         "time_form": TimeEntryForm(project=project, initial={"spent_on": timezone.localdate()})
         if can_edit
         else None,
-        "uat_form": ContactChoiceForm(project=project) if can_edit else None,
         **parts,
     }
     return render(request, "projects/project_detail.html", context)
@@ -272,18 +277,34 @@ def project_phase(request, pk: int):
             messages.error(request, "Choose a phase to move to.")
         return redirect(project)
     to_phase = Phase(form.cleaned_data["to_phase"])
+    reason = form.cleaned_data["override_reason"]
     try:
-        services.project_change_phase(
-            project=project, to_phase=to_phase, user=request.user, note=form.cleaned_data["note"]
+        change = services.project_change_phase(
+            project=project,
+            to_phase=to_phase,
+            user=request.user,
+            note=form.cleaned_data["note"],
+            override_reason=reason,
         )
     except ValidationError as error:
+        hint = ""
+        if isinstance(error, services.GateNotMet) and roles.is_manager(request.user):
+            hint = " As an implementation manager you may override the gate with a written reason."
         messages.error(
             request,
             f"The project cannot move to {to_phase.label} yet: "
-            + " ".join(_form_error_messages(error)),
+            + " ".join(_form_error_messages(error))
+            + hint,
         )
     else:
-        messages.success(request, f"Project moved to {to_phase.label}.")
+        if change.gate_overridden:
+            messages.warning(
+                request,
+                f"Project moved to {to_phase.label}, overriding its gate: "
+                + " ".join(change.overridden_problems),
+            )
+        else:
+            messages.success(request, f"Project moved to {to_phase.label}.")
     return redirect(project)
 
 
@@ -324,18 +345,37 @@ def project_health_override_clear(request, pk: int):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def project_uat_signoff(request, pk: int):
+    """Record the client's UAT sign-off, on a page that shows what testing still has open."""
     project = get_project_for_edit(request, pk)
-    form = ContactChoiceForm(request.POST, project=project)
-    if form.is_valid():
-        services.project_record_uat_signoff(
-            project=project, user=request.user, contact=form.cleaned_data["contact"]
-        )
-        messages.success(request, "UAT sign-off recorded.")
-    else:
-        messages.error(request, "Choose the client contact who signed off UAT.")
-    return redirect(project)
+    refusal = services.uat_signoff_refusal(project)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect(project)
+    form = UatSignoffForm(request.POST if request.method == "POST" else None, project=project)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.project_record_uat_signoff(
+                project=project, user=request.user, contact=form.cleaned_data["contact"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, f"UAT sign-off by {form.cleaned_data['contact'].name} recorded."
+            )
+            return redirect(project)
+    return render(
+        request,
+        "projects/uat_signoff.html",
+        {
+            "nav": "projects",
+            "project": project,
+            "form": form,
+            **selectors.uat_open_items(project),
+        },
+    )
 
 
 @login_required
@@ -416,6 +456,6 @@ def project_history(request, pk: int):
             "project": project,
             "page_obj": page,
             "history": selectors.project_history_page(project, page.object_list),
-            "phase_changes": project.phase_changes.select_related("changed_by"),
+            "phase_changes": selectors.project_phase_changes(project),
         },
     )

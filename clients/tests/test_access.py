@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from clients.tests.factories import ClientFactory, ContactFactory, SalesHandoffFactory
+from projects.models import ImplementationProject
 
 pytestmark = pytest.mark.django_db
 
@@ -22,8 +23,13 @@ def contact(account):
 
 
 @pytest.fixture
-def handoff(account, sales_rep):
-    return SalesHandoffFactory(client=account, submitted_by=sales_rep)
+def handoff(account, sales_rep, pm):
+    """A handoff whose project `pm` manages."""
+    handoff = SalesHandoffFactory(client=account, submitted_by=sales_rep)
+    ImplementationProject.objects.create(
+        name="Northwind payroll", client=account, pm=pm, sales_handoff=handoff
+    )
+    return handoff
 
 
 @pytest.fixture
@@ -173,6 +179,22 @@ class TestAcknowledgingSalesHandoffs:
         assert response.status_code == 302
         handoff.refresh_from_db()
         assert handoff.is_acknowledged
+
+    def test_a_pm_of_another_project_cannot(self, client_as, urls, handoff, other_pm):
+        response = client_as(other_pm).post(urls["handoff_acknowledge"])
+
+        assert response.status_code == 403
+        handoff.refresh_from_db()
+        assert not handoff.is_acknowledged
+
+    def test_a_handoff_without_a_project_is_for_the_managers(self, client_as, account, pm, manager):
+        handoff = SalesHandoffFactory(client=account)
+        url = reverse("clients:handoff_acknowledge", args=[handoff.pk])
+
+        assert client_as(pm).post(url).status_code == 403
+        assert client_as(manager).post(url).status_code == 302
+        handoff.refresh_from_db()
+        assert handoff.acknowledged_by == manager
 
     @pytest.mark.parametrize("role", ["sales_rep", "support"])
     def test_sales_and_support_cannot(self, request, client_as, urls, handoff, role):

@@ -1,7 +1,7 @@
 import datetime
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from clients import services
@@ -12,6 +12,7 @@ from clients.tests.factories import (
     ProductFactory,
     SalesHandoffFactory,
 )
+from projects.models import ImplementationProject
 
 pytestmark = pytest.mark.django_db
 
@@ -256,9 +257,9 @@ class TestSalesHandoffs:
         assert handoff.commitments == "Weekly status call."
         assert [p.name for p in handoff.products.all()] == ["HR"]
 
-    def test_update_after_acknowledgement_is_refused(self, pm):
+    def test_update_after_acknowledgement_is_refused(self, manager):
         handoff = SalesHandoffFactory(commitments="Original")
-        services.sales_handoff_acknowledge(handoff=handoff, user=pm)
+        services.sales_handoff_acknowledge(handoff=handoff, user=manager)
 
         with pytest.raises(ValidationError):
             services.sales_handoff_update(handoff=handoff, **self.handoff_values())
@@ -279,14 +280,58 @@ class TestSalesHandoffs:
         handoff.refresh_from_db()
         assert handoff.target_go_live == before
 
-    def test_acknowledging_twice_keeps_the_first_who_and_when(self, pm, other_pm):
+    def test_acknowledging_twice_keeps_the_first_who_and_when(self, pm, manager):
         handoff = SalesHandoffFactory()
+        ImplementationProject.objects.create(
+            name="Payroll", client=handoff.client, pm=pm, sales_handoff=handoff
+        )
 
         services.sales_handoff_acknowledge(handoff=handoff, user=pm)
         first_at = handoff.acknowledged_at
-        services.sales_handoff_acknowledge(handoff=handoff, user=other_pm)
+        services.sales_handoff_acknowledge(handoff=handoff, user=manager)
 
         handoff.refresh_from_db()
         assert handoff.acknowledged_by == pm
         assert handoff.acknowledged_at == first_at
         assert first_at <= timezone.now()
+
+    def test_only_the_projects_pm_or_a_manager_acknowledges(self, pm, other_pm, manager):
+        handoff = SalesHandoffFactory()
+        ImplementationProject.objects.create(
+            name="Payroll", client=handoff.client, pm=pm, sales_handoff=handoff
+        )
+
+        with pytest.raises(PermissionDenied):
+            services.sales_handoff_acknowledge(handoff=handoff, user=other_pm)
+        handoff.refresh_from_db()
+        assert not handoff.is_acknowledged
+
+        services.sales_handoff_acknowledge(handoff=handoff, user=manager)
+        assert handoff.acknowledged_by == manager
+
+    def test_without_a_project_or_its_pm_only_managers_acknowledge(self, pm, admin_user):
+        handoff = SalesHandoffFactory()
+        with pytest.raises(PermissionDenied):
+            services.sales_handoff_acknowledge(handoff=handoff, user=pm)
+        ImplementationProject.objects.create(
+            name="Payroll", client=handoff.client, pm=None, sales_handoff=handoff
+        )
+        handoff.refresh_from_db()
+        with pytest.raises(PermissionDenied):
+            services.sales_handoff_acknowledge(handoff=handoff, user=pm)
+
+        services.sales_handoff_acknowledge(handoff=handoff, user=admin_user)
+        assert handoff.acknowledged_by == admin_user
+
+    def test_another_pms_earlier_acknowledgement_gives_way_to_the_projects_pm(self, pm, other_pm):
+        handoff = SalesHandoffFactory(acknowledged_by=other_pm, acknowledged_at=timezone.now())
+        ImplementationProject.objects.create(
+            name="Payroll", client=handoff.client, pm=pm, sales_handoff=handoff
+        )
+        assert not services.sales_handoff_acknowledgement_stands(handoff)
+
+        services.sales_handoff_acknowledge(handoff=handoff, user=pm)
+
+        handoff.refresh_from_db()
+        assert handoff.acknowledged_by == pm
+        assert services.sales_handoff_acknowledgement_stands(handoff)

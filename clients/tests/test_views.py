@@ -528,6 +528,7 @@ class TestSalesHandoffPages:
         pm.first_name, pm.last_name = "Paula", "Manager"
         pm.save()
         handoff = SalesHandoffFactory()
+        make_project(handoff.client, pm=pm, sales_handoff=handoff)
 
         response = client_as(pm).post(
             reverse("clients:handoff_acknowledge", args=[handoff.pk]), follow=True
@@ -539,6 +540,7 @@ class TestSalesHandoffPages:
 
     def test_acknowledging_again_keeps_the_first_acknowledgement(self, client_as, pm, manager):
         handoff = SalesHandoffFactory()
+        make_project(handoff.client, pm=pm, sales_handoff=handoff)
         url = reverse("clients:handoff_acknowledge", args=[handoff.pk])
         client_as(pm).post(url)
         handoff.refresh_from_db()
@@ -551,16 +553,19 @@ class TestSalesHandoffPages:
         assert (handoff.acknowledged_by, handoff.acknowledged_at) == (pm, first_at)
 
     def test_pm_is_offered_the_acknowledge_button_and_the_rep_the_edit_link(
-        self, client_as, pm, sales_rep
+        self, client_as, pm, other_pm, sales_rep
     ):
         handoff = SalesHandoffFactory(client=ClientFactory(sales_rep=sales_rep))
+        make_project(handoff.client, pm=pm, sales_handoff=handoff)
         url = reverse("clients:handoff_detail", args=[handoff.pk])
         edit = reverse("clients:handoff_edit", args=[handoff.pk])
 
         pm_page = client_as(pm).get(url).text
+        other_pm_page = client_as(other_pm).get(url).text
         rep_page = client_as(sales_rep).get(url).text
 
         assert "Acknowledge handoff</button>" in pm_page and edit not in pm_page
+        assert "Acknowledge handoff</button>" not in other_pm_page
         assert "Acknowledge handoff</button>" not in rep_page and edit in rep_page
 
     def test_detail_query_count_is_fixed(self, client_as, pm, django_assert_num_queries):

@@ -92,10 +92,10 @@ NOT_ALLOWED = everyone(405)  # the wrong method, for every logged-in role
 CLIENT_READ = answers(200, 200, 200, 200, 404, 200, 200)
 CLIENT_EDIT = answers(403, 403, 200, 403, 404, 403, 200)
 CLIENT_CREATE = answers(403, 403, 200, 403, 403, 403, 200)
-# Sales handoff: the account's own rep writes it (until acknowledged), PMs and managers
-# acknowledge it, everyone who reads the account reads it.
+# Sales handoff: the account's own rep writes it (until acknowledged), the PM of its project
+# and managers acknowledge it, everyone who reads the account reads it.
 HANDOFF_WRITE = answers(403, 403, 403, 200, 404, 403, 200)
-HANDOFF_ACKNOWLEDGE = answers(302, 302, 302, 403, 404, 403, 302)
+HANDOFF_ACKNOWLEDGE = answers(302, 403, 302, 403, 404, 403, 302)
 
 # Projects are for the implementation side: sales reps use the account status page instead.
 PROJECT_LIST = answers(200, 200, 200, 403, 403, 200, 200)
@@ -187,7 +187,9 @@ ACCESS: dict[str, Route] = {
     "projects:phase": action(PROJECT_ACTION),
     "projects:health_override": action(PROJECT_ACTION),
     "projects:health_override_clear": action(PROJECT_ACTION),
-    "projects:uat_signoff": action(PROJECT_ACTION),
+    # A page that lists what testing has open, then records the sign-off; the walk's project
+    # has been signed off, so each editor is sent back to it.
+    "projects:uat_signoff": Route(get=PROJECT_ACTION, post=PROJECT_ACTION),
     "projects:member_add": action(PROJECT_ACTION),
     "projects:member_remove": action(PROJECT_ACTION),
     "projects:comment": action(PROJECT_COMMENT),

@@ -47,7 +47,7 @@ from onboarding.tests.browser import (  # noqa: F401 (fixtures are found by name
 from outbox.models import OutgoingEmail
 from playbooks.models import ProjectTemplate, TemplateMilestone, TemplateTask
 from projects import demo
-from projects.models import ImplementationProject, Issue, Milestone, Risk, Task
+from projects.models import ImplementationProject, Issue, Milestone, Phase, Risk, Task
 from reports.models import StatusReport
 
 # django_db: so that pytest-django sets up the test database (the module's data is committed
@@ -143,6 +143,12 @@ def _pick_ids() -> dict[str, int]:
             TemplateMilestone.objects.order_by("pk"), "template milestone"
         ),
         "template_task": _first(TemplateTask.objects.order_by("pk"), "template task"),
+        "testing_project": _first(
+            ImplementationProject.objects.filter(
+                pm=pm, phase=Phase.TESTING, status=ImplementationProject.Status.ACTIVE
+            ).filter(uat_signed_off_at__isnull=True),
+            "project of the demo PM in Testing without UAT sign-off",
+        ),
         "handoff_project": _first(
             ImplementationProject.objects.filter(
                 client__sales_rep=sales, handoff_report__isnull=False

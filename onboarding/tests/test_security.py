@@ -155,6 +155,9 @@ def build_world() -> World:
         .first()
     )
     assert handoff is not None, "seed_demo no longer has an unacknowledged sales handoff"
+    # Its project's PM acknowledges it (and managers): make that the walk's PM, so that
+    # other_pm is a PM of another project. The walk's transaction is rolled back.
+    ImplementationProject.objects.filter(sales_handoff=handoff).update(pm=users["pm"])
     report, _ = report_send_now(project=project, user=project.pm)
     meeting = meeting_create(
         project=project,
@@ -603,6 +606,11 @@ TEXT_FIELDS = (
     ),
     TextField("ProjectForm.name", "projects:edit", "pm", lambda w: _project(w).name,
               ("projects:detail", "projects:list", "projects:account_status")),
+    # A manager passes the gate to Handed off (support has not accepted the report yet).
+    TextField("PhaseChangeForm.override_reason", "projects:detail", "manager",
+              lambda w: _latest(PhaseChange, project=w.project).override_reason,
+              ("projects:history", "projects:detail"),
+              action="projects:phase", extra={"to_phase": Phase.HANDED_OFF.value}),
     # The phase forms offer no note, but the view takes one: a hand-made POST may send it.
     TextField("PhaseChangeForm.note", "projects:detail", "pm",
               lambda w: _latest(PhaseChange, project=w.project).note, ("projects:history",),

@@ -71,6 +71,8 @@ class MilestoneFactory(factory.django.DjangoModelFactory):
     project = factory.SubFactory(ProjectFactory)
     name = factory.Sequence(lambda n: f"Milestone {n}")
     order = factory.Sequence(lambda n: n)
+    # Testing, like a milestone of a plan older than phases: as key, it gates go-live only.
+    phase = Phase.TESTING
     due_date = _days(30)
     baseline_date = factory.SelfAttribute("due_date")
 

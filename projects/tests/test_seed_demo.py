@@ -276,6 +276,14 @@ def test_demo_projects_are_consistent_with_their_phase():
                 assert task.status == Task.Status.DONE, task
         if phase != Phase.SALES_HANDOFF:
             assert project.pm_id and project.sales_handoff.is_acknowledged, project.name
+            assert project.sales_handoff.acknowledged_by_id == project.pm_id, project.name
+        # Every phase it left, it left through its gate: that phase's key milestones are done.
+        for passed in list(Phase)[: phase.index]:
+            open_key = [m.name for m in milestones if m.is_key and m.phase == passed]
+            assert all(m.completed_on for m in milestones if m.is_key and m.phase == passed), (
+                project.name,
+                open_key,
+            )
         if phase.index >= Phase.GO_LIVE.index:
             assert project.actual_go_live is not None and project.actual_go_live <= today
             assert project.uat_signed_off_by.client_id == project.client_id

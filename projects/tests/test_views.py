@@ -371,6 +371,15 @@ def test_project_detail_query_count_is_fixed(client_as, pm, django_assert_num_qu
             IssueFactory(project=project, owner=pm)
             CommentFactory(project=project, author=pm)
             TimeEntryFactory(project=project, user=pm)
+            PhaseChange.objects.create(
+                project=project,
+                from_phase=Phase.DISCOVERY,
+                to_phase=Phase.CONFIGURATION,
+                changed_by=_member(i, f"phase-{n}-{project.phase_changes.count()}"),
+                gate_overridden=True,
+                override_reason="Agreed with the sponsor.",
+                overridden_problems=["Key milestone “Discovery sign-off” is not complete."],
+            )
             ProjectMembership.objects.create(
                 project=project, user=ProjectFactory().client.sales_rep or _member(i, n)
             )
@@ -378,10 +387,11 @@ def test_project_detail_query_count_is_fixed(client_as, pm, django_assert_num_qu
     logged_in = client_as(pm)
     add(2)
     logged_in.get(project.get_absolute_url())
-    with django_assert_num_queries(28):
+    # The phase history, with who made each change, is one query.
+    with django_assert_num_queries(29):
         logged_in.get(project.get_absolute_url())
     add(6)
-    with django_assert_num_queries(28):
+    with django_assert_num_queries(29):
         logged_in.get(project.get_absolute_url())
 
 
@@ -608,18 +618,27 @@ def test_override_is_post_only(client_as, pm, project):
 
 
 def test_pm_records_uat_sign_off_by_a_client_contact(client_as, pm, project):
+    project.phase = Phase.TESTING
+    project.save(update_fields=["phase"])
     contact = ContactFactory(client=project.client, name="Dana Ortiz")
-    client_as(pm).post(reverse("projects:uat_signoff", args=[project.pk]), {"contact": contact.pk})
+    client_as(pm).post(
+        reverse("projects:uat_signoff", args=[project.pk]), {"contact": contact.pk, "confirm": "on"}
+    )
     project.refresh_from_db()
     assert project.uat_signed_off_by == contact and project.uat_signed_off_at
+    assert project.uat_signoff_recorded_by == pm
 
 
 def test_uat_sign_off_by_another_clients_contact_is_refused(client_as, pm, project):
+    project.phase = Phase.TESTING
+    project.save(update_fields=["phase"])
     stranger = ContactFactory()
     response = client_as(pm).post(
-        reverse("projects:uat_signoff", args=[project.pk]), {"contact": stranger.pk}, follow=True
+        reverse("projects:uat_signoff", args=[project.pk]),
+        {"contact": stranger.pk, "confirm": "on"},
     )
-    assert "Choose the client contact who signed off UAT." in response.content.decode()
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
     project.refresh_from_db()
     assert project.uat_signed_off_at is None
 
