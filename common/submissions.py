@@ -20,8 +20,9 @@ REPEATED = "That form had already been sent; nothing was added twice."
 
 def add_submission_key(form: forms.Form) -> None:
     """Give a create form its hidden one-time key, made when the form is rendered."""
+    # No id: a page may hold several create forms (a comment, a time entry), and ids are unique.
     form.fields[FIELD] = forms.UUIDField(
-        widget=forms.HiddenInput, required=False, initial=uuid.uuid4
+        widget=forms.HiddenInput(attrs={"id": False}), required=False, initial=uuid.uuid4
     )
 
 

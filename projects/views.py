@@ -270,9 +270,10 @@ def project_phase(request, pk: int):
     project = get_project_for_edit(request, pk)
     form = PhaseChangeForm(request.POST)
     if not form.is_valid():
-        note_errors = form.errors.get("note")
-        if note_errors:
-            messages.error(request, "The phase was not changed. " + " ".join(note_errors))
+        # What was written is wrong (a note or a reason): say so, not only "choose a phase".
+        text_errors = [*form.errors.get("note", []), *form.errors.get("override_reason", [])]
+        if text_errors:
+            messages.error(request, "The phase was not changed. " + " ".join(text_errors))
         else:
             messages.error(request, "Choose a phase to move to.")
         return redirect(project)
