@@ -36,6 +36,7 @@ from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 from alerts.models import Alert
 from alerts.services import alerts_sweep
 from clients.models import Client, Contact, SalesHandoff
+from meetings.models import Decision, Meeting
 from onboarding.celery import app as celery_app
 from onboarding.tests.access_table import ACCESS, ROLES
 from onboarding.tests.browser import (  # noqa: F401 (fixtures are found by name)
@@ -45,6 +46,7 @@ from onboarding.tests.browser import (  # noqa: F401 (fixtures are found by name
     live_server_on_committed_data,
 )
 from onboarding.tests.test_security import World, build_world, url_for
+from playbooks.models import ProjectTemplate, TemplateMilestone, TemplateTask
 from projects.models import (
     Comment,
     HandoffReport,
@@ -426,6 +428,39 @@ RECIPES: dict[FormKey, Recipe] = {
     FormKey("alerts:detail", "alerts:resolve"): _text(
         "note", lambda w, pk: Alert.objects.get(pk=pk).resolution_note
     ),
+    FormKey("meetings:meeting_create", "meetings:meeting_create"): _text(
+        "title", lambda w, pk: _latest(Meeting, project_id=pk).title
+    ),
+    FormKey("meetings:meeting_edit", "meetings:meeting_edit"): _text(
+        "title", lambda w, pk: Meeting.objects.get(pk=pk).title
+    ),
+    FormKey("meetings:action_item_create", "meetings:action_item_create"): _text(
+        "title", lambda w, pk: _latest(Task, meeting_action__meeting_id=pk).title
+    ),
+    FormKey("meetings:decision_create", "meetings:decision_create"): _text(
+        "text", lambda w, pk: _latest(Decision, meeting_id=pk).text
+    ),
+    FormKey("playbooks:create", "playbooks:create"): _text(
+        "name", lambda w, pk: _latest(ProjectTemplate).name, role="manager"
+    ),
+    FormKey("playbooks:edit", "playbooks:edit"): _text(
+        "name", lambda w, pk: ProjectTemplate.objects.get(pk=pk).name, role="manager"
+    ),
+    FormKey("playbooks:milestone_create", "playbooks:milestone_create"): _text(
+        "name", lambda w, pk: _latest(TemplateMilestone, template_id=pk).name, role="manager"
+    ),
+    FormKey("playbooks:milestone_edit", "playbooks:milestone_edit"): _text(
+        "name", lambda w, pk: TemplateMilestone.objects.get(pk=pk).name, role="manager"
+    ),
+    FormKey("playbooks:task_create", "playbooks:task_create"): _text(
+        "title", lambda w, pk: _latest(TemplateTask, template_id=pk).title, role="manager"
+    ),
+    FormKey("playbooks:task_edit", "playbooks:task_edit"): _text(
+        "title", lambda w, pk: TemplateTask.objects.get(pk=pk).title, role="manager"
+    ),
+    FormKey("playbooks:project_templates", "playbooks:save_as_template"): _text(
+        "name", lambda w, pk: _latest(ProjectTemplate).name, role="manager"
+    ),
     # Last: moving the project back a phase changes what the other forms may do.
     FormKey("projects:detail", "projects:phase"): Recipe(
         role="pm",
@@ -567,6 +602,9 @@ def _fill(
             element.select_option(value)
         elif kind == "date" and info["required"] and not value:
             value = (timezone.localdate() + datetime.timedelta(days=7)).isoformat()
+            element.fill(value)
+        elif kind == "datetime-local" and info["required"] and not value:
+            value = f"{timezone.localdate() + datetime.timedelta(days=7)}T10:00"
             element.fill(value)
         elif kind == "number" and info["required"] and not value:
             value = "1"
