@@ -432,7 +432,7 @@ class RiskForm(PlainInputFormMixin, VersionedFormMixin, forms.ModelForm):
 
 
 class IssueForm(PlainInputFormMixin, VersionedFormMixin, forms.ModelForm):
-    owner = UserChoiceField(queryset=_user_choices(), required=False)
+    owner = UserChoiceField(queryset=User.objects.none(), required=False)
 
     class Meta:
         model = Issue
@@ -442,9 +442,11 @@ class IssueForm(PlainInputFormMixin, VersionedFormMixin, forms.ModelForm):
             "resolution": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, project: ImplementationProject, **kwargs):
         super().__init__(*args, **kwargs)
         _guard(self)
+        # The project's people, as for a risk: not every user of the company, each an <option>.
+        self.fields["owner"].queryset = _owners(project, self.instance.owner_id)
         self.helper = _helper(
             "title",
             "description",
