@@ -11,7 +11,6 @@ from django.db.models import Q
 from clients import services
 from clients.models import Client, Contact, Product, SalesHandoff
 from clients.roles import Role
-from clients.widgets import QuickSelect
 from common.parsing import PlainInputFormMixin
 from common.submissions import add_submission_key
 from common.versions import VersionedFormMixin, add_version_field
@@ -65,8 +64,7 @@ class _CrispyMixin(VersionedFormMixin):
 
 class ClientForm(PlainInputFormMixin, _CrispyMixin, forms.ModelForm):
     sales_rep = UserChoiceField(queryset=User.objects.none(), required=False)
-    # Some six hundred zones: written by QuickSelect rather than a template each.
-    time_zone = forms.ChoiceField(choices=TIME_ZONE_CHOICES, initial="UTC", widget=QuickSelect)
+    time_zone = forms.ChoiceField(choices=TIME_ZONE_CHOICES, initial="UTC")
 
     class Meta:
         model = Client

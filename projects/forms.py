@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from clients.models import Contact, SalesHandoff
 from clients.roles import Role
-from clients.widgets import QuickSelect, SearchableSelect
+from clients.widgets import SearchableSelect
 from common.parsing import PlainInputFormMixin, search_text
 from common.submissions import add_submission_key
 from common.versions import VersionedFormMixin, add_version_field
@@ -88,9 +88,6 @@ class UserChoiceIterator(forms.models.ModelChoiceIterator):
 
 
 class UserChoiceField(forms.ModelChoiceField):
-    # Lists of people run to hundreds in a large team; a chosen one is still checked against
-    # the queryset, as any model choice.
-    widget = QuickSelect
     iterator = UserChoiceIterator
 
     def label_from_instance(self, obj: User) -> str:
@@ -131,8 +128,6 @@ class ClientChoiceField(forms.ModelChoiceField):
 
 
 class TaskChoiceField(forms.ModelChoiceField):
-    # Every task of the project is a choice, on the project page.
-    widget = QuickSelect
     iterator = NameChoiceIterator
     name_field = "title"
 
@@ -437,7 +432,7 @@ class RiskForm(PlainInputFormMixin, VersionedFormMixin, forms.ModelForm):
 
 
 class IssueForm(PlainInputFormMixin, VersionedFormMixin, forms.ModelForm):
-    owner = UserChoiceField(queryset=_user_choices(), required=False)
+    owner = UserChoiceField(queryset=User.objects.none(), required=False)
 
     class Meta:
         model = Issue
@@ -447,9 +442,11 @@ class IssueForm(PlainInputFormMixin, VersionedFormMixin, forms.ModelForm):
             "resolution": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, project: ImplementationProject, **kwargs):
         super().__init__(*args, **kwargs)
         _guard(self)
+        # The project's people, as for a risk: not every user of the company, each an <option>.
+        self.fields["owner"].queryset = _owners(project, self.instance.owner_id)
         self.helper = _helper(
             "title",
             "description",

@@ -740,7 +740,7 @@ def _issue_write(
 @require_http_methods(["GET", "HEAD", "POST"])
 def issue_create(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_project_for_edit(request, pk)
-    form = IssueForm(request.POST or None)
+    form = IssueForm(request.POST or None, project=project)
     if request.method == "POST" and form.is_valid():
         try:
             outcome = create_once(
@@ -773,7 +773,7 @@ def issue_create(request: HttpRequest, pk: int) -> HttpResponse:
 def issue_edit(request: HttpRequest, pk: int) -> HttpResponse:
     issue = get_item_for_edit(request, Issue, pk)
     project, title, url = issue.project, issue.title, issue.get_absolute_url()
-    form = IssueForm(request.POST or None, instance=_form_instance(issue))
+    form = IssueForm(request.POST or None, instance=_form_instance(issue), project=project)
     if request.method == "POST" and form.is_valid():
         try:
             _issue_write(

@@ -838,6 +838,20 @@ def test_an_issue_without_a_title_is_refused(client_as, pm, project):
     assert not project.issues.exists()
 
 
+def test_an_issues_owner_is_chosen_from_the_projects_people_not_the_whole_company(
+    client_as, pm, other_pm, project
+):
+    logged_in = client_as(pm)
+    form_page = page(logged_in.get(reverse("projects:issue_create", args=[project.pk])))
+    assert f'<option value="{pm.pk}">' in form_page
+    assert f'<option value="{other_pm.pk}">' not in form_page
+    response = logged_in.post(
+        reverse("projects:issue_create", args=[project.pk]), issue_data(owner=other_pm.pk)
+    )
+    assert response.status_code == 200 and response.context["form"].errors["owner"]
+    assert not project.issues.exists()
+
+
 def test_resolving_an_issue_from_its_edit_page_keeps_the_resolution(client_as, pm, project):
     issue = IssueFactory(project=project, title="GL export fails")
     client_as(pm).post(
