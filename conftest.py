@@ -2,7 +2,7 @@
 
 import pytest
 
-from clients.roles import Role
+from clients.roles import Role, role_groups_ensure
 from clients.tests.factories import UserFactory
 
 
@@ -61,3 +61,20 @@ def client_as(client):
 def fast_password_hashing(settings):
     """Real hashing costs ~0.2 s per user; tests check access, not the hash's strength."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def role_groups_after_a_flush(request, django_db_blocker):
+    """The role groups, for a test that commits its data.
+
+    Such a test (`transaction=True`, a live server) ends by emptying the database, and with it
+    the role groups that clients' data migration made; the next such test makes them again
+    before any user fixture asks for one.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    committing = {"transactional_db", "live_server"} & set(request.fixturenames) or (
+        marker is not None and (marker.kwargs.get("transaction") or marker.args[:1] == (True,))
+    )
+    if committing:
+        with django_db_blocker.unblock():
+            role_groups_ensure()

@@ -322,7 +322,7 @@ def test_two_interleaved_sweeps_open_one_alert_and_send_one_email(
     not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
     reason="SQLite serialises writers; the race needs PostgreSQL.",
 )
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_sweeps_at_the_same_moment_on_postgresql_duplicate_nothing(pm, monkeypatch):
     owner = UserFactory(username="race_owner", role=Role.PM)
     project = ProjectFactory(pm=pm)

@@ -176,12 +176,9 @@ def _screenshot_name(test_name: str, index: int) -> str:
 def ensure_role_groups() -> None:
     """The role groups that clients' data migration made, which a flush of the database drops."""
     # Imported here so that the screenshot script can use this module without Django set up.
-    from django.contrib.auth.models import Group
+    from clients.roles import role_groups_ensure
 
-    from clients.roles import Role
-
-    for role in Role:
-        Group.objects.get_or_create(name=role.value)
+    role_groups_ensure()
 
 
 @contextmanager

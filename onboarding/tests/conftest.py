@@ -367,7 +367,6 @@ class CeleryWorker:
 @pytest.fixture
 def celery_worker(
     transactional_db,
-    django_db_serialized_rollback,
     settings,
     smtp_server,
     e2e_broker,

@@ -269,7 +269,7 @@ def test_an_in_place_status_change_does_not_undo_a_rename_made_meanwhile(client,
 @pytest.mark.skipif(
     not uses_postgresql(), reason="needs PostgreSQL for two real connections at once"
 )
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_dependency_edits_at_once_cannot_make_a_loop(pm, monkeypatch):
     project = ProjectFactory(pm=pm)
     first = TaskFactory(project=project, title="First")

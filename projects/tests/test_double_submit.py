@@ -211,7 +211,7 @@ def test_a_team_member_added_twice_is_added_once(client, pm, project):
 @pytest.mark.skipif(
     not uses_postgresql(), reason="needs PostgreSQL for two real connections at once"
 )
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_project_form_sent_twice_at_the_same_moment_creates_one_project(pm, monkeypatch):
     account = ClientFactory(name="Bluebird")
     payroll = ProductFactory(name="Payroll")

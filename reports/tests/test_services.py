@@ -273,7 +273,7 @@ def test_the_database_refuses_a_second_scheduled_report_for_the_same_period(make
 @pytest.mark.skipif(
     connection.vendor != "postgresql", reason="needs PostgreSQL for two real connections"
 )
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_ticks_at_the_same_time_make_one_report(make_project, monkeypatch):
     project = make_project()
     real_build = services.report_build
