@@ -8,6 +8,7 @@ urlpatterns = [
     path("clients/<int:pk>/status/", views.account_status, name="account_status"),
     path("projects/", views.project_list, name="list"),
     path("my-work/", views_work.my_work, name="my_work"),
+    path("timesheet/", views_work.timesheet, name="timesheet"),
     path("projects/new/", views.project_create, name="create"),
     path("projects/<int:pk>/", views.project_detail, name="detail"),
     path("projects/<int:pk>/edit/", views.project_edit, name="edit"),
