@@ -2,6 +2,8 @@
 
 from decimal import Decimal
 
+from django.template import Context, Template
+
 from clients.tests.factories import UserFactory
 from projects.budget import forecast_at_completion, project_budget
 from projects.models import ProjectMembership, RoleRate, Task
@@ -57,3 +59,18 @@ def test_cost_burned_prices_each_persons_hours_by_their_role_on_the_project(
     assert money.hours_left == Decimal(23)  # the open task's 30 h less the 7 h logged on it
     assert money.forecast_at_completion == Decimal("3960.00")  # 1200 + 23 × 120 a burned hour
     assert money.forecast_overrun == Decimal("-1040.00")
+
+
+def test_budget_card_shows_cost_burned_and_an_overrun(pm):
+    RoleRate.objects.create(role=RoleRate.PM, hourly_rate=Decimal(200))
+    project = ProjectFactory(pm=pm, budget_amount=Decimal(1000))
+    task = TaskFactory(project=project, estimate_hours=Decimal(10))
+    TimeEntryFactory(project=project, task=task, user=pm, hours=Decimal(4))
+
+    html = Template('{% load budget_tags %}<dl class="row">{% budget_money project %}</dl>').render(
+        Context({"project": project})
+    )
+
+    assert "$800 for 4 h" in html
+    assert "$2,000" in html  # 800 + the 6 h left × 200
+    assert "$1,000 over budget" in html
