@@ -190,6 +190,8 @@ PAGES: list[Page] = [
     Page("project detail", PM, "projects:detail", PROJECT),
     Page("project history", PM, "projects:history", PROJECT),
     Page("task list", PM, "projects:task_list", PROJECT),
+    Page("my work (PM)", PM, "projects:my_work"),
+    Page("timesheet (PM)", PM, "projects:timesheet"),
     Page("task detail", PM, "projects:task_detail", (busiest_task,)),
     Page("risk detail", PM, "projects:risk_detail", (first_of(Risk),)),
     Page("issue detail", PM, "projects:issue_detail", (first_of(Issue),)),

@@ -22,6 +22,7 @@ from projects.models import (
     PhaseChange,
     ProjectMembership,
     Risk,
+    RoleRate,
     Task,
     TimeEntry,
 )
@@ -350,3 +351,9 @@ class HolidayAdmin(admin.ModelAdmin):
     list_display = ["date", "name"]
     search_fields = ["name"]
     date_hierarchy = "date"
+
+
+@admin.register(RoleRate)
+class RoleRateAdmin(admin.ModelAdmin):
+    list_display = ["role", "hourly_rate"]
+    list_editable = ["hourly_rate"]

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
@@ -516,3 +518,47 @@ class HandoffDecisionForm(PlainInputFormMixin, forms.Form):
         if data.get("decision") == "return" and not data.get("support_comment", "").strip():
             self.add_error("support_comment", "Say what support needs before it can accept.")
         return data
+
+
+class TimesheetForm(PlainInputFormMixin, forms.Form):
+    """A week of hours: one number per task and day, and the state of the week it was opened at."""
+
+    # A digest (selectors.timesheet_state), not text anyone types.
+    state = forms.RegexField(regex=r"^[0-9a-f]{32}$", widget=forms.HiddenInput)
+
+    def __init__(self, *args, tasks: list[Task], days: list, stored: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.tasks = tasks
+        self.days = days
+        for task in tasks:
+            for day in days:
+                value = stored.get((task.pk, day))
+                self.fields[self.cell_name(task.pk, day)] = forms.DecimalField(
+                    label=f"Hours on {task.title} on {day:%A %d %B}",
+                    required=False,
+                    min_value=0,
+                    max_value=24,
+                    max_digits=4,
+                    decimal_places=2,
+                    initial=value.normalize() if value else None,
+                    widget=forms.NumberInput(
+                        attrs={"step": "0.25", "min": "0", "max": "24", "inputmode": "decimal"}
+                    ),
+                )
+
+    @staticmethod
+    def cell_name(task_id: int, day) -> str:
+        return f"h-{task_id}-{day:%Y%m%d}"
+
+    def rows(self) -> list[tuple[Task, list]]:
+        return [
+            (task, [self[self.cell_name(task.pk, day)] for day in self.days]) for task in self.tasks
+        ]
+
+    def hours(self) -> dict:
+        """Every cell's hours, a blank cell as 0 (it clears that day)."""
+        return {
+            (task.pk, day): self.cleaned_data.get(self.cell_name(task.pk, day)) or Decimal(0)
+            for task in self.tasks
+            for day in self.days
+        }

@@ -453,6 +453,19 @@ def _task_row_or_redirect(
     if error:
         # The service may have set attributes before refusing; show what is stored.
         task = _task_queryset().get(pk=task.pk)
+    if request.POST.get("row") == "my_work":
+        # "My work" lays its rows out differently (project shown, no owner column).
+        task.can_edit = True
+        return render(
+            request,
+            "projects/work/_my_task_row.html",
+            {
+                "task": task,
+                "next_url": next_url,
+                "row_error": error,
+                "row_message": "" if error else message,
+            },
+        )
     response = render(
         request,
         "projects/items/_task_row.html",

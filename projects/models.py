@@ -707,3 +707,21 @@ class Holiday(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.date:%Y-%m-%d})"
+
+
+class RoleRate(models.Model):
+    """The hourly cost of one team role, kept by admins; it prices the hours logged on projects."""
+
+    PM = "pm"
+    ROLE_CHOICES = [(PM, "Implementation PM"), *ProjectMembership.TeamRole.choices]
+
+    role = models.CharField(max_length=30, choices=ROLE_CHOICES, unique=True)
+    hourly_rate = models.DecimalField(
+        max_digits=8, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+
+    class Meta:
+        ordering = ["role"]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()}: {self.hourly_rate}/h"

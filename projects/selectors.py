@@ -1,5 +1,6 @@
 """Reads shared by the project pages, each with its related rows fetched up front."""
 
+import hashlib
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import reduce
@@ -511,3 +512,49 @@ def owner_candidates(project: ImplementationProject) -> QuerySet[User]:
     return User.objects.filter(is_active=True).filter(
         Q(pk=project.pm_id) | Q(pk__in=project.memberships.values("user_id"))
     )
+
+
+# Timesheet
+
+
+def week_days(week_start: date) -> list[date]:
+    return [week_start + timedelta(days=i) for i in range(7)]
+
+
+def timesheet_tasks(*, user: User, week_start: date) -> list[Task]:
+    """The tasks a user may log hours on in a week, in the order the timesheet shows them.
+
+    Their own open tasks on the projects they manage or work on, and any task of those projects
+    they already logged hours on that week (a task finished mid-week keeps its row).
+    """
+    days = week_days(week_start)
+    projects = ImplementationProject.objects.managed_or_joined_by(user)
+    logged = TimeEntry.objects.filter(
+        user=user, spent_on__gte=days[0], spent_on__lte=days[-1], task__isnull=False
+    ).values("task_id")
+    mine_open = Q(owner_user=user) & ~Q(status=Task.Status.DONE)
+    return list(
+        Task.objects.filter(project__in=projects)
+        .filter(mine_open | Q(pk__in=logged))
+        .select_related("project")
+        .order_by("project__name", "project_id", "due_date", "pk")
+    )
+
+
+def timesheet_entries(*, user: User, week_start: date) -> list[TimeEntry]:
+    """Every time entry of the user in that week, with or without a task."""
+    days = week_days(week_start)
+    return list(
+        TimeEntry.objects.filter(user=user, spent_on__gte=days[0], spent_on__lte=days[-1]).order_by(
+            "pk"
+        )
+    )
+
+
+def timesheet_state(entries: list[TimeEntry]) -> str:
+    """A digest of a week's entries: a timesheet form carries the one it was opened at."""
+    text = "|".join(
+        f"{e.pk}:{e.task_id}:{e.spent_on.isoformat()}:{e.hours.normalize()}"
+        for e in sorted(entries, key=lambda e: e.pk)
+    )
+    return hashlib.sha256(text.encode()).hexdigest()[:32]

@@ -1,6 +1,7 @@
 """Every write that matters on a project and the things inside it."""
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -31,7 +32,7 @@ from projects.models import (
     Task,
     TimeEntry,
 )
-from projects.selectors import owner_candidates
+from projects.selectors import owner_candidates, timesheet_state, timesheet_tasks, week_days
 from projects.signals import project_created
 
 PROJECT_FIELDS = [
@@ -848,3 +849,95 @@ def handoff_report_decide(
     project_touch(project=report.project)
     notifications.handoff_report_changed(report=report)
     return report
+
+
+# Timesheet
+
+MAX_HOURS_A_DAY = Decimal(24)
+MIN_ENTRY_HOURS = Decimal("0.25")
+
+
+@transaction.atomic
+def timesheet_save(
+    *,
+    user: User,
+    week_start: date,
+    hours: dict[tuple[int, date], Decimal],
+    state: str,
+) -> int:
+    """Set the user's hours per task and day of one week (0 clears a day); returns the cells
+    changed. The grid sets values rather than adding, so sending the same grid twice changes
+    nothing the second time; a grid opened before someone else changed the week is refused."""
+    if week_start.weekday() != 0:
+        raise ValidationError("A timesheet week starts on a Monday.")
+    days = set(week_days(week_start))
+    tasks = {task.pk: task for task in timesheet_tasks(user=user, week_start=week_start)}
+    for (task_id, day), value in hours.items():
+        if task_id not in tasks:
+            raise ValidationError("You can log hours only on your own tasks of your projects.")
+        if day not in days:
+            raise ValidationError("Log hours on the days of the week shown.")
+        if value < 0 or value > MAX_HOURS_A_DAY:
+            raise ValidationError(
+                f"“{tasks[task_id].title}” on {day:%a %d %b}: enter 0 to 24 hours."
+            )
+        if 0 < value < MIN_ENTRY_HOURS:
+            raise ValidationError(
+                f"“{tasks[task_id].title}” on {day:%a %d %b}: log at least a quarter of an hour."
+            )
+    # Lock the week's rows: two saves of the same week take turns.
+    entries = list(
+        TimeEntry.objects.select_for_update().filter(user=user, spent_on__in=days).order_by("pk")
+    )
+    stored: dict[tuple[int, date], Decimal] = {}
+    by_cell: dict[tuple[int, date], list[TimeEntry]] = {}
+    day_totals: dict[date, Decimal] = dict.fromkeys(days, Decimal(0))
+    for entry in entries:
+        day_totals[entry.spent_on] += entry.hours
+        if entry.task_id is not None:
+            key = (entry.task_id, entry.spent_on)
+            stored[key] = stored.get(key, Decimal(0)) + entry.hours
+            by_cell.setdefault(key, []).append(entry)
+    changes = {key: value for key, value in hours.items() if stored.get(key, Decimal(0)) != value}
+    if timesheet_state(entries) != state:
+        if not changes:
+            return 0  # the same grid sent again: it is already saved
+        raise ValidationError(
+            "Hours of this week changed since you opened it, so nothing was saved. "
+            "The timesheet now shows what is stored; enter your changes again."
+        )
+    for (_task_id, day), value in changes.items():
+        day_totals[day] += value - stored.get((_task_id, day), Decimal(0))
+    for day in sorted(days):
+        if day_totals[day] > MAX_HOURS_A_DAY:
+            raise ValidationError(f"{day:%a %d %b}: more than 24 hours in one day.")
+    to_delete: list[int] = []
+    to_update: list[TimeEntry] = []
+    to_create: list[TimeEntry] = []
+    for (task_id, day), value in changes.items():
+        existing = by_cell.get((task_id, day), [])
+        if value == 0:
+            to_delete.extend(entry.pk for entry in existing)
+        elif existing:
+            # One row holds the day's hours; the others of that cell are folded into it.
+            existing[0].hours = value
+            to_update.append(existing[0])
+            to_delete.extend(entry.pk for entry in existing[1:])
+        else:
+            task = tasks[task_id]
+            to_create.append(
+                TimeEntry(
+                    project_id=task.project_id, task=task, user=user, spent_on=day, hours=value
+                )
+            )
+    TimeEntry.objects.filter(pk__in=to_delete).delete()
+    TimeEntry.objects.bulk_update(to_update, ["hours"])
+    TimeEntry.objects.bulk_create(to_create)
+    project_ids = sorted({tasks[task_id].project_id for task_id, _day in changes})
+    if project_ids:
+        # What project_touch does, once for every project the week touched.
+        ImplementationProject.objects.filter(pk__in=project_ids).update(
+            last_activity_at=timezone.now()
+        )
+        refresh_health(project_ids=project_ids)
+    return len(changes)

@@ -1,12 +1,14 @@
 from django.urls import path
 
-from projects import item_views, views
+from projects import item_views, views, views_work
 
 app_name = "projects"
 
 urlpatterns = [
     path("clients/<int:pk>/status/", views.account_status, name="account_status"),
     path("projects/", views.project_list, name="list"),
+    path("my-work/", views_work.my_work, name="my_work"),
+    path("timesheet/", views_work.timesheet, name="timesheet"),
     path("projects/new/", views.project_create, name="create"),
     path("projects/<int:pk>/", views.project_detail, name="detail"),
     path("projects/<int:pk>/edit/", views.project_edit, name="edit"),

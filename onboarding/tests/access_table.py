@@ -202,6 +202,10 @@ ACCESS: dict[str, Route] = {
     "projects:milestone_sign_off": action(PROJECT_ACTION),
     # Tasks
     "projects:task_list": page(PROJECT_READ),
+    # Everyone has a "My work" page; it lists only their own tasks (none for most roles).
+    "projects:my_work": page(EVERY_ROLE),
+    # Everyone has a timesheet; an empty POST is refused on the page (its week state is missing).
+    "projects:timesheet": form(EVERY_ROLE),
     "projects:task_create": form(PROJECT_FORM),
     "projects:task_detail": page(PROJECT_READ),
     "projects:task_edit": form(PROJECT_FORM),

@@ -52,6 +52,8 @@ PAGES = (
     MainPage("project detail", "projects:detail", ("project",), phone=True),
     MainPage("project history", "projects:history", ("project",)),
     MainPage("task list", "projects:task_list", ("project",)),
+    MainPage("my work", "projects:my_work", roles=EVERYONE, phone=True),
+    MainPage("timesheet", "projects:timesheet", roles=EVERYONE, phone=True),
     MainPage("task detail", "projects:task_detail", ("task",)),
     MainPage("risk detail", "projects:risk_detail", ("risk",)),
     MainPage("issue detail", "projects:issue_detail", ("issue",)),

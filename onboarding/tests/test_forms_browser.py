@@ -254,6 +254,26 @@ def _report(w: World) -> HandoffReport:
     return HandoffReport.objects.get(project=w.project)
 
 
+class _FirstCell(dict):
+    """Values for a grid whose field names hold ids: the first cell named `prefix`… gets `value`."""
+
+    def __init__(self, prefix: str, value: str):
+        super().__init__()
+        self.prefix, self.value, self.name = prefix, value, None
+
+    def __contains__(self, name) -> bool:
+        if self.name is None and str(name).startswith(self.prefix):
+            self.name = name
+        return name == self.name
+
+    def __getitem__(self, name) -> str:
+        return self.value
+
+
+def _hours_of(w: World):
+    return sorted(TimeEntry.objects.filter(user=w.users["pm"]).values_list("pk", "hours"))
+
+
 RECIPES: dict[FormKey, Recipe] = {
     FormKey("login", "login"): Recipe(
         role="anonymous",
@@ -374,6 +394,20 @@ RECIPES: dict[FormKey, Recipe] = {
         expected=_typed("status"),
         shown=lambda typed: "is now in progress.",
         values={"status": "in_progress"},
+    ),
+    FormKey("projects:my_work", "projects:task_status"): Recipe(
+        role="pm",
+        stored=lambda w, pk: Task.objects.get(pk=pk).status,
+        expected=_typed("status"),
+        shown=lambda typed: "is now blocked.",
+        values={"status": "blocked"},
+    ),
+    FormKey("projects:timesheet", "projects:timesheet"): Recipe(
+        role="pm",
+        stored=lambda w, pk: _hours_of(w),
+        expected=lambda typed: None,  # any other hours
+        shown=lambda typed: "Timesheet saved: 1 day changed.",
+        values=_FirstCell("h-", "7.25"),
     ),
     FormKey("projects:task_list", "projects:task_owner"): Recipe(
         role="pm",
