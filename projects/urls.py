@@ -1,6 +1,6 @@
 from django.urls import path
 
-from projects import item_views, views
+from projects import item_views, views, views_timeline
 
 app_name = "projects"
 
@@ -26,6 +26,7 @@ urlpatterns = [
     ),
     path("projects/<int:pk>/comments/", views.project_comment, name="comment"),
     path("projects/<int:pk>/history/", views.project_history, name="history"),
+    path("projects/<int:pk>/timeline/", views_timeline.project_timeline_page, name="timeline"),
     # Milestones
     path("projects/<int:pk>/milestones/new/", item_views.milestone_create, name="milestone_create"),
     path("milestones/<int:pk>/edit/", item_views.milestone_edit, name="milestone_edit"),

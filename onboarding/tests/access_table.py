@@ -184,6 +184,7 @@ ACCESS: dict[str, Route] = {
     "projects:detail": page(PROJECT_READ),
     "projects:edit": form(PROJECT_FORM),
     "projects:history": page(PROJECT_READ),
+    "projects:timeline": page(PROJECT_READ),
     "projects:phase": action(PROJECT_ACTION),
     "projects:health_override": action(PROJECT_ACTION),
     "projects:health_override_clear": action(PROJECT_ACTION),

@@ -1,0 +1,287 @@
+"""The geometry of a project's timeline (a Gantt chart), built here and drawn by a template.
+
+`project_timeline` reads the plan in a fixed number of queries; `layout` is pure: from
+milestones, tasks and their dependencies it places every row, bar, diamond and arrow on a date
+axis, so the template only writes SVG elements and the table that says the same in words.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from projects.models import ImplementationProject, Milestone, Task
+from projects.scheduling import PlannedTask, company_holidays, critical_path
+
+LABEL_WIDTH = 220  # the column of row names at the left of the chart
+ROW_HEIGHT = 22
+BAR_HEIGHT = 12
+HEADER_HEIGHT = 36
+LABEL_CHARS = 32
+# The chart aims at this width; a day is never drawn narrower or wider than the bounds.
+TARGET_WIDTH = 1000
+MIN_DAY_WIDTH = 2.0
+MAX_DAY_WIDTH = 16.0
+MARGIN_DAYS = 7
+
+
+@dataclass
+class Row:
+    kind: str  # "group", "milestone" or "task"
+    label: str
+    full_label: str
+    y: float
+    url: str = ""
+    group: str = ""
+    task_id: int | None = None
+    start: date | None = None
+    finish: date | None = None
+    baseline: date | None = None
+    done: bool = False
+    critical: bool = False
+    overdue: bool = False
+    waits_on: list[str] = field(default_factory=list)
+    # Geometry, in SVG user units
+    x: float = 0.0
+    width: float = 0.0
+    baseline_x: float | None = None
+    label_y: float = 0.0
+    bar_y: float = 0.0
+    diamond: str = ""
+    baseline_diamond: str = ""
+
+    @property
+    def has_bar(self) -> bool:
+        return self.finish is not None
+
+    @property
+    def marker_x(self) -> float:
+        """Where the words after a bar (overdue, critical) begin."""
+        return self.x + self.width + 6
+
+
+@dataclass
+class Tick:
+    x: float
+    label: str = ""
+
+
+@dataclass
+class Timeline:
+    rows: list[Row]
+    arrows: list[str]
+    months: list[Tick]
+    weeks: list[Tick]
+    width: float
+    height: float
+    today_x: float | None
+    start: date | None
+    end: date | None
+    critical_count: int
+    overdue_count: int
+
+    @property
+    def chart_left(self) -> int:
+        return LABEL_WIDTH
+
+    @property
+    def body_top(self) -> int:
+        return HEADER_HEIGHT
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1] + "…"
+
+
+def _task_finish(task: Task) -> date | None:
+    if task.status == Task.Status.DONE and task.completed_at is not None:
+        return task.completed_at.date()
+    return task.due_date
+
+
+def layout(
+    milestones: list[Milestone],
+    tasks: list[Task],
+    dependencies: list[tuple[int, int]],
+    *,
+    today: date,
+    holidays: frozenset[date] = frozenset(),
+) -> Timeline:
+    """Rows grouped by milestone (in plan order), then the tasks of no milestone.
+
+    `dependencies` are (task, task it waits on) pairs.
+    """
+    waits_on: dict[int, list[int]] = defaultdict(list)
+    for task_id, predecessor_id in dependencies:
+        waits_on[task_id].append(predecessor_id)
+    finishes = {t.pk: _task_finish(t) for t in tasks}
+    critical = set(
+        critical_path(
+            [PlannedTask(t.pk, t.start_date, finishes[t.pk], tuple(waits_on[t.pk])) for t in tasks],
+            holidays,
+        )
+    )
+    titles = {t.pk: t.title for t in tasks}
+
+    by_milestone: dict[int | None, list[Task]] = defaultdict(list)
+    for t in tasks:
+        by_milestone[t.milestone_id].append(t)
+    for group in by_milestone.values():
+        group.sort(key=lambda t: (t.start_date or t.due_date or date.max, t.due_date or date.max))
+
+    rows: list[Row] = []
+
+    def add(row: Row) -> None:
+        row.y = HEADER_HEIGHT + len(rows) * ROW_HEIGHT
+        rows.append(row)
+
+    for m in milestones:
+        add(
+            Row(
+                kind="milestone",
+                label=_short(m.name),
+                full_label=m.name,
+                y=0,
+                url=m.get_absolute_url(),
+                group=m.name,
+                start=m.due_date,
+                finish=m.due_date,
+                baseline=m.baseline_date,
+                done=m.is_complete,
+                overdue=m.is_overdue(today),
+            )
+        )
+        rows.extend(_task_rows(by_milestone.pop(m.pk, []), m.name, critical, waits_on, titles))
+    loose = by_milestone.pop(None, [])
+    # A task whose milestone is not in the list (never expected) still gets its row.
+    for group in by_milestone.values():
+        loose.extend(group)
+    if loose:
+        add(Row(kind="group", label="Tasks of no milestone", full_label="", y=0))
+        rows.extend(_task_rows(loose, "", critical, waits_on, titles))
+    for i, row in enumerate(rows):
+        row.y = HEADER_HEIGHT + i * ROW_HEIGHT
+        if row.kind == "task":
+            row.overdue = row.finish is not None and not row.done and row.finish < today
+
+    dates = [d for r in rows for d in (r.start, r.finish, r.baseline) if d is not None]
+    if not dates:
+        return Timeline(rows, [], [], [], LABEL_WIDTH + 200, _height(rows), None, None, None, 0, 0)
+    start = min(min(dates), today) - timedelta(days=MARGIN_DAYS)
+    end = max(max(dates), today) + timedelta(days=MARGIN_DAYS)
+    span = (end - start).days + 1
+    day = min(MAX_DAY_WIDTH, max(MIN_DAY_WIDTH, TARGET_WIDTH / span))
+
+    def x_of(d: date) -> float:
+        return round(LABEL_WIDTH + (d - start).days * day, 1)
+
+    for row in rows:
+        row.label_y = row.y + ROW_HEIGHT / 2 + 4
+        row.bar_y = row.y + (ROW_HEIGHT - BAR_HEIGHT) / 2 - 2
+        if row.finish is None:
+            continue
+        begin = row.start if row.start is not None and row.start <= row.finish else row.finish
+        row.x = x_of(begin)
+        row.width = round(max(day, ((row.finish - begin).days + 1) * day), 1)
+        if row.kind == "milestone":
+            cx, cy = x_of(row.finish) + day / 2, row.y + ROW_HEIGHT / 2 - 2
+            row.diamond = _diamond(cx, cy, 6)
+            row.x, row.width = cx - 6, 12
+        if row.baseline is not None:
+            row.baseline_x = x_of(row.baseline)
+            if row.kind == "milestone":
+                row.baseline_diamond = _diamond(x_of(row.baseline) + day / 2, row.y + 17, 4)
+
+    row_of_task = {r.task_id: r for r in rows if r.kind == "task"}
+    arrows = []
+    for task_id, predecessor_id in dependencies:
+        succ, pred = row_of_task.get(task_id), row_of_task.get(predecessor_id)
+        if succ is None or pred is None or not succ.has_bar or not pred.has_bar:
+            continue
+        x1, y1 = pred.x + pred.width, pred.bar_y + BAR_HEIGHT / 2
+        x2, y2 = succ.x, succ.bar_y + BAR_HEIGHT / 2
+        arrows.append(f"M{x1:.1f} {y1:.1f}h4V{y2:.1f}H{x2 - 1:.1f}")
+
+    months, weeks = [], []
+    d = date(start.year, start.month, 1)
+    while d <= end:
+        if d >= start:
+            months.append(Tick(x_of(d), d.strftime("%b %Y")))
+        d = date(d.year + (d.month == 12), d.month % 12 + 1, 1)
+    if day * 7 >= 20:  # week lines only where they are far enough apart to read
+        d = start + timedelta(days=(7 - start.weekday()) % 7)
+        while d <= end:
+            weeks.append(Tick(x_of(d), d.strftime("%-d")))
+            d += timedelta(days=7)
+    return Timeline(
+        rows=rows,
+        arrows=arrows,
+        months=months,
+        weeks=weeks,
+        width=round(LABEL_WIDTH + span * day + 80, 1),
+        height=_height(rows),
+        today_x=x_of(today) + day / 2,
+        start=start,
+        end=end,
+        critical_count=sum(1 for r in rows if r.critical),
+        overdue_count=sum(1 for r in rows if r.overdue),
+    )
+
+
+def _task_rows(
+    tasks: list[Task],
+    group: str,
+    critical: set[int],
+    waits_on: dict[int, list[int]],
+    titles: dict[int, str],
+) -> list[Row]:
+    return [
+        Row(
+            kind="task",
+            label=_short(t.title),
+            full_label=t.title,
+            y=0,
+            url=t.get_absolute_url(),
+            group=group,
+            task_id=t.pk,
+            start=t.start_date,
+            finish=_task_finish(t),
+            done=t.status == Task.Status.DONE,
+            critical=t.pk in critical,
+            waits_on=[titles[p] for p in waits_on[t.pk] if p in titles],
+        )
+        for t in tasks
+    ]
+
+
+def _diamond(cx: float, cy: float, r: float) -> str:
+    points = ((cx, cy - r), (cx + r, cy), (cx, cy + r), (cx - r, cy))
+    return " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
+
+
+def _height(rows: list[Row]) -> float:
+    return HEADER_HEIGHT + len(rows) * ROW_HEIGHT + 8
+
+
+def project_timeline(project: ImplementationProject, *, today: date) -> Timeline:
+    """The project's timeline in four queries, whatever the size of its plan."""
+    milestones = list(project.milestones.all())
+    tasks = list(
+        project.tasks.only(
+            "pk",
+            "title",
+            "milestone_id",
+            "status",
+            "start_date",
+            "due_date",
+            "completed_at",
+        )
+    )
+    dependencies = list(
+        Task.depends_on.through.objects.filter(from_task__project=project).values_list(
+            "from_task_id", "to_task_id"
+        )
+    )
+    dated = [d for t in tasks for d in (t.start_date, t.due_date) if d is not None]
+    dated += [m.due_date for m in milestones if m.due_date is not None]
+    holidays = company_holidays(min(dated), max(dated)) if dated else frozenset()
+    return layout(milestones, tasks, dependencies, today=today, holidays=holidays)
