@@ -269,6 +269,7 @@ def project_timeline(project: ImplementationProject, *, today: date) -> Timeline
         project.tasks.only(
             "pk",
             "title",
+            "project_id",
             "milestone_id",
             "status",
             "start_date",

@@ -1,0 +1,128 @@
+"""A project's timeline: what it draws, who may see it, and what it costs to draw."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from projects.models import Task
+from projects.tests.factories import MilestoneFactory, ProjectFactory, TaskFactory
+from projects.timeline import layout
+
+
+def days(n: int) -> datetime.date:
+    return timezone.localdate() + datetime.timedelta(days=n)
+
+
+@pytest.fixture
+def project(pm):
+    return ProjectFactory(name="Acme payroll", pm=pm)
+
+
+def timeline_url(project) -> str:
+    return reverse("projects:timeline", args=[project.pk])
+
+
+def test_the_timeline_draws_the_plan_grouped_by_milestone(client_as, pm, project):
+    design = MilestoneFactory(project=project, name="Design signed", due_date=days(20))
+    MilestoneFactory(project=project, name="Go-live", due_date=days(60), baseline_date=days(50))
+    first = TaskFactory(
+        project=project, milestone=design, title="Collect data", start_date=days(-10)
+    )
+    first.due_date = days(-2)  # late: still open
+    first.save()
+    TaskFactory(
+        project=project,
+        milestone=design,
+        title="Map pay codes",
+        start_date=days(1),
+        due_date=days(15),
+        depends_on=[first],
+    )
+    TaskFactory(project=project, title="Undated chore", start_date=None, due_date=None)
+
+    response = client_as(pm).get(timeline_url(project))
+
+    assert response.status_code == 200
+    timeline = response.context["timeline"]
+    assert [(r.kind, r.full_label) for r in timeline.rows] == [
+        ("milestone", "Design signed"),
+        ("task", "Collect data"),
+        ("task", "Map pay codes"),
+        ("milestone", "Go-live"),
+        ("group", ""),
+        ("task", "Undated chore"),
+    ]
+    html = response.content.decode()
+    assert 'role="img"' in html and '<title id="timeline-title">' in html
+    assert len(timeline.arrows) == 1
+    # Overdue and critical are said in words, not only in colour.
+    assert "Collect data, " in html and "overdue" in html
+    assert "Map pay codes</a></th>" in html and "Critical path" in html
+    assert "no dates" in html
+    assert timeline.today_x is not None
+
+
+def test_the_critical_path_and_overdue_are_marked_on_the_rows(pm):
+    project = ProjectFactory(pm=pm)
+    early = TaskFactory(project=project, start_date=days(-20), due_date=days(-10))
+    late = TaskFactory(project=project, start_date=days(-9), due_date=days(30), depends_on=[early])
+    side = TaskFactory(project=project, start_date=days(-9), due_date=days(-3))
+    tasks = list(Task.objects.filter(project=project))
+    deps = [(late.pk, early.pk)]
+
+    timeline = layout([], tasks, deps, today=days(0))
+
+    rows = {r.task_id: r for r in timeline.rows if r.kind == "task"}
+    assert rows[late.pk].critical and not rows[side.pk].critical
+    assert rows[side.pk].overdue and not rows[late.pk].overdue
+    assert rows[early.pk].overdue
+
+
+def test_a_milestone_shows_its_baseline_beside_its_forecast(pm):
+    project = ProjectFactory(pm=pm)
+    milestone = MilestoneFactory(project=project, due_date=days(30), baseline_date=days(20))
+
+    timeline = layout([milestone], [], [], today=days(0))
+
+    row = timeline.rows[0]
+    assert row.diamond and row.baseline_diamond
+    assert row.baseline_x < row.x
+
+
+def test_an_empty_plan_says_so(client_as, pm, project):
+    response = client_as(pm).get(timeline_url(project))
+    assert b"no milestones or tasks yet" in response.content
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [("pm", 200), ("manager", 200), ("support", 200), ("other_pm", 200), ("sales_rep", 404)],
+)
+def test_who_may_see_a_timeline(request, client_as, project, role, status):
+    user = request.getfixturevalue(role)
+    assert client_as(user).get(timeline_url(project)).status_code == status
+
+
+def test_the_timeline_costs_the_same_queries_for_a_bigger_plan(
+    client_as, pm, project, django_assert_num_queries
+):
+    def add(n):
+        milestone = MilestoneFactory(project=project)
+        previous = None
+        for _ in range(n):
+            previous = TaskFactory(
+                project=project, milestone=milestone, depends_on=[previous] if previous else []
+            )
+
+    add(2)
+    browser = client_as(pm)
+    browser.get(timeline_url(project))
+    # session, user, groups, project, milestones, tasks, dependencies, holidays, open alerts
+    with django_assert_num_queries(9):
+        browser.get(timeline_url(project))
+    add(30)
+    with django_assert_num_queries(9):
+        response = browser.get(timeline_url(project))
+    assert len(response.context["timeline"].rows) == 34
