@@ -117,7 +117,10 @@ class PlannedTask:
 
 
 def critical_path(
-    tasks: Iterable[PlannedTask], holidays: Collection[date] = frozenset()
+    tasks: Iterable[PlannedTask],
+    holidays: Collection[date] = frozenset(),
+    *,
+    until: date | None = None,
 ) -> list[int]:
     """The tasks that decide the plan's end, earliest first: those with no float.
 
@@ -126,8 +129,13 @@ def critical_path(
     successor's latest start); a task finishing on that day has no float. A task with no
     finish date cannot decide the end and is left out, as are the links through it; a task
     with a finish but no start is a one-day task. Ties keep every chain that decides the end.
+
+    With `until` (the forecast go-live), the work after it (hypercare, handover) is left out,
+    so the path is the chain that decides that day rather than the plan's last task.
     """
-    dated = {t.id: t for t in tasks if t.finish is not None}
+    dated = {
+        t.id: t for t in tasks if t.finish is not None and (until is None or t.finish <= until)
+    }
     if not dated:
         return []
     end = max(t.finish for t in dated.values())

@@ -9,7 +9,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from projects.models import ImplementationProject, Milestone, Task
+from django.utils import timezone
+
+from projects.models import ImplementationProject, Milestone, Phase, PhaseChange, Task
 from projects.scheduling import PlannedTask, company_holidays, critical_path
 
 LABEL_WIDTH = 220  # the column of row names at the left of the chart
@@ -18,7 +20,7 @@ BAR_HEIGHT = 12
 HEADER_HEIGHT = 36
 LABEL_CHARS = 32
 # The chart aims at this width; a day is never drawn narrower or wider than the bounds.
-TARGET_WIDTH = 1000
+TARGET_WIDTH = 840
 MIN_DAY_WIDTH = 2.0
 MAX_DAY_WIDTH = 16.0
 MARGIN_DAYS = 7
@@ -105,10 +107,12 @@ def layout(
     *,
     today: date,
     holidays: frozenset[date] = frozenset(),
+    go_live: date | None = None,
 ) -> Timeline:
     """Rows grouped by milestone (in plan order), then the tasks of no milestone.
 
-    `dependencies` are (task, task it waits on) pairs.
+    `dependencies` are (task, task it waits on) pairs; the critical path is the one to
+    `go_live` when it is given.
     """
     waits_on: dict[int, list[int]] = defaultdict(list)
     for task_id, predecessor_id in dependencies:
@@ -118,6 +122,7 @@ def layout(
         critical_path(
             [PlannedTask(t.pk, t.start_date, finishes[t.pk], tuple(waits_on[t.pk])) for t in tasks],
             holidays,
+            until=go_live,
         )
     )
     titles = {t.pk: t.title for t in tasks}
@@ -285,4 +290,170 @@ def project_timeline(project: ImplementationProject, *, today: date) -> Timeline
     dated = [d for t in tasks for d in (t.start_date, t.due_date) if d is not None]
     dated += [m.due_date for m in milestones if m.due_date is not None]
     holidays = company_holidays(min(dated), max(dated)) if dated else frozenset()
-    return layout(milestones, tasks, dependencies, today=today, holidays=holidays)
+    return layout(
+        milestones,
+        tasks,
+        dependencies,
+        today=today,
+        holidays=holidays,
+        go_live=project.actual_go_live or project.forecast_go_live,
+    )
+
+
+# The portfolio: each project's phases, one row per project, on one axis.
+
+PHASE_COLOURS = {
+    Phase.SALES_HANDOFF: "#adb5bd",
+    Phase.KICKOFF: "#6f42c1",
+    Phase.DISCOVERY: "#0d6efd",
+    Phase.CONFIGURATION: "#20c997",
+    Phase.DATA_CONVERSION: "#fd7e14",
+    Phase.TESTING: "#ffc107",
+    Phase.GO_LIVE: "#198754",
+    Phase.HYPERCARE: "#0dcaf0",
+    Phase.HANDED_OFF: "#495057",
+}
+PORTFOLIO_LABEL_WIDTH = 240
+PORTFOLIO_ROW_HEIGHT = 26
+
+
+@dataclass
+class Segment:
+    phase: str
+    label: str
+    colour: str
+    start: date
+    end: date
+    forecast: bool = False  # the time left until the forecast go-live, not yet lived
+    x: float = 0.0
+    width: float = 0.0
+
+
+@dataclass
+class PortfolioRow:
+    project: ImplementationProject
+    label: str
+    y: float
+    segments: list[Segment]
+    go_live: date | None
+    go_live_is_actual: bool = False
+    label_y: float = 0.0
+    bar_y: float = 0.0
+    diamond: str = ""
+
+
+@dataclass
+class Portfolio:
+    rows: list[PortfolioRow]
+    months: list[Tick]
+    width: float
+    height: float
+    today_x: float | None
+    start: date | None
+    end: date | None
+    phases: list[tuple[str, str]]  # (label, colour) for the legend
+
+    @property
+    def body_top(self) -> int:
+        return HEADER_HEIGHT
+
+
+def phase_segments(
+    project: ImplementationProject, changes: list[tuple[str, str, date]], *, today: date
+) -> list[Segment]:
+    """The phases a project went through, from its (from, to, day) phase changes, oldest first.
+
+    The first phase runs from kick-off (or the project's creation, or its first change if
+    earlier) to the first change; the current one runs to today, then a forecast stretch runs
+    to the forecast go-live.
+    """
+    first_day = project.kickoff_date or project.created_at.date()
+    if changes:
+        first_day = min(first_day, changes[0][2])
+        steps = [(changes[0][0], first_day)] + [(to, day) for _, to, day in changes]
+    else:
+        steps = [(project.phase, first_day)]
+    segments = []
+    for i, (phase_value, begin) in enumerate(steps):
+        end = steps[i + 1][1] if i + 1 < len(steps) else max(today, begin)
+        phase = Phase(phase_value)
+        segments.append(Segment(phase.value, phase.label, PHASE_COLOURS[phase], begin, end))
+    last = segments[-1]
+    forecast = project.forecast_go_live
+    if project.actual_go_live is None and forecast is not None and forecast > last.end:
+        segments.append(
+            Segment("forecast", "Forecast to go-live", "#ffffff", last.end, forecast, True)
+        )
+    return segments
+
+
+def _axis(start: date, end: date, left: int) -> tuple[float, list[Tick], float]:
+    """Day width, month ticks and the chart's right edge for an axis from start to end."""
+    span = (end - start).days + 1
+    day = min(MAX_DAY_WIDTH, max(MIN_DAY_WIDTH, TARGET_WIDTH / span))
+    months = []
+    d = date(start.year, start.month, 1)
+    while d <= end:
+        if d >= start:
+            months.append(Tick(round(left + (d - start).days * day, 1), d.strftime("%b %Y")))
+        d = date(d.year + (d.month == 12), d.month % 12 + 1, 1)
+    return day, months, round(left + span * day + 40, 1)
+
+
+def portfolio_layout(
+    projects: list[ImplementationProject],
+    changes: list[tuple[int, str, str, date]],
+    *,
+    today: date,
+) -> Portfolio:
+    """One row per project, in the order given; `changes` are (project, from, to, day) rows."""
+    by_project: dict[int, list[tuple[str, str, date]]] = defaultdict(list)
+    for project_id, from_phase, to_phase, day in sorted(changes, key=lambda c: (c[0], c[3])):
+        by_project[project_id].append((from_phase, to_phase, day))
+    rows = []
+    for i, project in enumerate(projects):
+        y = HEADER_HEIGHT + i * PORTFOLIO_ROW_HEIGHT
+        rows.append(
+            PortfolioRow(
+                project=project,
+                label=_short(f"{project.client.name}: {project.name}"),
+                y=y,
+                segments=phase_segments(project, by_project[project.pk], today=today),
+                go_live=project.actual_go_live or project.forecast_go_live,
+                go_live_is_actual=project.actual_go_live is not None,
+                label_y=y + PORTFOLIO_ROW_HEIGHT / 2 + 4,
+                bar_y=y + (PORTFOLIO_ROW_HEIGHT - BAR_HEIGHT) / 2,
+            )
+        )
+    legend = [(p.label, PHASE_COLOURS[p]) for p in Phase]
+    height = HEADER_HEIGHT + len(rows) * PORTFOLIO_ROW_HEIGHT + 8
+    dates = [d for r in rows for s in r.segments for d in (s.start, s.end)]
+    dates += [r.go_live for r in rows if r.go_live is not None]
+    if not dates:
+        return Portfolio(rows, [], PORTFOLIO_LABEL_WIDTH + 200, height, None, None, None, legend)
+    start = min(min(dates), today) - timedelta(days=MARGIN_DAYS)
+    end = max(max(dates), today) + timedelta(days=MARGIN_DAYS)
+    day, months, width = _axis(start, end, PORTFOLIO_LABEL_WIDTH)
+
+    def x_of(d: date) -> float:
+        return round(PORTFOLIO_LABEL_WIDTH + (d - start).days * day, 1)
+
+    for row in rows:
+        for seg in row.segments:
+            seg.x = x_of(seg.start)
+            seg.width = round(max(day, (seg.end - seg.start).days * day), 1)
+        if row.go_live is not None:
+            row.diamond = _diamond(x_of(row.go_live) + day / 2, row.bar_y + BAR_HEIGHT / 2, 7)
+    return Portfolio(rows, months, width + 40, height, x_of(today) + day / 2, start, end, legend)
+
+
+def portfolio_phase_changes(project_ids: list[int]) -> list[tuple[int, str, str, date]]:
+    """The phase changes of these projects, in one query."""
+    return [
+        (project_id, from_phase, to_phase, timezone.localtime(changed_at).date())
+        for project_id, from_phase, to_phase, changed_at in PhaseChange.objects.filter(
+            project_id__in=project_ids
+        )
+        .order_by("project_id", "changed_at")
+        .values_list("project_id", "from_phase", "to_phase", "changed_at")
+    ]

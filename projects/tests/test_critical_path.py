@@ -80,3 +80,13 @@ def test_a_task_with_only_a_due_date_is_a_one_day_task():
 def test_no_tasks_no_path():
     assert critical_path([]) == []
     assert critical_path([T(1, None, None)]) == []
+
+
+def test_work_after_the_go_live_does_not_decide_it():
+    tasks = [
+        T(1, D[1], D[4]),
+        T(2, D[7], D[9], (1,)),
+        T(3, D[14], D[31]),  # hypercare, after the go-live on the 10th
+    ]
+    assert critical_path(tasks) == [3]
+    assert critical_path(tasks, until=D[10]) == [1, 2]
