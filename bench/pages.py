@@ -190,6 +190,7 @@ PAGES: list[Page] = [
     Page("project detail", PM, "projects:detail", PROJECT),
     Page("project history", PM, "projects:history", PROJECT),
     Page("project timeline", PM, "projects:timeline", PROJECT),
+    Page("portfolio timeline", MANAGER, "projects:portfolio_timeline"),
     Page("task list", PM, "projects:task_list", PROJECT),
     Page("task detail", PM, "projects:task_detail", (busiest_task,)),
     Page("risk detail", PM, "projects:risk_detail", (first_of(Risk),)),

@@ -416,7 +416,7 @@ def portfolio_layout(
         rows.append(
             PortfolioRow(
                 project=project,
-                label=_short(f"{project.client.name}: {project.name}"),
+                label=_short(project.name),
                 y=y,
                 segments=phase_segments(project, by_project[project.pk], today=today),
                 go_live=project.actual_go_live or project.forecast_go_live,

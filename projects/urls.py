@@ -25,6 +25,7 @@ urlpatterns = [
         name="member_remove",
     ),
     path("projects/<int:pk>/comments/", views.project_comment, name="comment"),
+    path("projects/timeline/", views_timeline.portfolio_timeline_page, name="portfolio_timeline"),
     path("projects/<int:pk>/history/", views.project_history, name="history"),
     path("projects/<int:pk>/timeline/", views_timeline.project_timeline_page, name="timeline"),
     # Milestones

@@ -185,6 +185,7 @@ ACCESS: dict[str, Route] = {
     "projects:edit": form(PROJECT_FORM),
     "projects:history": page(PROJECT_READ),
     "projects:timeline": page(PROJECT_READ),
+    "projects:portfolio_timeline": page(PROJECT_LIST),
     "projects:phase": action(PROJECT_ACTION),
     "projects:health_override": action(PROJECT_ACTION),
     "projects:health_override_clear": action(PROJECT_ACTION),

@@ -52,6 +52,7 @@ PAGES = (
     MainPage("project detail", "projects:detail", ("project",), phone=True),
     MainPage("project history", "projects:history", ("project",)),
     MainPage("project timeline", "projects:timeline", ("project",), phone=True),
+    MainPage("portfolio timeline", "projects:portfolio_timeline"),
     MainPage("task list", "projects:task_list", ("project",)),
     MainPage("task detail", "projects:task_detail", ("task",)),
     MainPage("risk detail", "projects:risk_detail", ("risk",)),
