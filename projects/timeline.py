@@ -11,7 +11,8 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
-from projects.models import ImplementationProject, Milestone, Phase, PhaseChange, Task
+from projects.baselines import current_baseline, task_baseline, variance
+from projects.models import Baseline, ImplementationProject, Milestone, Phase, PhaseChange, Task
 from projects.scheduling import PlannedTask, company_holidays, critical_path
 
 LABEL_WIDTH = 220  # the column of row names at the left of the chart
@@ -46,6 +47,9 @@ class Row:
     x: float = 0.0
     width: float = 0.0
     baseline_x: float | None = None
+    baseline_start: date | None = None
+    baseline_width: float = 0.0
+    variance: int | None = None
     label_y: float = 0.0
     bar_y: float = 0.0
     diamond: str = ""
@@ -108,6 +112,7 @@ def layout(
     today: date,
     holidays: frozenset[date] = frozenset(),
     go_live: date | None = None,
+    baseline: Baseline | None = None,
 ) -> Timeline:
     """Rows grouped by milestone (in plan order), then the tasks of no milestone.
 
@@ -155,18 +160,22 @@ def layout(
                 overdue=m.is_overdue(today),
             )
         )
-        rows.extend(_task_rows(by_milestone.pop(m.pk, []), m.name, critical, waits_on, titles))
+        rows.extend(
+            _task_rows(by_milestone.pop(m.pk, []), m.name, critical, waits_on, titles, baseline)
+        )
     loose = by_milestone.pop(None, [])
     # A task whose milestone is not in the list (never expected) still gets its row.
     for group in by_milestone.values():
         loose.extend(group)
     if loose:
         add(Row(kind="group", label="Tasks of no milestone", full_label="", y=0))
-        rows.extend(_task_rows(loose, "", critical, waits_on, titles))
+        rows.extend(_task_rows(loose, "", critical, waits_on, titles, baseline))
     for i, row in enumerate(rows):
         row.y = HEADER_HEIGHT + i * ROW_HEIGHT
         if row.kind == "task":
             row.overdue = row.finish is not None and not row.done and row.finish < today
+        if row.kind != "group":
+            row.variance = variance(row.baseline, row.finish, holidays)
 
     dates = [d for r in rows for d in (r.start, r.finish, r.baseline) if d is not None]
     if not dates:
@@ -193,6 +202,10 @@ def layout(
             row.x, row.width = cx - 6, 12
         if row.baseline is not None:
             row.baseline_x = x_of(row.baseline)
+            if row.kind == "task":
+                begin = row.baseline_start or row.baseline
+                row.baseline_x = x_of(begin)
+                row.baseline_width = round(max(day, ((row.baseline - begin).days + 1) * day), 1)
             if row.kind == "milestone":
                 row.baseline_diamond = _diamond(x_of(row.baseline) + day / 2, row.y + 17, 4)
 
@@ -238,6 +251,7 @@ def _task_rows(
     critical: set[int],
     waits_on: dict[int, list[int]],
     titles: dict[int, str],
+    baseline: Baseline | None,
 ) -> list[Row]:
     return [
         Row(
@@ -250,6 +264,8 @@ def _task_rows(
             task_id=t.pk,
             start=t.start_date,
             finish=_task_finish(t),
+            baseline_start=task_baseline(baseline, t.pk)[0],
+            baseline=task_baseline(baseline, t.pk)[1],
             done=t.status == Task.Status.DONE,
             critical=t.pk in critical,
             waits_on=[titles[p] for p in waits_on[t.pk] if p in titles],
@@ -268,7 +284,7 @@ def _height(rows: list[Row]) -> float:
 
 
 def project_timeline(project: ImplementationProject, *, today: date) -> Timeline:
-    """The project's timeline in four queries, whatever the size of its plan."""
+    """The project's timeline in five queries, whatever the size of its plan."""
     milestones = list(project.milestones.all())
     tasks = list(
         project.tasks.only(
@@ -297,6 +313,7 @@ def project_timeline(project: ImplementationProject, *, today: date) -> Timeline
         today=today,
         holidays=holidays,
         go_live=project.actual_go_live or project.forecast_go_live,
+        baseline=current_baseline(project),
     )
 
 

@@ -26,6 +26,7 @@ urlpatterns = [
     ),
     path("projects/<int:pk>/comments/", views.project_comment, name="comment"),
     path("projects/timeline/", views_timeline.portfolio_timeline_page, name="portfolio_timeline"),
+    path("projects/<int:pk>/baselines/", views_timeline.project_baseline, name="baseline"),
     path("projects/<int:pk>/history/", views.project_history, name="history"),
     path("projects/<int:pk>/timeline/", views_timeline.project_timeline_page, name="timeline"),
     # Milestones

@@ -1,15 +1,18 @@
 """The plan as a picture: a project's timeline, and the portfolio's."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from clients import roles
 from common.parsing import parse_id
-from projects.access import get_project_for_view
+from projects.access import can_edit_project, get_project_for_edit, get_project_for_view
+from projects.baselines import take_baseline
 from projects.filters import PortfolioTimelineFilter
 from projects.models import ImplementationProject
 from projects.timeline import portfolio_layout, portfolio_phase_changes, project_timeline
@@ -22,6 +25,8 @@ PORTFOLIO_PAGE_SIZE = 50
 def project_timeline_page(request, pk: int):
     project = get_project_for_view(request, pk)
     today = timezone.localdate()
+    # Every kept baseline by date and reason; only the current one's dates are read.
+    baselines = list(project.baselines.defer("milestone_dates", "task_dates"))
     return render(
         request,
         "projects/project_timeline.html",
@@ -30,8 +35,24 @@ def project_timeline_page(request, pk: int):
             "project": project,
             "today": today,
             "timeline": project_timeline(project, today=today),
+            "can_edit": can_edit_project(request.user, project),
+            "baseline": baselines[0] if baselines else None,
+            "baseline_count": len(baselines),
         },
     )
+
+
+@login_required
+@require_POST
+def project_baseline(request, pk: int):
+    project = get_project_for_edit(request, pk)
+    try:
+        take_baseline(project=project, user=request.user, reason=request.POST.get("reason", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Baseline taken: variance is now measured against it.")
+    return redirect(reverse("projects:timeline", args=[project.pk]))
 
 
 @login_required

@@ -186,6 +186,7 @@ ACCESS: dict[str, Route] = {
     "projects:history": page(PROJECT_READ),
     "projects:timeline": page(PROJECT_READ),
     "projects:portfolio_timeline": page(PROJECT_LIST),
+    "projects:baseline": action(PROJECT_ACTION),
     "projects:phase": action(PROJECT_ACTION),
     "projects:health_override": action(PROJECT_ACTION),
     "projects:health_override_clear": action(PROJECT_ACTION),

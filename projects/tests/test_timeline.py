@@ -119,10 +119,54 @@ def test_the_timeline_costs_the_same_queries_for_a_bigger_plan(
     add(2)
     browser = client_as(pm)
     browser.get(timeline_url(project))
-    # session, user, groups, project, milestones, tasks, dependencies, holidays, open alerts
-    with django_assert_num_queries(9):
+    # session, user, groups, project, baselines kept, milestones, tasks, dependencies, the
+    # current baseline's dates, holidays, open alerts
+    with django_assert_num_queries(11):
         browser.get(timeline_url(project))
     add(30)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(11):
         response = browser.get(timeline_url(project))
     assert len(response.context["timeline"].rows) == 34
+
+
+def test_a_baseline_is_drawn_beneath_and_its_variance_shown(client_as, pm, project):
+    task = TaskFactory(project=project, title="Build interfaces", start_date=days(1))
+    task.due_date = days(7)
+    task.save()
+    browser = client_as(pm)
+    browser.post(reverse("projects:baseline", args=[project.pk]), {"reason": ""})
+    Task.objects.filter(pk=task.pk).update(due_date=task.due_date + datetime.timedelta(days=7))
+
+    response = browser.get(timeline_url(project))
+
+    row = response.context["timeline"].rows[-1]
+    assert row.baseline == days(7) and row.baseline_width > 0
+    assert row.variance == 5  # a week later: five business days
+    assert "<td>+5</td>" in response.content.decode()
+
+
+def test_a_re_baseline_needs_a_reason_and_keeps_the_earlier_one(client_as, pm, project):
+    from projects.models import Baseline
+
+    TaskFactory(project=project)
+    browser = client_as(pm)
+    url = reverse("projects:baseline", args=[project.pk])
+    browser.post(url, {"reason": ""})
+    refused = browser.post(url, {"reason": "  "}, follow=True)
+    assert "Say why the plan is re-baselined" in refused.content.decode()
+    browser.post(url, {"reason": "Client late with payroll data"})
+
+    assert list(Baseline.objects.filter(project=project).values_list("reason", flat=True)) == [
+        "Client late with payroll data",
+        "",
+    ]
+    page = browser.get(timeline_url(project))
+    assert page.context["baseline_count"] == 2
+    assert "Client late with payroll data" in page.content.decode()
+
+
+def test_only_who_may_change_the_plan_may_baseline_it(client_as, other_pm, support, project):
+    url = reverse("projects:baseline", args=[project.pk])
+    assert client_as(other_pm).post(url, {"reason": "x"}).status_code == 403
+    assert client_as(support).post(url, {"reason": "x"}).status_code == 403
+    assert not project.baselines.exists()
