@@ -170,3 +170,19 @@ def test_only_who_may_change_the_plan_may_baseline_it(client_as, other_pm, suppo
     assert client_as(other_pm).post(url, {"reason": "x"}).status_code == 403
     assert client_as(support).post(url, {"reason": "x"}).status_code == 403
     assert not project.baselines.exists()
+
+
+def test_a_baseline_is_taken_at_kick_off(manager, project):
+    from projects import services
+    from projects.models import Phase
+
+    milestone = MilestoneFactory(project=project, due_date=days(30), baseline_date=None)
+    services.project_change_phase(
+        project=project, to_phase=Phase.KICKOFF, user=manager, override_reason="Agreed early"
+    )
+
+    (baseline,) = project.baselines.all()
+    assert baseline.reason == "Taken at kick-off"
+    assert baseline.milestone_dates == {str(milestone.pk): days(30).isoformat()}
+    milestone.refresh_from_db()
+    assert milestone.baseline_date == days(30)
