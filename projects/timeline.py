@@ -84,6 +84,7 @@ class Timeline:
     end: date | None
     critical_count: int
     overdue_count: int
+    go_live_variance: int | None = None
 
     @property
     def chart_left(self) -> int:
@@ -306,15 +307,18 @@ def project_timeline(project: ImplementationProject, *, today: date) -> Timeline
     dated = [d for t in tasks for d in (t.start_date, t.due_date) if d is not None]
     dated += [m.due_date for m in milestones if m.due_date is not None]
     holidays = company_holidays(min(dated), max(dated)) if dated else frozenset()
-    return layout(
+    go_live = project.actual_go_live or project.forecast_go_live
+    timeline = layout(
         milestones,
         tasks,
         dependencies,
         today=today,
         holidays=holidays,
-        go_live=project.actual_go_live or project.forecast_go_live,
+        go_live=go_live,
         baseline=current_baseline(project),
     )
+    timeline.go_live_variance = variance(project.baseline_go_live, go_live, holidays)
+    return timeline
 
 
 # The portfolio: each project's phases, one row per project, on one axis.

@@ -26,7 +26,9 @@ def project_timeline_page(request, pk: int):
     project = get_project_for_view(request, pk)
     today = timezone.localdate()
     # Every kept baseline by date and reason; only the current one's dates are read.
-    baselines = list(project.baselines.defer("milestone_dates", "task_dates"))
+    baselines = list(
+        project.baselines.defer("milestone_dates", "task_dates").select_related("taken_by")
+    )
     return render(
         request,
         "projects/project_timeline.html",
@@ -38,6 +40,7 @@ def project_timeline_page(request, pk: int):
             "can_edit": can_edit_project(request.user, project),
             "baseline": baselines[0] if baselines else None,
             "baseline_count": len(baselines),
+            "baselines": baselines,
         },
     )
 

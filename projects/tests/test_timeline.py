@@ -145,6 +145,13 @@ def test_a_baseline_is_drawn_beneath_and_its_variance_shown(client_as, pm, proje
     assert "<td>+5</td>" in response.content.decode()
 
 
+def test_the_go_live_variance_is_counted_in_business_days(client_as, pm):
+    project = ProjectFactory(pm=pm, baseline_go_live=days(10), forecast_go_live=days(24))
+    response = client_as(pm).get(timeline_url(project))
+    assert response.context["timeline"].go_live_variance == 10
+    assert "(+10 business days)" in response.content.decode()
+
+
 def test_a_re_baseline_needs_a_reason_and_keeps_the_earlier_one(client_as, pm, project):
     from projects.models import Baseline
 
@@ -162,7 +169,8 @@ def test_a_re_baseline_needs_a_reason_and_keeps_the_earlier_one(client_as, pm, p
     ]
     page = browser.get(timeline_url(project))
     assert page.context["baseline_count"] == 2
-    assert "Client late with payroll data" in page.content.decode()
+    html = page.content.decode()
+    assert "Client late with payroll data" in html and "no reason given" in html
 
 
 def test_only_who_may_change_the_plan_may_baseline_it(client_as, other_pm, support, project):
