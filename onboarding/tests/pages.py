@@ -177,6 +177,7 @@ NOT_PAGES = {
     "projects:risk_comment": "POST action (its form is on the risk page)",
     "projects:issue_comment": "POST action (its form is on the issue page)",
     "projects:phase": "POST action",
+    "projects:baseline": "POST action",
     "projects:health_override": "POST action (its form is on the project page)",
     "projects:health_override_clear": "POST action",
     "projects:member_add": "POST action (its form is on the project page)",
