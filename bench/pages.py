@@ -189,6 +189,8 @@ PAGES: list[Page] = [
     Page("project list, page 2 by health", MANAGER, "projects:list", query="sort=-health&page=2"),
     Page("project detail", PM, "projects:detail", PROJECT),
     Page("project history", PM, "projects:history", PROJECT),
+    Page("project timeline", PM, "projects:timeline", PROJECT),
+    Page("portfolio timeline", MANAGER, "projects:portfolio_timeline"),
     Page("task list", PM, "projects:task_list", PROJECT),
     Page("my work (PM)", PM, "projects:my_work"),
     Page("timesheet (PM)", PM, "projects:timesheet"),

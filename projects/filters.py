@@ -53,3 +53,24 @@ class ProjectFilter(django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(name__icontains=value) | Q(client__name__icontains=value))
+
+
+class PortfolioTimelineFilter(django_filters.FilterSet):
+    """The portfolio timeline's filters: whose projects, of which product, in what health."""
+
+    pm = PersonFilter(
+        queryset=User.objects.filter(groups__name=Role.PM).order_by("first_name", "last_name"),
+        label="PM",
+        empty_label="Any PM",
+    )
+    product = django_filters.ModelChoiceFilter(
+        field_name="products",
+        queryset=Product.objects.all(),
+        label="Product",
+        empty_label="Any product",
+    )
+    health = django_filters.ChoiceFilter(choices=Health.choices, empty_label="Any health")
+
+    class Meta:
+        model = ImplementationProject
+        fields = ["pm", "product", "health"]

@@ -725,3 +725,29 @@ class RoleRate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_role_display()}: {self.hourly_rate}/h"
+
+
+class Baseline(models.Model):
+    """The plan's dates as they stood when it was agreed: taken at kick-off, retaken with a reason.
+
+    Earlier baselines are kept; the latest is the one variance is measured against. The dates
+    are a snapshot (milestone id → due date, task id → [start, due]) so that later edits to
+    the plan never change what was agreed.
+    """
+
+    project = models.ForeignKey(
+        ImplementationProject, on_delete=models.CASCADE, related_name="baselines"
+    )
+    taken_at = models.DateTimeField(default=timezone.now)
+    taken_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    reason = models.TextField(blank=True)
+    go_live = models.DateField(null=True, blank=True)
+    milestone_dates = models.JSONField(default=dict, blank=True)
+    task_dates = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-taken_at", "-pk"]
+        indexes = [models.Index(fields=["project", "-taken_at"])]
+
+    def __str__(self) -> str:
+        return f"Baseline of {self.project} at {self.taken_at:%Y-%m-%d}"

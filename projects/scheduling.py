@@ -10,7 +10,8 @@ up to and including `end`, so that `add_business_days(start, business_days_betwe
 end)) == end` whenever `end` is a business day.
 """
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -103,3 +104,70 @@ def company_holidays(start: date, end: date) -> frozenset[date]:
 def holidays_from(start: date, *, years: int = 2) -> frozenset[date]:
     """The days off from `start` on, far enough ahead for any plan made from it."""
     return company_holidays(start, start + timedelta(days=366 * years))
+
+
+@dataclass(frozen=True)
+class PlannedTask:
+    """What the critical path needs of a task: its dates and what it waits on."""
+
+    id: int
+    start: date | None
+    finish: date | None
+    depends_on: tuple[int, ...] = ()
+
+
+def critical_path(
+    tasks: Iterable[PlannedTask],
+    holidays: Collection[date] = frozenset(),
+    *,
+    until: date | None = None,
+) -> list[int]:
+    """The tasks that decide the plan's end, earliest first: those with no float.
+
+    A backward pass from the latest finish gives each task the latest day it may finish
+    without moving that end (a predecessor must finish the business day before its
+    successor's latest start); a task finishing on that day has no float. A task with no
+    finish date cannot decide the end and is left out, as are the links through it; a task
+    with a finish but no start is a one-day task. Ties keep every chain that decides the end.
+
+    With `until` (the forecast go-live), the work after it (hypercare, handover) is left out,
+    so the path is the chain that decides that day rather than the plan's last task.
+    """
+    dated = {
+        t.id: t for t in tasks if t.finish is not None and (until is None or t.finish <= until)
+    }
+    if not dated:
+        return []
+    end = max(t.finish for t in dated.values())
+    successors: dict[int, list[int]] = {pk: [] for pk in dated}
+    for t in dated.values():
+        for pred in t.depends_on:
+            if pred in dated and pred != t.id:
+                successors[pred].append(t.id)
+
+    def duration(t: PlannedTask) -> int:
+        start = t.start if t.start is not None and t.start <= t.finish else t.finish
+        return business_days_between(start, t.finish, holidays)
+
+    latest_finish: dict[int, date] = {}
+    on_stack: set[int] = set()
+
+    def late_finish(pk: int) -> date:
+        if pk in latest_finish:
+            return latest_finish[pk]
+        on_stack.add(pk)
+        bound = end
+        for succ in successors[pk]:
+            if succ in on_stack:  # a cycle cannot be saved; never loop on bad data
+                continue
+            latest_start = subtract_business_days(
+                late_finish(succ), duration(dated[succ]), holidays
+            )
+            bound = min(bound, subtract_business_days(latest_start, 1, holidays))
+        on_stack.discard(pk)
+        latest_finish[pk] = bound
+        return bound
+
+    critical = [t for t in dated.values() if t.finish >= late_finish(t.id)]
+    critical.sort(key=lambda t: (t.start or t.finish, t.finish, t.id))
+    return [t.id for t in critical]

@@ -16,6 +16,7 @@ from clients.models import Client, Contact
 from clients.services import sales_handoff_acknowledgement_stands
 from common.versions import version_claim
 from projects import notifications
+from projects.baselines import take_baseline
 from projects.health import refresh_health
 from projects.history import history_entries
 from projects.models import (
@@ -287,6 +288,9 @@ def project_change_phase(
         override_reason=reason if problems else "",
         overridden_problems=problems,
     )
+    if to_phase == Phase.KICKOFF and not project.baselines.exists():
+        # The plan agreed at kick-off is the one variance is first measured against.
+        take_baseline(project=project, user=user, reason="Taken at kick-off", first=True)
     project_touch(project=project)
     return change
 

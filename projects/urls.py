@@ -1,6 +1,6 @@
 from django.urls import path
 
-from projects import item_views, views, views_work
+from projects import item_views, views, views_timeline, views_work
 
 app_name = "projects"
 
@@ -27,7 +27,10 @@ urlpatterns = [
         name="member_remove",
     ),
     path("projects/<int:pk>/comments/", views.project_comment, name="comment"),
+    path("projects/timeline/", views_timeline.portfolio_timeline_page, name="portfolio_timeline"),
+    path("projects/<int:pk>/baselines/", views_timeline.project_baseline, name="baseline"),
     path("projects/<int:pk>/history/", views.project_history, name="history"),
+    path("projects/<int:pk>/timeline/", views_timeline.project_timeline_page, name="timeline"),
     # Milestones
     path("projects/<int:pk>/milestones/new/", item_views.milestone_create, name="milestone_create"),
     path("milestones/<int:pk>/edit/", item_views.milestone_edit, name="milestone_edit"),

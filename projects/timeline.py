@@ -1,0 +1,480 @@
+"""The geometry of a project's timeline (a Gantt chart), built here and drawn by a template.
+
+`project_timeline` reads the plan in a fixed number of queries; `layout` is pure: from
+milestones, tasks and their dependencies it places every row, bar, diamond and arrow on a date
+axis, so the template only writes SVG elements and the table that says the same in words.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.utils import timezone
+
+from projects.baselines import current_baseline, task_baseline, variance
+from projects.models import Baseline, ImplementationProject, Milestone, Phase, PhaseChange, Task
+from projects.scheduling import PlannedTask, company_holidays, critical_path
+
+LABEL_WIDTH = 220  # the column of row names at the left of the chart
+ROW_HEIGHT = 22
+BAR_HEIGHT = 12
+HEADER_HEIGHT = 36
+LABEL_CHARS = 32
+# The chart aims at this width; a day is never drawn narrower or wider than the bounds.
+TARGET_WIDTH = 840
+MIN_DAY_WIDTH = 2.0
+MAX_DAY_WIDTH = 16.0
+MARGIN_DAYS = 7
+
+
+@dataclass
+class Row:
+    kind: str  # "group", "milestone" or "task"
+    label: str
+    full_label: str
+    y: float
+    url: str = ""
+    group: str = ""
+    task_id: int | None = None
+    start: date | None = None
+    finish: date | None = None
+    baseline: date | None = None
+    done: bool = False
+    critical: bool = False
+    overdue: bool = False
+    waits_on: list[str] = field(default_factory=list)
+    # Geometry, in SVG user units
+    x: float = 0.0
+    width: float = 0.0
+    baseline_x: float | None = None
+    baseline_start: date | None = None
+    baseline_width: float = 0.0
+    variance: int | None = None
+    label_y: float = 0.0
+    bar_y: float = 0.0
+    diamond: str = ""
+    baseline_diamond: str = ""
+
+    @property
+    def has_bar(self) -> bool:
+        return self.finish is not None
+
+    @property
+    def marker_x(self) -> float:
+        """Where the words after a bar (overdue, critical) begin."""
+        return self.x + self.width + 6
+
+
+@dataclass
+class Tick:
+    x: float
+    label: str = ""
+
+
+@dataclass
+class Timeline:
+    rows: list[Row]
+    arrows: list[str]
+    months: list[Tick]
+    weeks: list[Tick]
+    width: float
+    height: float
+    today_x: float | None
+    start: date | None
+    end: date | None
+    critical_count: int
+    overdue_count: int
+    go_live_variance: int | None = None
+
+    @property
+    def chart_left(self) -> int:
+        return LABEL_WIDTH
+
+    @property
+    def body_top(self) -> int:
+        return HEADER_HEIGHT
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1] + "…"
+
+
+def _task_finish(task: Task) -> date | None:
+    if task.status == Task.Status.DONE and task.completed_at is not None:
+        return task.completed_at.date()
+    return task.due_date
+
+
+def layout(
+    milestones: list[Milestone],
+    tasks: list[Task],
+    dependencies: list[tuple[int, int]],
+    *,
+    today: date,
+    holidays: frozenset[date] = frozenset(),
+    go_live: date | None = None,
+    baseline: Baseline | None = None,
+) -> Timeline:
+    """Rows grouped by milestone (in plan order), then the tasks of no milestone.
+
+    `dependencies` are (task, task it waits on) pairs; the critical path is the one to
+    `go_live` when it is given.
+    """
+    waits_on: dict[int, list[int]] = defaultdict(list)
+    for task_id, predecessor_id in dependencies:
+        waits_on[task_id].append(predecessor_id)
+    finishes = {t.pk: _task_finish(t) for t in tasks}
+    critical = set(
+        critical_path(
+            [PlannedTask(t.pk, t.start_date, finishes[t.pk], tuple(waits_on[t.pk])) for t in tasks],
+            holidays,
+            until=go_live,
+        )
+    )
+    titles = {t.pk: t.title for t in tasks}
+
+    by_milestone: dict[int | None, list[Task]] = defaultdict(list)
+    for t in tasks:
+        by_milestone[t.milestone_id].append(t)
+    for group in by_milestone.values():
+        group.sort(key=lambda t: (t.start_date or t.due_date or date.max, t.due_date or date.max))
+
+    rows: list[Row] = []
+
+    def add(row: Row) -> None:
+        row.y = HEADER_HEIGHT + len(rows) * ROW_HEIGHT
+        rows.append(row)
+
+    for m in milestones:
+        add(
+            Row(
+                kind="milestone",
+                label=_short(m.name),
+                full_label=m.name,
+                y=0,
+                url=m.get_absolute_url(),
+                group=m.name,
+                start=m.due_date,
+                finish=m.due_date,
+                baseline=m.baseline_date,
+                done=m.is_complete,
+                overdue=m.is_overdue(today),
+            )
+        )
+        rows.extend(
+            _task_rows(by_milestone.pop(m.pk, []), m.name, critical, waits_on, titles, baseline)
+        )
+    loose = by_milestone.pop(None, [])
+    # A task whose milestone is not in the list (never expected) still gets its row.
+    for group in by_milestone.values():
+        loose.extend(group)
+    if loose:
+        add(Row(kind="group", label="Tasks of no milestone", full_label="", y=0))
+        rows.extend(_task_rows(loose, "", critical, waits_on, titles, baseline))
+    for i, row in enumerate(rows):
+        row.y = HEADER_HEIGHT + i * ROW_HEIGHT
+        if row.kind == "task":
+            row.overdue = row.finish is not None and not row.done and row.finish < today
+        if row.kind != "group":
+            row.variance = variance(row.baseline, row.finish, holidays)
+
+    dates = [d for r in rows for d in (r.start, r.finish, r.baseline) if d is not None]
+    if not dates:
+        return Timeline(rows, [], [], [], LABEL_WIDTH + 200, _height(rows), None, None, None, 0, 0)
+    start = min(min(dates), today) - timedelta(days=MARGIN_DAYS)
+    end = max(max(dates), today) + timedelta(days=MARGIN_DAYS)
+    span = (end - start).days + 1
+    day = min(MAX_DAY_WIDTH, max(MIN_DAY_WIDTH, TARGET_WIDTH / span))
+
+    def x_of(d: date) -> float:
+        return round(LABEL_WIDTH + (d - start).days * day, 1)
+
+    for row in rows:
+        row.label_y = row.y + ROW_HEIGHT / 2 + 4
+        row.bar_y = row.y + (ROW_HEIGHT - BAR_HEIGHT) / 2 - 2
+        if row.finish is None:
+            continue
+        begin = row.start if row.start is not None and row.start <= row.finish else row.finish
+        row.x = x_of(begin)
+        row.width = round(max(day, ((row.finish - begin).days + 1) * day), 1)
+        if row.kind == "milestone":
+            cx, cy = x_of(row.finish) + day / 2, row.y + ROW_HEIGHT / 2 - 2
+            row.diamond = _diamond(cx, cy, 6)
+            row.x, row.width = cx - 6, 12
+        if row.baseline is not None:
+            row.baseline_x = x_of(row.baseline)
+            if row.kind == "task":
+                begin = row.baseline_start or row.baseline
+                row.baseline_x = x_of(begin)
+                row.baseline_width = round(max(day, ((row.baseline - begin).days + 1) * day), 1)
+            if row.kind == "milestone":
+                row.baseline_diamond = _diamond(x_of(row.baseline) + day / 2, row.y + 17, 4)
+
+    row_of_task = {r.task_id: r for r in rows if r.kind == "task"}
+    arrows = []
+    for task_id, predecessor_id in dependencies:
+        succ, pred = row_of_task.get(task_id), row_of_task.get(predecessor_id)
+        if succ is None or pred is None or not succ.has_bar or not pred.has_bar:
+            continue
+        x1, y1 = pred.x + pred.width, pred.bar_y + BAR_HEIGHT / 2
+        x2, y2 = succ.x, succ.bar_y + BAR_HEIGHT / 2
+        arrows.append(f"M{x1:.1f} {y1:.1f}h4V{y2:.1f}H{x2 - 1:.1f}")
+
+    months, weeks = [], []
+    d = date(start.year, start.month, 1)
+    while d <= end:
+        if d >= start:
+            months.append(Tick(x_of(d), d.strftime("%b %Y")))
+        d = date(d.year + (d.month == 12), d.month % 12 + 1, 1)
+    if day * 7 >= 20:  # week lines only where they are far enough apart to read
+        d = start + timedelta(days=(7 - start.weekday()) % 7)
+        while d <= end:
+            weeks.append(Tick(x_of(d), d.strftime("%-d")))
+            d += timedelta(days=7)
+    return Timeline(
+        rows=rows,
+        arrows=arrows,
+        months=months,
+        weeks=weeks,
+        width=round(LABEL_WIDTH + span * day + 80, 1),
+        height=_height(rows),
+        today_x=x_of(today) + day / 2,
+        start=start,
+        end=end,
+        critical_count=sum(1 for r in rows if r.critical),
+        overdue_count=sum(1 for r in rows if r.overdue),
+    )
+
+
+def _task_rows(
+    tasks: list[Task],
+    group: str,
+    critical: set[int],
+    waits_on: dict[int, list[int]],
+    titles: dict[int, str],
+    baseline: Baseline | None,
+) -> list[Row]:
+    return [
+        Row(
+            kind="task",
+            label=_short(t.title),
+            full_label=t.title,
+            y=0,
+            url=t.get_absolute_url(),
+            group=group,
+            task_id=t.pk,
+            start=t.start_date,
+            finish=_task_finish(t),
+            baseline_start=task_baseline(baseline, t.pk)[0],
+            baseline=task_baseline(baseline, t.pk)[1],
+            done=t.status == Task.Status.DONE,
+            critical=t.pk in critical,
+            waits_on=[titles[p] for p in waits_on[t.pk] if p in titles],
+        )
+        for t in tasks
+    ]
+
+
+def _diamond(cx: float, cy: float, r: float) -> str:
+    points = ((cx, cy - r), (cx + r, cy), (cx, cy + r), (cx - r, cy))
+    return " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
+
+
+def _height(rows: list[Row]) -> float:
+    return HEADER_HEIGHT + len(rows) * ROW_HEIGHT + 8
+
+
+def project_timeline(project: ImplementationProject, *, today: date) -> Timeline:
+    """The project's timeline in five queries, whatever the size of its plan."""
+    milestones = list(project.milestones.all())
+    tasks = list(
+        project.tasks.only(
+            "pk",
+            "title",
+            "project_id",
+            "milestone_id",
+            "status",
+            "start_date",
+            "due_date",
+            "completed_at",
+        )
+    )
+    dependencies = list(
+        Task.depends_on.through.objects.filter(from_task__project=project).values_list(
+            "from_task_id", "to_task_id"
+        )
+    )
+    dated = [d for t in tasks for d in (t.start_date, t.due_date) if d is not None]
+    dated += [m.due_date for m in milestones if m.due_date is not None]
+    holidays = company_holidays(min(dated), max(dated)) if dated else frozenset()
+    go_live = project.actual_go_live or project.forecast_go_live
+    timeline = layout(
+        milestones,
+        tasks,
+        dependencies,
+        today=today,
+        holidays=holidays,
+        go_live=go_live,
+        baseline=current_baseline(project),
+    )
+    timeline.go_live_variance = variance(project.baseline_go_live, go_live, holidays)
+    return timeline
+
+
+# The portfolio: each project's phases, one row per project, on one axis.
+
+PHASE_COLOURS = {
+    Phase.SALES_HANDOFF: "#adb5bd",
+    Phase.KICKOFF: "#6f42c1",
+    Phase.DISCOVERY: "#0d6efd",
+    Phase.CONFIGURATION: "#20c997",
+    Phase.DATA_CONVERSION: "#fd7e14",
+    Phase.TESTING: "#ffc107",
+    Phase.GO_LIVE: "#198754",
+    Phase.HYPERCARE: "#0dcaf0",
+    Phase.HANDED_OFF: "#495057",
+}
+PORTFOLIO_LABEL_WIDTH = 240
+PORTFOLIO_ROW_HEIGHT = 26
+
+
+@dataclass
+class Segment:
+    phase: str
+    label: str
+    colour: str
+    start: date
+    end: date
+    forecast: bool = False  # the time left until the forecast go-live, not yet lived
+    x: float = 0.0
+    width: float = 0.0
+
+
+@dataclass
+class PortfolioRow:
+    project: ImplementationProject
+    label: str
+    y: float
+    segments: list[Segment]
+    go_live: date | None
+    go_live_is_actual: bool = False
+    label_y: float = 0.0
+    bar_y: float = 0.0
+    diamond: str = ""
+
+
+@dataclass
+class Portfolio:
+    rows: list[PortfolioRow]
+    months: list[Tick]
+    width: float
+    height: float
+    today_x: float | None
+    start: date | None
+    end: date | None
+    phases: list[tuple[str, str]]  # (label, colour) for the legend
+
+    @property
+    def body_top(self) -> int:
+        return HEADER_HEIGHT
+
+
+def phase_segments(
+    project: ImplementationProject, changes: list[tuple[str, str, date]], *, today: date
+) -> list[Segment]:
+    """The phases a project went through, from its (from, to, day) phase changes, oldest first.
+
+    The first phase runs from kick-off (or the project's creation, or its first change if
+    earlier) to the first change; the current one runs to today, then a forecast stretch runs
+    to the forecast go-live.
+    """
+    first_day = project.kickoff_date or project.created_at.date()
+    if changes:
+        first_day = min(first_day, changes[0][2])
+        steps = [(changes[0][0], first_day)] + [(to, day) for _, to, day in changes]
+    else:
+        steps = [(project.phase, first_day)]
+    segments = []
+    for i, (phase_value, begin) in enumerate(steps):
+        end = steps[i + 1][1] if i + 1 < len(steps) else max(today, begin)
+        phase = Phase(phase_value)
+        segments.append(Segment(phase.value, phase.label, PHASE_COLOURS[phase], begin, end))
+    last = segments[-1]
+    forecast = project.forecast_go_live
+    if project.actual_go_live is None and forecast is not None and forecast > last.end:
+        segments.append(
+            Segment("forecast", "Forecast to go-live", "#ffffff", last.end, forecast, True)
+        )
+    return segments
+
+
+def _axis(start: date, end: date, left: int) -> tuple[float, list[Tick], float]:
+    """Day width, month ticks and the chart's right edge for an axis from start to end."""
+    span = (end - start).days + 1
+    day = min(MAX_DAY_WIDTH, max(MIN_DAY_WIDTH, TARGET_WIDTH / span))
+    months = []
+    d = date(start.year, start.month, 1)
+    while d <= end:
+        if d >= start:
+            months.append(Tick(round(left + (d - start).days * day, 1), d.strftime("%b %Y")))
+        d = date(d.year + (d.month == 12), d.month % 12 + 1, 1)
+    return day, months, round(left + span * day + 40, 1)
+
+
+def portfolio_layout(
+    projects: list[ImplementationProject],
+    changes: list[tuple[int, str, str, date]],
+    *,
+    today: date,
+) -> Portfolio:
+    """One row per project, in the order given; `changes` are (project, from, to, day) rows."""
+    by_project: dict[int, list[tuple[str, str, date]]] = defaultdict(list)
+    for project_id, from_phase, to_phase, day in sorted(changes, key=lambda c: (c[0], c[3])):
+        by_project[project_id].append((from_phase, to_phase, day))
+    rows = []
+    for i, project in enumerate(projects):
+        y = HEADER_HEIGHT + i * PORTFOLIO_ROW_HEIGHT
+        rows.append(
+            PortfolioRow(
+                project=project,
+                label=_short(project.name),
+                y=y,
+                segments=phase_segments(project, by_project[project.pk], today=today),
+                go_live=project.actual_go_live or project.forecast_go_live,
+                go_live_is_actual=project.actual_go_live is not None,
+                label_y=y + PORTFOLIO_ROW_HEIGHT / 2 + 4,
+                bar_y=y + (PORTFOLIO_ROW_HEIGHT - BAR_HEIGHT) / 2,
+            )
+        )
+    legend = [(p.label, PHASE_COLOURS[p]) for p in Phase]
+    height = HEADER_HEIGHT + len(rows) * PORTFOLIO_ROW_HEIGHT + 8
+    dates = [d for r in rows for s in r.segments for d in (s.start, s.end)]
+    dates += [r.go_live for r in rows if r.go_live is not None]
+    if not dates:
+        return Portfolio(rows, [], PORTFOLIO_LABEL_WIDTH + 200, height, None, None, None, legend)
+    start = min(min(dates), today) - timedelta(days=MARGIN_DAYS)
+    end = max(max(dates), today) + timedelta(days=MARGIN_DAYS)
+    day, months, width = _axis(start, end, PORTFOLIO_LABEL_WIDTH)
+
+    def x_of(d: date) -> float:
+        return round(PORTFOLIO_LABEL_WIDTH + (d - start).days * day, 1)
+
+    for row in rows:
+        for seg in row.segments:
+            seg.x = x_of(seg.start)
+            seg.width = round(max(day, (seg.end - seg.start).days * day), 1)
+        if row.go_live is not None:
+            row.diamond = _diamond(x_of(row.go_live) + day / 2, row.bar_y + BAR_HEIGHT / 2, 7)
+    return Portfolio(rows, months, width + 40, height, x_of(today) + day / 2, start, end, legend)
+
+
+def portfolio_phase_changes(project_ids: list[int]) -> list[tuple[int, str, str, date]]:
+    """The phase changes of these projects, in one query."""
+    return [
+        (project_id, from_phase, to_phase, timezone.localtime(changed_at).date())
+        for project_id, from_phase, to_phase, changed_at in PhaseChange.objects.filter(
+            project_id__in=project_ids
+        )
+        .order_by("project_id", "changed_at")
+        .values_list("project_id", "from_phase", "to_phase", "changed_at")
+    ]

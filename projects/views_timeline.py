@@ -1,0 +1,90 @@
+"""The plan as a picture: a project's timeline, and the portfolio's."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from clients import roles
+from common.parsing import parse_id
+from projects.access import can_edit_project, get_project_for_edit, get_project_for_view
+from projects.baselines import take_baseline
+from projects.filters import PortfolioTimelineFilter
+from projects.models import ImplementationProject
+from projects.timeline import portfolio_layout, portfolio_phase_changes, project_timeline
+
+PORTFOLIO_PAGE_SIZE = 50
+
+
+@login_required
+@require_GET
+def project_timeline_page(request, pk: int):
+    project = get_project_for_view(request, pk)
+    today = timezone.localdate()
+    # Every kept baseline by date and reason; only the current one's dates are read.
+    baselines = list(
+        project.baselines.defer("milestone_dates", "task_dates").select_related("taken_by")
+    )
+    return render(
+        request,
+        "projects/project_timeline.html",
+        {
+            "nav": "projects",
+            "project": project,
+            "today": today,
+            "timeline": project_timeline(project, today=today),
+            "can_edit": can_edit_project(request.user, project),
+            "baseline": baselines[0] if baselines else None,
+            "baseline_count": len(baselines),
+            "baselines": baselines,
+        },
+    )
+
+
+@login_required
+@require_POST
+def project_baseline(request, pk: int):
+    project = get_project_for_edit(request, pk)
+    try:
+        take_baseline(project=project, user=request.user, reason=request.POST.get("reason", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Baseline taken: variance is now measured against it.")
+    return redirect(reverse("projects:timeline", args=[project.pk]))
+
+
+@login_required
+@require_GET
+def portfolio_timeline_page(request):
+    if not roles.is_staff_reader(request.user):
+        raise PermissionDenied("The portfolio timeline is for the implementation team.")
+    queryset = (
+        ImplementationProject.objects.visible_to(request.user)
+        .active()
+        .select_related("client", "pm")
+        .order_by("forecast_go_live", "pk")
+    )
+    project_filter = PortfolioTimelineFilter(request.GET, queryset=queryset)
+    page = Paginator(project_filter.qs.distinct(), PORTFOLIO_PAGE_SIZE).get_page(
+        parse_id(request.GET.get("page"))
+    )
+    projects = list(page.object_list)
+    today = timezone.localdate()
+    return render(
+        request,
+        "projects/portfolio_timeline.html",
+        {
+            "nav": "projects",
+            "filter": project_filter,
+            "page_obj": page,
+            "today": today,
+            "portfolio": portfolio_layout(
+                projects, portfolio_phase_changes([p.pk for p in projects]), today=today
+            ),
+        },
+    )
