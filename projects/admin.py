@@ -12,6 +12,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from projects import services
 from projects.models import (
+    Baseline,
     Comment,
     HandoffReport,
     Holiday,
@@ -357,3 +358,22 @@ class HolidayAdmin(admin.ModelAdmin):
 class RoleRateAdmin(admin.ModelAdmin):
     list_display = ["role", "hourly_rate"]
     list_editable = ["hourly_rate"]
+
+
+@admin.register(Baseline)
+class BaselineAdmin(admin.ModelAdmin):
+    """The plan's agreed dates: taken at kick-off or re-baselined with a reason, never edited."""
+
+    list_display = ["project", "taken_at", "taken_by", "go_live", "reason"]
+    list_select_related = ["project", "taken_by"]
+    search_fields = ["project__name", "reason"]
+    raw_id_fields = ["project", "taken_by"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
