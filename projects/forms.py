@@ -562,3 +562,18 @@ class TimesheetForm(PlainInputFormMixin, forms.Form):
             for task in self.tasks
             for day in self.days
         }
+
+
+class BaselineForm(PlainInputFormMixin, forms.Form):
+    """Take (or retake, with a reason) the baseline the plan's variance is measured against."""
+
+    reason = forms.CharField(max_length=500, required=False, label="Why (kept with the baseline)")
+
+    def __init__(self, *args, retake: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if retake:
+            self.fields["reason"].label = "Re-baseline: why"
+        add_submission_key(self)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True

@@ -11,9 +11,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from clients import roles
 from common.parsing import parse_id
+from common.submissions import REPEATED, create_once
 from projects.access import can_edit_project, get_project_for_edit, get_project_for_view
 from projects.baselines import take_baseline
 from projects.filters import PortfolioTimelineFilter
+from projects.forms import BaselineForm
 from projects.models import ImplementationProject
 from projects.timeline import portfolio_layout, portfolio_phase_changes, project_timeline
 
@@ -41,6 +43,7 @@ def project_timeline_page(request, pk: int):
             "baseline": baselines[0] if baselines else None,
             "baseline_count": len(baselines),
             "baselines": baselines,
+            "baseline_form": BaselineForm(retake=bool(baselines)),
         },
     )
 
@@ -49,13 +52,29 @@ def project_timeline_page(request, pk: int):
 @require_POST
 def project_baseline(request, pk: int):
     project = get_project_for_edit(request, pk)
+    timeline_url = reverse("projects:timeline", args=[project.pk])
+    form = BaselineForm(request.POST)
+    if not form.is_valid():
+        problems = [message for errors in form.errors.values() for message in errors]
+        messages.error(request, "No baseline was taken. " + " ".join(problems))
+        return redirect(timeline_url)
     try:
-        take_baseline(project=project, user=request.user, reason=request.POST.get("reason", ""))
+        outcome = create_once(
+            request,
+            form.cleaned_data["submission_key"],
+            lambda: take_baseline(
+                project=project, user=request.user, reason=form.cleaned_data["reason"]
+            ),
+            lambda baseline: timeline_url,
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, "Baseline taken: variance is now measured against it.")
-    return redirect(reverse("projects:timeline", args=[project.pk]))
+        if outcome.repeated:
+            messages.info(request, REPEATED)
+        else:
+            messages.success(request, "Baseline taken: variance is now measured against it.")
+    return redirect(timeline_url)
 
 
 @login_required

@@ -48,6 +48,7 @@ from onboarding.tests.browser import (  # noqa: F401 (fixtures are found by name
 from onboarding.tests.test_security import World, build_world, url_for
 from playbooks.models import ProjectTemplate, TemplateMilestone, TemplateTask
 from projects.models import (
+    Baseline,
     Comment,
     HandoffReport,
     ImplementationProject,
@@ -494,6 +495,11 @@ RECIPES: dict[FormKey, Recipe] = {
     ),
     FormKey("playbooks:project_templates", "playbooks:save_as_template"): _text(
         "name", lambda w, pk: _latest(ProjectTemplate).name, role="manager"
+    ),
+    FormKey("projects:timeline", "projects:baseline"): _text(
+        "reason",
+        lambda w, pk: _latest(Baseline, project_id=pk).reason if _latest(Baseline) else None,
+        shown=lambda typed: "Baseline taken",
     ),
     # Last: moving the project back a phase changes what the other forms may do.
     FormKey("projects:detail", "projects:phase"): Recipe(

@@ -194,3 +194,29 @@ def test_a_baseline_is_taken_at_kick_off(manager, project):
     assert baseline.milestone_dates == {str(milestone.pk): days(30).isoformat()}
     milestone.refresh_from_db()
     assert milestone.baseline_date == days(30)
+
+
+def test_a_baseline_form_sent_twice_takes_one_baseline(client_as, pm, project):
+    from projects.models import Baseline
+
+    browser = client_as(pm)
+    key = browser.get(timeline_url(project)).context["baseline_form"]["submission_key"].initial
+    sent = {"reason": "", "submission_key": str(key)}
+    browser.post(reverse("projects:baseline", args=[project.pk]), sent)
+    again = browser.post(reverse("projects:baseline", args=[project.pk]), sent, follow=True)
+
+    assert Baseline.objects.filter(project=project).count() == 1
+    assert "already been sent" in again.content.decode()
+
+
+def test_a_line_break_in_a_baseline_reason_is_refused_and_takes_nothing(client_as, pm, project):
+    from projects.models import Baseline
+
+    response = client_as(pm).post(
+        reverse("projects:baseline", args=[project.pk]),
+        {"reason": "Client late\r\nwith data"},
+        follow=True,
+    )
+
+    assert not Baseline.objects.filter(project=project).exists()
+    assert "No baseline was taken." in response.content.decode()
