@@ -1,7 +1,6 @@
 from datetime import timedelta
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Layout, Row
+from crispy_forms.layout import Column, Row
 from django import forms
 from django.contrib.auth.models import User
 from django.db.models import Q
@@ -9,29 +8,13 @@ from django.utils import timezone
 
 from clients.models import Contact
 from clients.roles import Role
+from common.forms import DateInput, DateTimeInput, form_helper
 from common.parsing import PlainInputFormMixin
 from common.submissions import add_submission_key
 from common.versions import VersionedFormMixin, add_version_field
 from meetings.models import Decision, Meeting
-from projects.forms import DateInput, UserChoiceField
+from projects.forms import UserChoiceField
 from projects.models import ImplementationProject
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
-
-
-def _helper(*layout) -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.disable_csrf = True
-    # The version or one-time key: hidden fields a layout does not name.
-    helper.render_hidden_fields = True
-    helper.layout = Layout(*layout)
-    return helper
 
 
 def _team(project: ImplementationProject, meeting: Meeting | None = None):
@@ -101,7 +84,7 @@ class MeetingForm(PlainInputFormMixin, VersionedFormMixin, forms.ModelForm):
             add_submission_key(self)
         else:
             add_version_field(self, meeting.version)
-        self.helper = _helper(
+        self.helper = form_helper(
             Row(Column("kind"), Column("title")),
             Row(Column("starts_at"), Column("duration_minutes")),
             Row(Column("attendee_users"), Column("attendee_contacts")),
@@ -132,7 +115,7 @@ class ActionItemForm(PlainInputFormMixin, forms.Form):
         if staff.filter(pk=user.pk).exists():
             self.fields["owner_user"].initial = user.pk
         self.fields["due_date"].initial = timezone.localdate() + timedelta(days=7)
-        self.helper = _helper(
+        self.helper = form_helper(
             "title",
             "notes",
             Row(Column("owner_user"), Column("owner_contact")),
@@ -161,5 +144,5 @@ class DecisionForm(PlainInputFormMixin, forms.ModelForm):
     def __init__(self, *args, meeting: Meeting, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["decided_on"].initial = timezone.localtime(meeting.starts_at).date()
-        self.helper = _helper("text", Row(Column("decided_on"), Column("decided_by")))
+        self.helper = form_helper("text", Row(Column("decided_on"), Column("decided_by")))
         add_submission_key(self)

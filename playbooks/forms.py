@@ -1,31 +1,13 @@
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Layout, Row
+from crispy_forms.layout import Column, Row
 from django import forms
 from django.utils import timezone
 
 from clients.models import Product
+from common.forms import DateInput, form_helper
 from common.parsing import PlainInputFormMixin
 from common.submissions import add_submission_key
 from common.versions import VersionedFormMixin, add_version_field
 from playbooks.models import OwnerRole, ProjectTemplate, TemplateMilestone, TemplateTask
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-def _helper(*layout) -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.disable_csrf = True
-    # The version or one-time key: hidden fields a layout does not name.
-    helper.render_hidden_fields = True
-    if layout:
-        helper.layout = Layout(*layout)
-    return helper
 
 
 class GuardedForm(PlainInputFormMixin, VersionedFormMixin, forms.Form):
@@ -55,7 +37,7 @@ class TemplateForm(GuardedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        self.helper = form_helper(
             Row(Column("name", css_class="col-md-7"), Column("product", css_class="col-md-5")),
             "description",
             "is_active",
@@ -77,7 +59,7 @@ class TemplateMilestoneForm(GuardedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        self.helper = form_helper(
             Row(Column("name", css_class="col-md-8"), Column("order", css_class="col-md-4")),
             Row(Column("offset_days"), Column("duration_days")),
             Row(Column("is_key"), Column("is_golive_critical"), Column("visible_to_client")),
@@ -125,7 +107,7 @@ class TemplateTaskForm(GuardedForm):
         self.fields["milestone"].queryset = template.milestones.all()
         others = template.tasks.order_by("offset_days", "title")
         self.fields["depends_on"].queryset = others.exclude(pk=task.pk) if task else others
-        self.helper = _helper(
+        self.helper = form_helper(
             Row(Column("title", css_class="col-md-8"), Column("milestone", css_class="col-md-4")),
             "description",
             Row(Column("owner_role"), Column("estimate_hours")),
@@ -161,7 +143,7 @@ class ApplyTemplatesForm(PlainInputFormMixin, forms.Form):
         )
         self.fields["templates"].label_from_instance = lambda t: f"{t.name} ({t.product.name})"
         self.fields["kickoff"].initial = project.kickoff_date or timezone.localdate()
-        self.helper = _helper("templates", "kickoff")
+        self.helper = form_helper("templates", "kickoff")
 
 
 class SaveAsTemplateForm(PlainInputFormMixin, forms.Form):
@@ -175,7 +157,7 @@ class SaveAsTemplateForm(PlainInputFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["product"].queryset = Product.objects.filter(is_active=True).order_by("name")
         add_submission_key(self)
-        self.helper = _helper(
+        self.helper = form_helper(
             Row(Column("name", css_class="col-md-7"), Column("product", css_class="col-md-5")),
             "description",
         )

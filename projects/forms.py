@@ -1,7 +1,7 @@
 from decimal import Decimal
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Layout, Row
+from crispy_forms.layout import Column, Row
 from django import forms
 from django.contrib.auth.models import User
 from django.db.models import Q
@@ -11,6 +11,7 @@ from django.utils import timezone
 from clients.models import Contact, SalesHandoff
 from clients.roles import Role
 from clients.widgets import SearchableSelect
+from common.forms import DateInput, form_helper
 from common.parsing import PlainInputFormMixin, search_text
 from common.submissions import add_submission_key
 from common.versions import VersionedFormMixin, add_version_field
@@ -26,24 +27,6 @@ from projects.models import (
     TimeEntry,
 )
 from projects.selectors import owner_candidates
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-def _helper(*layout) -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.disable_csrf = True
-    # The version or one-time key: hidden fields a layout does not name.
-    helper.render_hidden_fields = True
-    if layout:
-        helper.layout = Layout(*layout)
-    return helper
 
 
 def _user_choices(*role_names: str):
@@ -176,7 +159,7 @@ class ProjectForm(PlainInputFormMixin, VersionedFormMixin, forms.ModelForm):
         self.fields["sales_handoff"].label_from_instance = lambda h: (
             f"{h.client.name} — signed {h.contract_signed_on:%d %b %Y}"
         )
-        self.helper = _helper(
+        self.helper = form_helper(
             "name",
             Row(Column("client"), Column("sales_handoff")),
             "products",
@@ -213,7 +196,7 @@ class HealthOverrideForm(PlainInputFormMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(Row(Column("health"), Column("until")), "reason")
+        self.helper = form_helper(Row(Column("health"), Column("until")), "reason")
 
     def clean_until(self):
         until = self.cleaned_data["until"]
@@ -282,7 +265,7 @@ class MilestoneForm(PlainInputFormMixin, VersionedFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _guard(self)
-        self.helper = _helper(
+        self.helper = form_helper(
             Row(Column("name", css_class="col-md-9"), Column("order", css_class="col-md-3")),
             "phase",
             Row(Column("baseline_date"), Column("due_date")),
@@ -332,7 +315,7 @@ class TaskForm(PlainInputFormMixin, VersionedFormMixin, forms.ModelForm):
             others = others.exclude(pk=self.instance.pk)
         self.fields["depends_on"].queryset = others.order_by("title")
         self.fields["depends_on"].label = "Depends on (finish-to-start)"
-        self.helper = _helper(
+        self.helper = form_helper(
             "title",
             "description",
             Row(Column("milestone"), Column("status"), Column("priority")),
@@ -424,7 +407,7 @@ class RiskForm(PlainInputFormMixin, VersionedFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         _guard(self)
         self.fields["owner"].queryset = _owners(project, self.instance.owner_id)
-        self.helper = _helper(
+        self.helper = form_helper(
             "title",
             "description",
             Row(Column("probability"), Column("impact"), Column("status")),
@@ -449,7 +432,7 @@ class IssueForm(PlainInputFormMixin, VersionedFormMixin, forms.ModelForm):
         _guard(self)
         # The project's people, as for a risk: not every user of the company, each an <option>.
         self.fields["owner"].queryset = _owners(project, self.instance.owner_id)
-        self.helper = _helper(
+        self.helper = form_helper(
             "title",
             "description",
             Row(Column("severity"), Column("status"), Column("owner")),
@@ -478,7 +461,7 @@ class TimeEntryForm(PlainInputFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         add_submission_key(self)
         self.fields["task"].queryset = project.tasks.order_by("title")
-        self.helper = _helper(
+        self.helper = form_helper(
             Row(Column("spent_on"), Column("hours"), Column("task")), "billable", "note"
         )
 
@@ -502,7 +485,7 @@ class HandoffReportForm(PlainInputFormMixin, VersionedFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         add_version_field(self, version)
         # Fields only, as every form of _form_page.html: crispy's own <form> tag would nest.
-        self.helper = _helper()
+        self.helper = form_helper()
 
 
 class HandoffDecisionForm(PlainInputFormMixin, forms.Form):

@@ -1,0 +1,31 @@
+"""Pieces every app's forms share: date inputs the browser understands, and the crispy helper."""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Layout
+from django import forms
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+def form_helper(*layout) -> FormHelper:
+    """crispy's helper for a form drawn inside a page's own <form> (and its CSRF token)."""
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    # The version or one-time key: hidden fields a layout does not name.
+    helper.render_hidden_fields = True
+    if layout:
+        helper.layout = Layout(*layout)
+    return helper
