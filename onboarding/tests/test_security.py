@@ -61,6 +61,7 @@ from onboarding.tests.access_table import (
 from outbox.models import OutgoingEmail
 from playbooks.models import ProjectTemplate, TemplateMilestone, TemplateTask
 from projects.models import (
+    Baseline,
     Comment,
     HandoffReport,
     ImplementationProject,
@@ -611,6 +612,10 @@ TEXT_FIELDS = (
               lambda w: _latest(PhaseChange, project=w.project).override_reason,
               ("projects:history", "projects:detail"),
               action="projects:phase", extra={"to_phase": Phase.HANDED_OFF.value}),
+    TextField("BaselineForm.reason", "projects:timeline", "pm",
+              lambda w: getattr(_latest(Baseline, project=w.project), "reason", None),
+              ("projects:timeline",),
+              action="projects:baseline"),
     # The phase forms offer no note, but the view takes one: a hand-made POST may send it.
     TextField("PhaseChangeForm.note", "projects:detail", "pm",
               lambda w: _latest(PhaseChange, project=w.project).note, ("projects:history",),
