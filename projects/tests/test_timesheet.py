@@ -192,3 +192,9 @@ def test_query_count_does_not_grow_with_tasks(client_as, pm, task, django_assert
     with django_assert_num_queries(6):
         response = logged_in.get(week_url())
     assert len(response.context["form"].tasks) == 9
+
+
+def test_the_timesheet_is_in_the_navigation_of_those_who_log_time_only(client_as, pm, sales_rep):
+    timesheet = f'href="{reverse("projects:timesheet")}"'
+    assert timesheet in client_as(pm).get(reverse("home")).content.decode()
+    assert timesheet not in client_as(sales_rep).get(reverse("home")).content.decode()
