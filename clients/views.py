@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
@@ -17,9 +17,9 @@ from clients.filters import ClientFilter
 from clients.forms import ClientForm, ContactForm, SalesHandoffForm
 from clients.models import Client, Contact, SalesHandoff
 from clients.widgets import options_html
+from common.forms import add_service_errors
 from common.parsing import parse_id, search_text
 from common.submissions import REPEATED, create_once, repeated_url
-from common.versions import StaleEdit, show_stale
 
 # Access: one place decides who may read and who may change what.
 
@@ -77,17 +77,6 @@ def get_handoff_for_edit(request: HttpRequest, pk: int) -> SalesHandoff:
 
 
 # Helpers
-
-
-def _add_service_errors(form: Form, error: ValidationError) -> None:
-    """Show a service's validation error on the form, on its field when the form has one."""
-    if isinstance(error, StaleEdit):
-        show_stale(form, error)
-    elif hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else NON_FIELD_ERRORS, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _form_page(
@@ -216,7 +205,7 @@ def client_create(request: HttpRequest) -> HttpResponse:
                 request, key, lambda: services.client_create(**values), Client.get_absolute_url
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             if outcome.repeated:
                 messages.info(request, REPEATED)
@@ -243,7 +232,7 @@ def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.client_update(client=client, **form.cleaned_data)
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{client.name} was saved.")
             return redirect(client)
@@ -277,7 +266,7 @@ def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
                 lambda contact: client.get_absolute_url(),
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             if outcome.repeated:
                 messages.info(request, REPEATED)
@@ -309,7 +298,7 @@ def contact_edit(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse
         try:
             services.contact_update(contact=contact, **form.cleaned_data)
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{contact.name} was saved.")
             return redirect(client)
@@ -344,7 +333,7 @@ def handoff_create(request: HttpRequest, pk: int) -> HttpResponse:
                 SalesHandoff.get_absolute_url,
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             if outcome.repeated:
                 messages.info(request, REPEATED)
@@ -393,7 +382,7 @@ def handoff_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.sales_handoff_update(handoff=handoff, **form.cleaned_data)
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "The sales handoff was saved.")
             return redirect(handoff)

@@ -3,6 +3,9 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+
+from common.versions import StaleEdit, show_stale
 
 
 class DateInput(forms.DateInput):
@@ -29,3 +32,17 @@ def form_helper(*layout) -> FormHelper:
     if layout:
         helper.layout = Layout(*layout)
     return helper
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's validation error on the form, on its field when the form has one.
+
+    A stale edit keeps the user's input and says what changed meanwhile (common.versions).
+    """
+    if isinstance(error, StaleEdit):
+        show_stale(form, error)
+    elif hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else NON_FIELD_ERRORS, errors)
+    else:
+        form.add_error(None, error)

@@ -6,19 +6,18 @@ service's ValidationError becomes a form error and changes nothing.
 
 import copy
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
+from common.forms import add_service_errors
 from common.submissions import REPEATED, create_once
-from common.versions import StaleEdit, show_stale
 from meetings import selectors, services
 from meetings.access import get_meeting_for_edit, get_meeting_for_view
 from meetings.filters import MeetingFilter
@@ -28,16 +27,6 @@ from projects.access import can_edit_project, get_project_for_edit, get_project_
 from projects.models import ImplementationProject
 
 FORM_METHODS = ["GET", "HEAD", "POST"]
-
-
-def _add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    if isinstance(error, StaleEdit):
-        show_stale(form, error)
-    elif hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else NON_FIELD_ERRORS, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _crumbs(project: ImplementationProject, meeting: Meeting | None = None) -> list[dict]:
@@ -141,7 +130,7 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
                 Meeting.get_absolute_url,
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             if outcome.repeated:
                 messages.info(request, REPEATED)
@@ -182,7 +171,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 minutes=data["minutes"],
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Meeting “{meeting.title}” saved.")
             return redirect(meeting.get_absolute_url())
@@ -219,7 +208,7 @@ def action_item_create(request: HttpRequest, pk: int) -> HttpResponse:
                 lambda item: meeting.get_absolute_url() + "#action-items",
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             if outcome.repeated:
                 messages.info(request, REPEATED)
@@ -258,7 +247,7 @@ def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
                 lambda decision: meeting.get_absolute_url() + "#decisions",
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             if outcome.repeated:
                 messages.info(request, REPEATED)

@@ -8,7 +8,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,10 +16,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from clients import roles
+from common.forms import add_service_errors
 from common.parsing import parse_id
 from common.submissions import FIELD as SUBMISSION_KEY
 from common.submissions import REPEATED, create_once
-from common.versions import MISSING, StaleEdit, show_stale
+from common.versions import MISSING
 from playbooks import selectors, services
 from playbooks.access import (
     can_edit_templates,
@@ -40,16 +41,6 @@ from projects.access import can_edit_project, get_project_for_edit, get_project_
 from projects.models import ImplementationProject
 
 NAV = "templates"
-
-
-def _add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    if isinstance(error, StaleEdit):
-        show_stale(form, error)
-    elif hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else NON_FIELD_ERRORS, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _values(form: forms.Form) -> dict:
@@ -127,7 +118,7 @@ def template_create(request: HttpRequest) -> HttpResponse:
                 ProjectTemplate.get_absolute_url,
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             return _created(request, outcome, "Template “{created.name}” made: add its milestones.")
     return _form_page(
@@ -176,7 +167,7 @@ def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.template_update(template=template, user=request.user, **_values(form))
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Template “{form.cleaned_data['name']}” saved.")
             return redirect(template)
@@ -208,7 +199,7 @@ def milestone_create(request: HttpRequest, pk: int) -> HttpResponse:
                 lambda milestone: template.get_absolute_url(),
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             return _created(request, outcome, "Milestone “{created.name}” added.")
     return _form_page(
@@ -237,7 +228,7 @@ def milestone_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 milestone=milestone, user=request.user, **_values(form)
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Milestone “{milestone.name}” saved.")
             return redirect(template)
@@ -287,7 +278,7 @@ def task_create(request: HttpRequest, pk: int) -> HttpResponse:
                 lambda task: template.get_absolute_url(),
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             return _created(request, outcome, "Task “{created.title}” added.")
     return _form_page(
@@ -316,7 +307,7 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.template_task_update(task=task, user=request.user, **_values(form))
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Task “{task.title}” saved.")
             return redirect(template)
@@ -421,7 +412,7 @@ def project_apply_templates(request: HttpRequest, pk: int) -> HttpResponse:
                     project=project, templates=templates, user=request.user, kickoff=kickoff
                 )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             if preview is None:
                 go_live = plan.go_live()
@@ -453,7 +444,7 @@ def project_save_as_template(request: HttpRequest, pk: int) -> HttpResponse:
                 ProjectTemplate.get_absolute_url,
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             return _created(request, outcome, "Template “{created.name}” made from this project.")
     return _project_templates_page(request, project, save_form=form)

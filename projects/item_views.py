@@ -12,7 +12,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Model, Prefetch, Q, Sum
@@ -23,9 +23,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from common.forms import add_service_errors
 from common.parsing import PlainInputFormMixin, local_next_url, parse_id
 from common.submissions import REPEATED, create_once
-from common.versions import StaleEdit, show_stale
 from projects import selectors, services
 from projects.access import (
     can_decide_handoff_report,
@@ -87,17 +87,6 @@ class IssueStatusForm(PlainInputFormMixin, forms.Form):
 
 def _error_text(error: ValidationError) -> str:
     return " ".join(error.messages)
-
-
-def _add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's validation error on the form, on its field when the form has one."""
-    if isinstance(error, StaleEdit):
-        show_stale(form, error)
-    elif hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else NON_FIELD_ERRORS, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _repeated(request: HttpRequest, url: str) -> HttpResponse:
@@ -178,7 +167,7 @@ def milestone_create(request: HttpRequest, pk: int) -> HttpResponse:
                 lambda milestone: _project_url(project, "milestones"),
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             if outcome.repeated:
                 return _repeated(request, outcome.url)
@@ -210,7 +199,7 @@ def milestone_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 version=form.cleaned_data["version"],
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Milestone “{milestone.name}” saved.")
             return redirect(_project_url(project, "milestones"))
@@ -384,7 +373,7 @@ def task_create(request: HttpRequest, pk: int) -> HttpResponse:
                 Task.get_absolute_url,
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             if outcome.repeated:
                 return _repeated(request, outcome.url)
@@ -417,7 +406,7 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 version=form.cleaned_data["version"],
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Task “{task.title}” saved.")
             return redirect(task)
@@ -556,7 +545,7 @@ def _comment_or_detail(request: HttpRequest, item: Model, *, kind: str, detail) 
                 lambda comment: item.get_absolute_url() + "#comments",
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             if outcome.repeated:
                 return _repeated(request, outcome.url)
@@ -623,7 +612,7 @@ def risk_create(request: HttpRequest, pk: int) -> HttpResponse:
                 Risk.get_absolute_url,
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             if outcome.repeated:
                 return _repeated(request, outcome.url)
@@ -655,7 +644,7 @@ def risk_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 version=form.cleaned_data["version"],
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Risk “{risk.title}” saved.")
             return redirect(risk)
@@ -765,7 +754,7 @@ def issue_create(request: HttpRequest, pk: int) -> HttpResponse:
                 Issue.get_absolute_url,
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             if outcome.repeated:
                 return _repeated(request, outcome.url)
@@ -797,7 +786,7 @@ def issue_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 version=form.cleaned_data["version"],
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Issue “{issue.title}” saved.")
             return redirect(issue)
@@ -865,7 +854,7 @@ def time_entry_create(request: HttpRequest, pk: int) -> HttpResponse:
                 lambda entry: _project_url(project),
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             if outcome.repeated:
                 return _repeated(request, outcome.url)
@@ -991,7 +980,7 @@ def handoff_report_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 version=form.cleaned_data["version"],
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Handoff report saved.")
             return redirect("projects:handoff_report", pk=project.pk)
@@ -1068,7 +1057,7 @@ def handoff_report_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 # The report's state, not the form, is the problem: say so on the report.
                 messages.error(request, _error_text(error))
                 return redirect("projects:handoff_report", pk=project.pk)
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
