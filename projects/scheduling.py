@@ -171,3 +171,229 @@ def critical_path(
     critical = [t for t in dated.values() if t.finish >= late_finish(t.id)]
     critical.sort(key=lambda t: (t.start or t.finish, t.finish, t.id))
     return [t.id for t in critical]
+
+
+# Ripples: what a task's new finish does to the work that waits on it.
+
+GO_LIVE_NAMES = ("go-live", "go live", "golive")
+
+
+@dataclass(frozen=True)
+class ScheduledTask:
+    """What a ripple needs of a task. `finish` is the day it finished when done, else its due."""
+
+    id: int
+    title: str
+    start: date | None
+    due: date | None
+    finish: date | None
+    depends_on: tuple[int, ...] = ()
+    milestone_id: int | None = None
+    done: bool = False
+    started: bool = False  # in progress: its start is history, it can slip but not be pulled
+
+
+@dataclass(frozen=True)
+class ScheduledMilestone:
+    id: int
+    name: str
+    due: date | None
+    complete: bool = False
+    is_golive_critical: bool = False
+
+    @property
+    def is_go_live(self) -> bool:
+        return " ".join(self.name.split()).casefold() in GO_LIVE_NAMES
+
+
+@dataclass(frozen=True)
+class Move:
+    """One task or milestone the ripple moves; `days` in business days, negative when earlier."""
+
+    kind: str  # "task" or "milestone"
+    id: int
+    name: str
+    old_due: date
+    new_due: date
+    days: int
+    old_start: date | None = None
+    new_start: date | None = None
+
+
+@dataclass(frozen=True)
+class Ripple:
+    moves: tuple[Move, ...]
+    go_live_before: date | None
+    go_live_after: date | None
+
+    @property
+    def go_live_moves(self) -> bool:
+        return self.go_live_before != self.go_live_after
+
+    def __bool__(self) -> bool:
+        return bool(self.moves) or self.go_live_moves
+
+
+def go_live_anchor(milestones: Iterable[ScheduledMilestone]) -> date | None:
+    """The milestone date the forecast go-live follows: the go-live milestone's, else the
+    latest go-live critical one's (as a plan made from templates sets it)."""
+    milestones = [m for m in milestones if m.due is not None]
+    named = [m.due for m in milestones if m.is_go_live]
+    if named:
+        return named[0]
+    return max((m.due for m in milestones if m.is_golive_critical), default=None)
+
+
+def _topological(reach: set[int], tasks: dict[int, ScheduledTask]) -> list[int]:
+    """The reached tasks, each after every reached task it waits on (ids break ties)."""
+    waiting = {pk: {p for p in tasks[pk].depends_on if p in reach and p != pk} for pk in reach}
+    ready = sorted(pk for pk, preds in waiting.items() if not preds)
+    order: list[int] = []
+    while ready:
+        pk = ready.pop(0)
+        order.append(pk)
+        for other in sorted(reach):
+            if pk in waiting[other]:
+                waiting[other].discard(pk)
+                if not waiting[other] and other not in order and other not in ready:
+                    ready.append(other)
+        ready.sort()
+    return order  # tasks on a loop (which cannot be saved) are left where they are
+
+
+def ripple(
+    tasks: Iterable[ScheduledTask],
+    milestones: Iterable[ScheduledMilestone],
+    changed: dict[int, date | None],
+    holidays: Collection[date] = frozenset(),
+    *,
+    forecast: date | None = None,
+    earlier: bool = False,
+    today: date | None = None,
+) -> Ripple:
+    """What must move when the tasks in `changed` finish on the given days instead.
+
+    Finish-to-start: a task starts no sooner than the business day after the last of its
+    predecessors finishes. Later (the default), a successor moves only when that is no longer
+    true, by exactly the business days needed, keeping its length; the moves ripple on along
+    the graph. A milestone moves when a task the plan finished by it (due on or before it)
+    would now finish after it; the forecast go-live follows the go-live milestone when it was
+    not already later.
+
+    `earlier` is the pull forward a PM may ask for after a task finishes early: a successor
+    that had no slack (it started the business day after its last predecessor) starts that
+    much sooner, but never before the next business day after `today`, nor when it is under
+    way; a milestone that was due on its last task's finish follows it, and the forecast
+    go-live follows the go-live milestone when it stood on it. Done tasks never move.
+    """
+    by_id = {t.id: t for t in tasks}
+    successors: dict[int, list[int]] = {pk: [] for pk in by_id}
+    for t in by_id.values():
+        for pred in t.depends_on:
+            if pred in successors and pred != t.id:
+                successors[pred].append(t.id)
+    before = {pk: t.finish for pk, t in by_id.items()}
+    after = dict(before)
+    after.update({pk: day for pk, day in changed.items() if pk in by_id})
+    reach: set[int] = set()
+    stack = [pk for pk in changed if pk in by_id]
+    while stack:
+        for succ in successors[stack.pop()]:
+            if succ not in reach and succ not in changed:
+                reach.add(succ)
+                stack.append(succ)
+    floor = add_business_days(today, 1, holidays) if today else None
+
+    def ready_after(finishes: dict[int, date | None], t: ScheduledTask) -> date | None:
+        days = [finishes[p] for p in t.depends_on if p in finishes and finishes[p] is not None]
+        return add_business_days(max(days), 1, holidays) if days else None
+
+    moves: list[Move] = []
+    for pk in _topological(reach, by_id):
+        t = by_id[pk]
+        if t.done or t.due is None:
+            continue
+        first = next_business_day(t.start or t.due, holidays)
+        ready = ready_after(after, t)
+        if ready is None:
+            continue
+        if not earlier:
+            if first >= ready:
+                continue
+            new_start = ready
+        else:
+            was_ready = ready_after(before, t)
+            if t.started or was_ready is None or first != was_ready or ready >= first:
+                continue
+            new_start = max(ready, floor) if floor else ready
+            if new_start >= first:
+                continue
+        length = max(0, business_days_between(first, t.due, holidays))
+        new_due = add_business_days(new_start, length, holidays)
+        after[pk] = new_due
+        moves.append(
+            Move(
+                "task",
+                pk,
+                t.title,
+                t.due,
+                new_due,
+                business_days_between(t.due, new_due, holidays),
+                t.start,
+                new_start if t.start else None,
+            )
+        )
+
+    moved_tasks = {pk for pk in after if after[pk] != before[pk]}
+    new_milestone_dates: dict[int, date] = {}
+    milestones = list(milestones)
+    for m in milestones:
+        if m.complete or m.due is None:
+            continue
+        # The tasks the plan finishes by this milestone: those due on or before it.
+        within = [
+            t.id
+            for t in by_id.values()
+            if t.milestone_id == m.id and before[t.id] is not None and before[t.id] <= m.due
+        ]
+        if not moved_tasks.intersection(within):
+            continue
+        latest = max((after[pk] for pk in within if after[pk] is not None), default=None)
+        if latest is None:
+            continue
+        if not earlier:
+            if latest <= m.due:
+                continue
+            new_due = latest
+        else:
+            if max(before[pk] for pk in within) != m.due or latest >= m.due:
+                continue
+            new_due = max(latest, today) if today else latest
+            if new_due >= m.due:
+                continue
+        new_milestone_dates[m.id] = new_due
+        moves.append(
+            Move(
+                "milestone",
+                m.id,
+                m.name,
+                m.due,
+                new_due,
+                business_days_between(m.due, new_due, holidays),
+            )
+        )
+
+    anchor_before = go_live_anchor(milestones)
+    anchor_after = go_live_anchor(
+        ScheduledMilestone(
+            m.id, m.name, new_milestone_dates.get(m.id, m.due), m.complete, m.is_golive_critical
+        )
+        for m in milestones
+    )
+    go_live_after = forecast
+    if forecast is not None and anchor_before is not None and anchor_after is not None:
+        if not earlier and anchor_before <= forecast < anchor_after:
+            go_live_after = anchor_after
+        if earlier and forecast == anchor_before and anchor_after < anchor_before:
+            go_live_after = anchor_after
+    return Ripple(tuple(moves), forecast, go_live_after)
