@@ -1,6 +1,14 @@
 from django.urls import path
 
-from projects import item_views, views, views_timeline, views_work
+from projects import (
+    views,
+    views_handoff,
+    views_milestones,
+    views_raid,
+    views_tasks,
+    views_timeline,
+    views_work,
+)
 
 app_name = "projects"
 
@@ -32,47 +40,59 @@ urlpatterns = [
     path("projects/<int:pk>/history/", views.project_history, name="history"),
     path("projects/<int:pk>/timeline/", views_timeline.project_timeline_page, name="timeline"),
     # Milestones
-    path("projects/<int:pk>/milestones/new/", item_views.milestone_create, name="milestone_create"),
-    path("milestones/<int:pk>/edit/", item_views.milestone_edit, name="milestone_edit"),
-    path("milestones/<int:pk>/complete/", item_views.milestone_complete, name="milestone_complete"),
-    path("milestones/<int:pk>/reopen/", item_views.milestone_reopen, name="milestone_reopen"),
-    path("milestones/<int:pk>/sign-off/", item_views.milestone_sign_off, name="milestone_sign_off"),
+    path(
+        "projects/<int:pk>/milestones/new/",
+        views_milestones.milestone_create,
+        name="milestone_create",
+    ),
+    path("milestones/<int:pk>/edit/", views_milestones.milestone_edit, name="milestone_edit"),
+    path(
+        "milestones/<int:pk>/complete/",
+        views_milestones.milestone_complete,
+        name="milestone_complete",
+    ),
+    path("milestones/<int:pk>/reopen/", views_milestones.milestone_reopen, name="milestone_reopen"),
+    path(
+        "milestones/<int:pk>/sign-off/",
+        views_milestones.milestone_sign_off,
+        name="milestone_sign_off",
+    ),
     # Tasks
-    path("projects/<int:pk>/tasks/", item_views.task_list, name="task_list"),
-    path("projects/<int:pk>/tasks/new/", item_views.task_create, name="task_create"),
-    path("tasks/<int:pk>/", item_views.task_detail, name="task_detail"),
-    path("tasks/<int:pk>/edit/", item_views.task_edit, name="task_edit"),
-    path("tasks/<int:pk>/status/", item_views.task_status, name="task_status"),
-    path("tasks/<int:pk>/owner/", item_views.task_owner, name="task_owner"),
-    path("tasks/<int:pk>/comments/", item_views.task_comment, name="task_comment"),
+    path("projects/<int:pk>/tasks/", views_tasks.task_list, name="task_list"),
+    path("projects/<int:pk>/tasks/new/", views_tasks.task_create, name="task_create"),
+    path("tasks/<int:pk>/", views_tasks.task_detail, name="task_detail"),
+    path("tasks/<int:pk>/edit/", views_tasks.task_edit, name="task_edit"),
+    path("tasks/<int:pk>/status/", views_tasks.task_status, name="task_status"),
+    path("tasks/<int:pk>/owner/", views_tasks.task_owner, name="task_owner"),
+    path("tasks/<int:pk>/comments/", views_tasks.task_comment, name="task_comment"),
     # Risks
-    path("projects/<int:pk>/risks/new/", item_views.risk_create, name="risk_create"),
-    path("risks/<int:pk>/", item_views.risk_detail, name="risk_detail"),
-    path("risks/<int:pk>/edit/", item_views.risk_edit, name="risk_edit"),
-    path("risks/<int:pk>/status/", item_views.risk_status, name="risk_status"),
-    path("risks/<int:pk>/comments/", item_views.risk_comment, name="risk_comment"),
+    path("projects/<int:pk>/risks/new/", views_raid.risk_create, name="risk_create"),
+    path("risks/<int:pk>/", views_raid.risk_detail, name="risk_detail"),
+    path("risks/<int:pk>/edit/", views_raid.risk_edit, name="risk_edit"),
+    path("risks/<int:pk>/status/", views_raid.risk_status, name="risk_status"),
+    path("risks/<int:pk>/comments/", views_raid.risk_comment, name="risk_comment"),
     # Issues
-    path("projects/<int:pk>/issues/new/", item_views.issue_create, name="issue_create"),
-    path("issues/<int:pk>/", item_views.issue_detail, name="issue_detail"),
-    path("issues/<int:pk>/edit/", item_views.issue_edit, name="issue_edit"),
-    path("issues/<int:pk>/status/", item_views.issue_status, name="issue_status"),
-    path("issues/<int:pk>/comments/", item_views.issue_comment, name="issue_comment"),
+    path("projects/<int:pk>/issues/new/", views_raid.issue_create, name="issue_create"),
+    path("issues/<int:pk>/", views_raid.issue_detail, name="issue_detail"),
+    path("issues/<int:pk>/edit/", views_raid.issue_edit, name="issue_edit"),
+    path("issues/<int:pk>/status/", views_raid.issue_status, name="issue_status"),
+    path("issues/<int:pk>/comments/", views_raid.issue_comment, name="issue_comment"),
     # Time and the handoff report
-    path("projects/<int:pk>/time/", item_views.time_entry_create, name="time_entry_create"),
-    path("projects/<int:pk>/handoff-report/", item_views.handoff_report, name="handoff_report"),
+    path("projects/<int:pk>/time/", views_handoff.time_entry_create, name="time_entry_create"),
+    path("projects/<int:pk>/handoff-report/", views_handoff.handoff_report, name="handoff_report"),
     path(
         "projects/<int:pk>/handoff-report/edit/",
-        item_views.handoff_report_edit,
+        views_handoff.handoff_report_edit,
         name="handoff_report_edit",
     ),
     path(
         "projects/<int:pk>/handoff-report/send/",
-        item_views.handoff_report_send,
+        views_handoff.handoff_report_send,
         name="handoff_report_send",
     ),
     path(
         "projects/<int:pk>/handoff-report/decide/",
-        item_views.handoff_report_decide,
+        views_handoff.handoff_report_decide,
         name="handoff_report_decide",
     ),
 ]
