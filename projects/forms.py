@@ -1,3 +1,4 @@
+import uuid
 from decimal import Decimal
 
 from crispy_forms.helper import FormHelper
@@ -560,3 +561,49 @@ class BaselineForm(PlainInputFormMixin, forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
+
+
+class RescheduleForm(PlainInputFormMixin, forms.Form):
+    """A task's new due date, its completion, or a pull forward of what waits on it.
+
+    The in-place due date is the only field a person fills in; the others are carried hidden
+    by the preview page to its confirmation.
+    """
+
+    due = forms.DateField(required=False, widget=DateInput(), label="Due")
+    done = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    pull = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    since = forms.DateField(required=False, widget=forms.HiddenInput)
+    token = forms.CharField(required=False, widget=forms.HiddenInput, max_length=20000)
+    next = forms.CharField(required=False, widget=forms.HiddenInput, max_length=2000)
+
+    def __init__(self, *args, confirming: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if confirming:
+            self.fields["due"].widget = forms.HiddenInput()
+            add_submission_key(self)
+        self.helper = form_helper()
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("due") or data.get("done") or data.get("pull")):
+            self.add_error("due", "Give the new due date.")
+        return data
+
+
+def hidden_copy(form: forms.Form, *, token: str) -> forms.Form:
+    """The bound form again, every field hidden, with the preview's token and a one-time key:
+    what a preview page sends back when its change is confirmed."""
+    for bound in form:
+        multiple = isinstance(bound.field.widget, forms.SelectMultiple)
+        bound.field.widget = forms.MultipleHiddenInput() if multiple else forms.HiddenInput()
+    form.fields["slip_token"] = forms.CharField(
+        widget=forms.HiddenInput, initial=token, required=False
+    )
+    add_submission_key(form)
+    data = form.data.copy()
+    data["slip_token"] = token
+    data["submission_key"] = str(uuid.uuid4())
+    form.data = data
+    form.helper = form_helper()
+    return form

@@ -62,6 +62,7 @@ urlpatterns = [
     path("projects/<int:pk>/tasks/new/", views_tasks.task_create, name="task_create"),
     path("tasks/<int:pk>/", views_tasks.task_detail, name="task_detail"),
     path("tasks/<int:pk>/edit/", views_tasks.task_edit, name="task_edit"),
+    path("tasks/<int:pk>/reschedule/", views_tasks.task_reschedule, name="task_reschedule"),
     path("tasks/<int:pk>/status/", views_tasks.task_status, name="task_status"),
     path("tasks/<int:pk>/owner/", views_tasks.task_owner, name="task_owner"),
     path("tasks/<int:pk>/comments/", views_tasks.task_comment, name="task_comment"),
