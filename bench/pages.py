@@ -225,6 +225,7 @@ PAGES: list[Page] = [
     Page("edit project", PM, "projects:edit", PROJECT),
     Page("new task", PM, "projects:task_create", PROJECT),
     Page("edit task", PM, "projects:task_edit", (busiest_task,)),
+    Page("task done: what moves", PM, "projects:task_reschedule", (busiest_task,), query="done=1"),
     Page("new milestone", PM, "projects:milestone_create", PROJECT),
     Page("UAT sign-off", PM, "projects:uat_signoff", (testing_project,)),
     Page("edit milestone", PM, "projects:milestone_edit", (first_of(Milestone),)),

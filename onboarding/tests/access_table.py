@@ -214,6 +214,9 @@ ACCESS: dict[str, Route] = {
     "projects:task_edit": form(PROJECT_FORM),
     "projects:task_status": action(PROJECT_ACTION),
     "projects:task_owner": action(PROJECT_ACTION),
+    # What a task's change would move, then its confirmation: editors only. Without a change
+    # to preview (the walk gives none) each editor is sent back with why.
+    "projects:task_reschedule": Route(get=PROJECT_ACTION, post=PROJECT_ACTION),
     "projects:task_comment": action(ITEM_COMMENT),
     # Risks
     "projects:risk_create": form(PROJECT_FORM),

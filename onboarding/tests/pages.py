@@ -189,6 +189,9 @@ NOT_PAGES = {
     "projects:milestone_sign_off": "POST action",
     "projects:task_status": "POST, in place (htmx): answers a table row",
     "projects:task_owner": "POST, in place (htmx): answers a table row",
+    # Its address carries the change it previews (due=…, done=1, pull=1&since=…); bench/pages.py
+    # measures it with one.
+    "projects:task_reschedule": "a preview of a task's change, then its confirmation (POST)",
     "projects:risk_status": "POST action",
     "projects:issue_status": "POST action",
     "projects:time_entry_create": "POST action (its form is on the project page)",

@@ -165,9 +165,7 @@ def test_a_stale_preview_changes_nothing_and_says_what_changed(client, pm, plan)
         edit_data(design, due_date=bd(day0, 3).isoformat()),
     )
     # Meanwhile someone gives Build another day.
-    services.task_save(
-        project=plan["project"], user=pm, task=build, data={"due_date": bd(day0, 4)}
-    )
+    services.task_save(project=plan["project"], user=pm, task=build, data={"due_date": bd(day0, 4)})
     response = _confirm(client, preview)
     assert response.status_code == 200
     body = response.content.decode()
