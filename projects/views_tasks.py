@@ -202,7 +202,8 @@ def _moved_text(preview: slips.Preview) -> str:
         return ""
     text = f" {count} {'item' if count == 1 else 'items'} of the plan moved with it"
     if preview.ripple.go_live_moves:
-        text += f"; the forecast go-live is now {preview.ripple.go_live_after:%d %b %Y}"
+        day = preview.ripple.go_live_after
+        text += f"; the forecast go-live is now {day.day} {day:%b %Y}"
     return text + "."
 
 
@@ -410,7 +411,8 @@ def task_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
             elif change.done:
                 text = f"“{task.title}” is done.{_moved_text(preview)}"
             else:
-                text = f"“{task.title}” is now due {change.due:%d %b %Y}.{_moved_text(preview)}"
+                due = f"{change.due.day} {change.due:%b %Y}"
+                text = f"“{task.title}” is now due {due}.{_moved_text(preview)}"
             if preview.pull_offer and not change.pull:
                 messages.success(request, text)
                 pull = _preview_url(task, back, pull=1, since=preview.old_finish)

@@ -430,7 +430,7 @@ RECIPES: dict[FormKey, Recipe] = {
             role="pm",
             stored=lambda w, pk: Task.objects.get(pk=pk).due_date,
             expected=lambda typed: datetime.date.fromisoformat(typed["due"]),
-            shown=lambda typed: "is now due 06 Jan 2020.",
+            shown=lambda typed: "is now due 6 Jan 2020.",
             values={"due": "2020-01-06"},
             button="Move",
         )
