@@ -408,7 +408,7 @@ def task_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             if change.pull:
                 text = f"Work waiting on “{task.title}” pulled forward.{_moved_text(preview)}"
-            elif change.done:
+            elif mark_done:
                 text = f"“{task.title}” is done.{_moved_text(preview)}"
             else:
                 due = f"{change.due.day} {change.due:%b %Y}"

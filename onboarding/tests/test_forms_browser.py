@@ -424,18 +424,14 @@ RECIPES: dict[FormKey, Recipe] = {
         shown=lambda typed: "is now done.",
         values={"status": "done"},
     ),
-    # A task's due date moved in place (to a day that moves nothing after it).
-    **{
-        FormKey(page, "projects:task_reschedule"): Recipe(
-            role="pm",
-            stored=lambda w, pk: Task.objects.get(pk=pk).due_date,
-            expected=lambda typed: datetime.date.fromisoformat(typed["due"]),
-            shown=lambda typed: "is now due 6 Jan 2020.",
-            values={"due": "2020-01-06"},
-            button="Move",
-        )
-        for page in ("projects:detail", "projects:task_list", "projects:task_detail")
-    },
+    # A task's due date moved in place on its page (to a day that moves nothing after it).
+    FormKey("projects:task_detail", "projects:task_reschedule"): Recipe(
+        role="pm",
+        stored=lambda w, pk: Task.objects.get(pk=pk).due_date,
+        expected=lambda typed: datetime.date.fromisoformat(typed["due"]),
+        shown=lambda typed: "is now due 6 Jan 2020.",
+        values={"due": "2020-01-06"},
+    ),
     FormKey("projects:risk_create", "projects:risk_create"): _text(
         "title", lambda w, pk: _latest(Risk, project=w.project).title
     ),
