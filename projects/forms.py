@@ -309,9 +309,12 @@ class TaskForm(PlainInputFormMixin, VersionedFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         _guard(self)
         self.fields["owner_user"].queryset = _owners(project, self.instance.owner_user_id)
-        self.fields["milestone"].queryset = project.milestones.all()
-        self.fields["owner_contact"].queryset = Contact.objects.filter(client_id=project.client_id)
-        others = project.tasks.all()
+        # Only what an option shows: a plan's tasks are the longest list on the page.
+        self.fields["milestone"].queryset = project.milestones.only("pk", "name", "project")
+        self.fields["owner_contact"].queryset = Contact.objects.filter(
+            client_id=project.client_id
+        ).only("pk", "name", "client_id")
+        others = project.tasks.only("pk", "title", "project")
         if self.instance.pk:
             others = others.exclude(pk=self.instance.pk)
         self.fields["depends_on"].queryset = others.order_by("title")
