@@ -2,15 +2,20 @@
 stale or repeated confirmation moves nothing (again)."""
 
 import datetime
+import threading
 
 import pytest
 from django.contrib.messages import get_messages
+from django.db import connections
+from django.test import Client as Browser
 from django.urls import reverse
 from django.utils import timezone
 
 from clients.roles import Role
 from clients.tests.factories import UserFactory
+from onboarding.tests.conftest import uses_postgresql
 from projects import services
+from projects.forms import RescheduleForm
 from projects.models import ImplementationProject, Milestone, Task
 from projects.scheduling import add_business_days, next_business_day, subtract_business_days
 from projects.tests.factories import MilestoneFactory, ProjectFactory, TaskFactory
@@ -307,3 +312,55 @@ def test_a_bad_date_is_refused_with_a_message(client, pm, plan):
     response = client.post(url, {"due": "not a date", "next": "/"})
     assert response.status_code == 302
     assert "valid date" in " ".join(messages_of(response))
+
+
+@pytest.mark.skipif(
+    not uses_postgresql(), reason="needs PostgreSQL for two real connections at once"
+)
+@pytest.mark.django_db(transaction=True)
+def test_a_confirm_sent_twice_at_the_same_moment_moves_once(pm, plan, monkeypatch):
+    design, day0 = plan["design"], plan["day0"]
+    browsers = [Browser(), Browser()]
+    for browser in browsers:
+        browser.force_login(pm)
+    url = reverse("projects:task_reschedule", args=[design.pk])
+    preview = browsers[0].get(url, {"due": bd(day0, 3).isoformat()})
+    data = {
+        bound.html_name: str(bound.value())
+        for bound in preview.context["form"]
+        if bound.value() is not None
+    }
+
+    both_validated = threading.Barrier(2, timeout=10)
+    real_clean = RescheduleForm.clean
+
+    def clean_then_wait(self):
+        cleaned = real_clean(self)
+        both_validated.wait()
+        return cleaned
+
+    monkeypatch.setattr(RescheduleForm, "clean", clean_then_wait)
+    answers, errors = [], []
+
+    def send(browser):
+        try:
+            answers.append(browser.post(url, data))
+        except Exception as error:  # noqa: BLE001 - reported by the assertion below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=send, args=(browser,)) for browser in browsers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert [answer.status_code for answer in answers] == [302, 302]
+    assert dates(design, plan["build"], plan["test"]) == [
+        (day0, bd(day0, 3)),
+        (bd(day0, 4), bd(day0, 5)),
+        (bd(day0, 6), bd(day0, 7)),
+    ]
+    assert Task.objects.get(pk=plan["build"].pk).version == 1
