@@ -53,6 +53,7 @@ def test_pm_slips_a_task_confirms_the_preview_and_sees_the_go_live_move(  # noqa
     page.get_by_role("link", name="Build pay codes").click()
     expect(page.locator("#dependencies")).to_contain_text("Send Payroll data")
     expect(page.locator("#dependencies")).to_contain_text("Go/no-go")
+    page.screenshot(path=tmp_path / "task-detail-desktop.png", full_page=True)
     page.get_by_role("link", name="Edit task").click()
     page.get_by_label("Due date").fill("2027-04-07")
     page.get_by_role("button", name="Save").click()
