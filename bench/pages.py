@@ -191,6 +191,8 @@ PAGES: list[Page] = [
     Page("project history", PM, "projects:history", PROJECT),
     Page("project timeline", PM, "projects:timeline", PROJECT),
     Page("portfolio timeline", MANAGER, "projects:portfolio_timeline"),
+    Page("baselines", PM, "projects:baseline_list", PROJECT),
+    Page("baseline comparison", PM, "projects:baseline_compare", PROJECT),
     Page("task list", PM, "projects:task_list", PROJECT),
     Page("my work (PM)", PM, "projects:my_work"),
     Page("timesheet (PM)", PM, "projects:timesheet"),

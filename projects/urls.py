@@ -1,6 +1,6 @@
 from django.urls import path
 
-from projects import item_views, views, views_timeline, views_work
+from projects import item_views, views, views_baselines, views_timeline, views_work
 
 app_name = "projects"
 
@@ -30,6 +30,13 @@ urlpatterns = [
     path("projects/timeline/", views_timeline.portfolio_timeline_page, name="portfolio_timeline"),
     path("projects/<int:pk>/baselines/", views_timeline.project_baseline, name="baseline"),
     path("projects/<int:pk>/history/", views.project_history, name="history"),
+    # Baselines kept, and two versions of the plan side by side
+    path("projects/<int:pk>/baselines/list/", views_baselines.baseline_list, name="baseline_list"),
+    path(
+        "projects/<int:pk>/baselines/compare/",
+        views_baselines.baseline_compare,
+        name="baseline_compare",
+    ),
     path("projects/<int:pk>/timeline/", views_timeline.project_timeline_page, name="timeline"),
     # Milestones
     path("projects/<int:pk>/milestones/new/", item_views.milestone_create, name="milestone_create"),

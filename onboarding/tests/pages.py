@@ -53,6 +53,8 @@ PAGES = (
     MainPage("project history", "projects:history", ("project",)),
     MainPage("project timeline", "projects:timeline", ("project",), phone=True),
     MainPage("portfolio timeline", "projects:portfolio_timeline"),
+    MainPage("baselines", "projects:baseline_list", ("project",)),
+    MainPage("baseline comparison", "projects:baseline_compare", ("project",), phone=True),
     MainPage("task list", "projects:task_list", ("project",)),
     MainPage("my work", "projects:my_work", roles=EVERYONE, phone=True),
     MainPage("timesheet", "projects:timesheet", roles=EVERYONE, phone=True),
