@@ -52,6 +52,7 @@ urlpatterns = [
     path("tasks/<int:pk>/status/", item_views.task_status, name="task_status"),
     path("tasks/<int:pk>/owner/", item_views.task_owner, name="task_owner"),
     path("tasks/<int:pk>/comments/", item_views.task_comment, name="task_comment"),
+    path("tasks/<int:pk>/baseline/", views_baselines.task_baseline, name="task_baseline"),
     # Risks
     path("projects/<int:pk>/risks/new/", item_views.risk_create, name="risk_create"),
     path("risks/<int:pk>/", item_views.risk_detail, name="risk_detail"),

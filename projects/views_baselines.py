@@ -9,10 +9,11 @@ from django.utils.timezone import localtime
 from django.views.decorators.http import require_safe
 
 from common.forms import form_helper
-from projects.access import can_edit_project, get_project_for_view
+from projects.access import can_edit_project, get_item_for_view, get_project_for_view
 from projects.baseline_comparison import CURRENT, PlanDates, PlanItem, compare, dates_span
-from projects.models import Baseline, ImplementationProject
+from projects.models import Baseline, ImplementationProject, Task
 from projects.scheduling import company_holidays
+from projects.templatetags.baseline_tags import task_variance
 from projects.templatetags.golive import pk_url
 
 CURRENT_LABEL = "The plan as it stands"
@@ -137,3 +138,14 @@ def baseline_compare(request: HttpRequest, pk: int) -> HttpResponse:
             comparison.changed_rows if form.cleaned_data["changed"] else comparison.rows
         )
     return render(request, "projects/baselines/compare.html", context)
+
+
+@login_required
+@require_safe
+def task_baseline(request: HttpRequest, pk: int) -> HttpResponse:
+    """The task's dates in the current baseline and its variance: loaded into the task page
+    once it is shown, so the page itself reads no baseline."""
+    task = get_item_for_view(request, Task, pk, Task.objects.only("pk", "project_id", "due_date"))
+    return render(
+        request, "projects/baselines/_task_baseline.html", {"baseline": task_variance(task)}
+    )

@@ -190,6 +190,7 @@ ACCESS: dict[str, Route] = {
     # Kept baselines and two versions of the plan side by side: whoever reads the project.
     "projects:baseline_list": page(PROJECT_READ),
     "projects:baseline_compare": page(PROJECT_READ),
+    "projects:task_baseline": page(PROJECT_READ),
     "projects:phase": action(PROJECT_ACTION),
     "projects:health_override": action(PROJECT_ACTION),
     "projects:health_override_clear": action(PROJECT_ACTION),

@@ -47,7 +47,6 @@ class TaskVariance:
     variance: int | None  # of the due date
 
 
-@register.simple_tag
 def task_variance(task: Task) -> TaskVariance | None:
     """The task's dates in the current baseline and how far its due date moved since; None
     when no baseline holds the task (made after it was taken, or no baseline yet)."""

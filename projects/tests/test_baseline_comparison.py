@@ -211,3 +211,35 @@ def test_the_baseline_pages_cost_the_same_queries_for_a_bigger_plan(
     grow(40)
     with django_assert_num_queries(expected):
         browser.get(url)
+
+
+def test_a_task_shows_its_baseline_dates_and_how_far_it_moved(client_as, pm, project, plan):
+    design, collect, mapping, sign = plan
+    take_baseline(project=project, user=pm, reason="", first=True)
+    mapping.due_date = day(10)  # Tue 9th → Thu 11th
+    mapping.save()
+    page = client_as(pm).get(reverse("projects:task_detail", args=[mapping.pk]))
+    fragment_url = reverse("projects:task_baseline", args=[mapping.pk])
+    assert fragment_url in page.content.decode()
+
+    text = client_as(pm).get(fragment_url).content.decode()
+
+    assert "5 Mar to 9 Mar 2027" in text
+    assert "2 business days behind" in text
+
+
+def test_the_project_page_gives_the_go_live_and_milestones_variance_in_business_days(
+    client_as, pm, project, plan
+):
+    design = plan[0]
+    project.baseline_go_live = day(25)  # Fri 26th
+    project.forecast_go_live = day(28)  # Mon 29th: one business day later
+    project.save()
+    design.due_date = day(14)  # Fri 12th → Mon 15th
+    design.save()
+
+    response = client_as(pm).get(project.get_absolute_url())
+
+    text = response.content.decode()
+    assert "1 business day behind the baseline" in text
+    assert response.context["milestones"][0].variance == 1
