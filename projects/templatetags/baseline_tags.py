@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django import template
+from django.conf import settings
 
 from projects.baselines import _day
 from projects.models import Baseline, ImplementationProject, Task
@@ -23,13 +24,28 @@ def _between(baseline: date | None, day: date | None, holidays: frozenset[date])
     return business_days_between(baseline, day, holidays)
 
 
+def _counted(baseline: date | None, day: date | None, holidays_inside: int) -> int | None:
+    """Business days from the baseline to the day, given the holidays counted between them."""
+    if baseline is None or day is None:
+        return None
+    weekdays = business_days_between(baseline, day)
+    return weekdays - holidays_inside if weekdays > 0 else weekdays + holidays_inside
+
+
 @register.simple_tag
 def plan_variance(project: ImplementationProject, milestones: list) -> int | None:
     """The forecast go-live's variance; each milestone gets its own as `variance`.
 
-    One read of the holidays covers the go-live and every milestone, and none is made when
-    nothing differs from the baseline.
+    The holidays in between come counted with the rows (projects.baselines.holidays_between);
+    rows read without that count, or a country's public holidays to skip too, read them once.
     """
+    rows = [project, *milestones]
+    if not settings.HOLIDAY_COUNTRY and all(hasattr(r, "holidays_in_slip") for r in rows):
+        for m in milestones:
+            m.variance = _counted(m.baseline_date, m.due_date, m.holidays_in_slip)
+        return _counted(
+            project.baseline_go_live, project.forecast_go_live, project.holidays_in_slip
+        )
     pairs = [(project.baseline_go_live, project.forecast_go_live)] + [
         (m.baseline_date, m.due_date) for m in milestones
     ]

@@ -3,6 +3,8 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from projects.baseline_comparison import PlanDates, PlanItem, compare
@@ -233,13 +235,32 @@ def test_the_project_page_gives_the_go_live_and_milestones_variance_in_business_
 ):
     design = plan[0]
     project.baseline_go_live = day(25)  # Fri 26th
-    project.forecast_go_live = day(28)  # Mon 29th: one business day later
+    project.forecast_go_live = day(29)  # Tue 30th: two weekdays later, one a holiday
     project.save()
-    design.due_date = day(14)  # Fri 12th → Mon 15th
+    Holiday.objects.create(date=day(28), name="Company day off")
+    Holiday.objects.create(date=day(9), name="Another day off")  # Wed 10th
+    design.due_date = day(7)  # Fri 12th → Mon 8th: four weekdays earlier, one a holiday
     design.save()
 
     response = client_as(pm).get(project.get_absolute_url())
 
     text = response.content.decode()
     assert "1 business day behind the baseline" in text
-    assert response.context["milestones"][0].variance == 1
+    assert response.context["milestones"][0].variance == -3
+
+
+def test_the_variance_costs_the_project_page_no_query(
+    client_as, pm, project, plan, django_assert_max_num_queries
+):
+    browser = client_as(pm)
+    url = project.get_absolute_url()
+    with CaptureQueriesContext(connection) as on_plan:
+        browser.get(url)
+    project.forecast_go_live = day(40)
+    project.save()
+    plan[0].due_date = day(20)  # a Sunday
+    plan[0].save()
+    Holiday.objects.create(date=day(30), name="Company day off")
+    with django_assert_max_num_queries(len(on_plan)):
+        response = browser.get(url)
+    assert response.context["milestones"][0].variance == 5  # Fri 12th → Fri 19th (21st a Sunday)
