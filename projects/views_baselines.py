@@ -1,5 +1,7 @@
 """A project's kept baselines, and any two versions of its plan side by side."""
 
+from dataclasses import dataclass
+
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -10,13 +12,77 @@ from django.views.decorators.http import require_safe
 
 from common.forms import form_helper
 from projects.access import can_edit_project, get_item_for_view, get_project_for_view
-from projects.baseline_comparison import CURRENT, PlanDates, PlanItem, compare, dates_span
+from projects.baseline_comparison import (
+    CURRENT,
+    ComparedRow,
+    PlanDates,
+    PlanItem,
+    compare,
+    dates_span,
+)
 from projects.models import Baseline, ImplementationProject, Task
 from projects.scheduling import company_holidays
 from projects.templatetags.baseline_tags import task_variance
 from projects.templatetags.golive import pk_url
 
 CURRENT_LABEL = "The plan as it stands"
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+STATES = {
+    "moved": ("Moved", "text-bg-warning"),
+    "added": ("Added since", "text-bg-info"),
+    "missing": ("Not in the second", "text-bg-secondary"),
+}
+
+
+def _short(day) -> str:
+    """What {{ day|date:"j M y" }} writes, for the hundreds of dates a comparison shows."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year % 100:02d}" if day else ""
+
+
+def _signed(days: int) -> str:
+    return f"+{days}" if days > 0 else str(days)
+
+
+@dataclass(slots=True)
+class Line:
+    """A comparison row as the page writes it: every text made here, once."""
+
+    milestone: bool
+    name: str
+    url: str
+    changed: bool
+    badge: str
+    badge_class: str
+    left_start: str
+    left_due: str
+    right_start: str
+    right_due: str
+    difference: str
+
+
+def _lines(rows: list[ComparedRow]) -> list[Line]:
+    lines = []
+    for row in rows:
+        badge, badge_class = STATES.get(row.state, ("", ""))
+        difference = "—" if row.difference is None else _signed(row.difference)
+        if row.start_difference and row.start_difference != row.difference:
+            difference += f" (start {_signed(row.start_difference)})"
+        lines.append(
+            Line(
+                milestone=row.item.kind == "milestone",
+                name=row.item.name,
+                url=row.item.url,
+                changed=row.changed,
+                badge=badge,
+                badge_class=badge_class,
+                left_start=_short(row.left_start),
+                left_due=_short(row.left_due) or "—",
+                right_start=_short(row.right_start),
+                right_due=_short(row.right_due) or "—",
+                difference=difference,
+            )
+        )
+    return lines
 
 
 def _kept(project: ImplementationProject) -> list[Baseline]:
@@ -134,7 +200,7 @@ def baseline_compare(request: HttpRequest, pk: int) -> HttpResponse:
         holidays = company_holidays(*span) if span else frozenset()
         comparison = compare(left, right, items, holidays)
         context["comparison"] = comparison
-        context["rows"] = (
+        context["rows"] = _lines(
             comparison.changed_rows if form.cleaned_data["changed"] else comparison.rows
         )
     return render(request, "projects/baselines/compare.html", context)

@@ -100,7 +100,7 @@ def test_only_what_moved_hides_the_rows_that_kept_their_dates(client_as, pm, pro
         compare_url(project, left=baseline.pk, right="current", changed="on")
     )
 
-    assert [(r.item.name, r.difference) for r in response.context["rows"]] == [("Collect data", 1)]
+    assert [(r.name, r.difference) for r in response.context["rows"]] == [("Collect data", "+1")]
 
 
 def test_the_first_visit_compares_the_current_baseline_with_the_plan_as_it_stands(
