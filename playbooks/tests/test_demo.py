@@ -99,3 +99,16 @@ def test_demo_projects_past_kick_off_have_a_baseline_and_one_was_re_baselined_wi
     assert not ImplementationProject.objects.filter(
         phase=Phase.SALES_HANDOFF, baselines__isnull=False
     ).exists()
+
+
+def test_scaled_copies_record_their_templates_and_keep_their_baselines():
+    call_command("seed_demo", scale=1, stdout=StringIO())
+
+    copies = ImplementationProject.objects.filter(client__name__endswith=" #1")
+    assert copies.count() == len(project_demo.PROJECTS)
+    for project in copies.prefetch_related("templates", "products"):
+        made_from = {t.product.name for t in project.templates.all()}
+        assert made_from == {p.name for p in project.products.all()}, project.name
+        assert project.tasks.filter(depends_on__isnull=False).exists(), project.name
+        if project.phase != Phase.SALES_HANDOFF:
+            assert project.baselines.first().go_live == project.baseline_go_live, project.name
