@@ -143,7 +143,7 @@ def newest_email() -> int:
 def busiest_meeting() -> int:
     """The busiest project's first meeting, recorded through the service if it has none yet.
 
-    seed_demo (in projects/) knows nothing of meetings, so the benchmark data may hold none.
+    seed_demo holds meetings on the base projects only; data loaded another way may hold none.
     """
     found = Meeting.objects.filter(project_id=busiest_project()).order_by("pk").first()
     if found is None:
@@ -191,6 +191,8 @@ PAGES: list[Page] = [
     Page("project history", PM, "projects:history", PROJECT),
     Page("project timeline", PM, "projects:timeline", PROJECT),
     Page("portfolio timeline", MANAGER, "projects:portfolio_timeline"),
+    Page("baselines", PM, "projects:baseline_list", PROJECT),
+    Page("baseline comparison", PM, "projects:baseline_compare", PROJECT),
     Page("task list", PM, "projects:task_list", PROJECT),
     Page("my work (PM)", PM, "projects:my_work"),
     Page("timesheet (PM)", PM, "projects:timesheet"),

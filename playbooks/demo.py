@@ -6,7 +6,9 @@ the app, or the definitions changed) is brought back to its canonical content. E
 project records the templates of its products as the ones its plan came from.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
@@ -19,8 +21,11 @@ from playbooks.models import (
     TemplateMilestone,
     TemplateTask,
 )
+from playbooks.planning import Plan, schedule, stitch
+from playbooks.services import template_specs
 from projects import demo as project_demo
 from projects.models import ImplementationProject
+from projects.scheduling import business_days_between
 
 # A mid-market project: 126 calendar days from kick-off to go-live, 30 of hypercare.
 GO_LIVE_DAY = 90
@@ -243,3 +248,65 @@ def seed(result) -> None:
     """seed_demo's hook: the templates, and which of them each base project came from."""
     templates = seed_templates()
     record_uses(result.project_ids, templates)
+
+
+# A Monday with no holiday around it: plans are laid out from it, then read as day indices.
+LAYOUT_KICKOFF = date(2001, 1, 1)
+TASK_OWNERS = {t.title: t.owner for m in project_demo.MILESTONES for t in m.tasks}
+MILESTONE_PHASES = {m.name: m.phase for m in project_demo.MILESTONES}
+ROLE_OWNERS = {
+    OwnerRole.PM: "pm",
+    OwnerRole.CONSULTANT: project_demo.TeamRole.CONSULTANT,
+    OwnerRole.CLIENT: project_demo.CLIENT_LEAD,
+}
+
+
+def skeleton_of(plan: Plan, template_ids: tuple[int, ...], holidays) -> project_demo.PlanSkeleton:
+    """A stitched, scheduled plan as business-day indices from its kick-off (day 0)."""
+
+    def index(day: date) -> int:
+        return business_days_between(LAYOUT_KICKOFF, day)
+
+    phase = project_demo.Phase.KICKOFF
+    milestones = []
+    for m in plan.milestones:
+        # A milestone the demo does not know takes the phase of the one before it.
+        phase = MILESTONE_PHASES.get(m.name, phase)
+        milestones.append(
+            project_demo.SkeletonMilestone(
+                m.name, index(m.due_date), m.is_key, m.is_golive_critical, phase
+            )
+        )
+    position = {t.key: i for i, t in enumerate(plan.tasks)}
+    tasks = tuple(
+        project_demo.SkeletonTask(
+            title=t.title,
+            milestone=t.milestone or milestones[-1].name,
+            start=index(t.start_date),
+            end=index(t.due_date),
+            owner=TASK_OWNERS.get(t.title, ROLE_OWNERS.get(t.owner_role, "pm")),
+            hours=t.estimate_hours or Decimal(1),
+            client_visible=t.visible_to_client,
+            description=t.description,
+            waits_on=tuple(sorted(position[d] for d in t.depends_on)),
+        )
+        for t in plan.tasks
+    )
+    return project_demo.PlanSkeleton(template_ids, tuple(milestones), tasks, holidays)
+
+
+def plan_skeletons(holidays) -> Callable[[tuple[str, ...]], project_demo.PlanSkeleton]:
+    """The demo projects' plans: their products' templates stitched into one and scheduled
+    through the planning service, once per combination of products."""
+    templates = seed_templates()
+    made: dict[tuple[str, ...], project_demo.PlanSkeleton] = {}
+
+    def skeleton(products: tuple[str, ...]) -> project_demo.PlanSkeleton:
+        key = tuple(sorted(products))
+        if key not in made:
+            chosen = [templates[name] for name in key]
+            plan = schedule(stitch(template_specs(chosen)), LAYOUT_KICKOFF)
+            made[key] = skeleton_of(plan, tuple(t.pk for t in chosen), holidays)
+        return made[key]
+
+    return skeleton

@@ -5,8 +5,10 @@ from datetime import date
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F, Func, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce, Greatest, Least
 
-from projects.models import Baseline, ImplementationProject, Milestone
+from projects.models import Baseline, Holiday, ImplementationProject, Milestone
 from projects.scheduling import business_days_between
 
 
@@ -67,3 +69,17 @@ def _iso(day: date | None) -> str | None:
 
 def _day(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None
+
+
+def holidays_between(start_field: str, end_field: str) -> Coalesce:
+    """The company's weekday holidays after the earlier of two date columns, up to the later:
+    the days `business_days_between` skips, read as a column of the row's own query so that a
+    page showing variance reads no holidays of its own."""
+    inside = Holiday.objects.filter(
+        date__gt=Least(OuterRef(start_field), OuterRef(end_field)),
+        date__lte=Greatest(OuterRef(start_field), OuterRef(end_field)),
+        date__week_day__in=[2, 3, 4, 5, 6],  # Monday to Friday
+    )
+    # COUNT as a plain function: one row for the whole range, with no GROUP BY.
+    count = inside.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
+    return Coalesce(Subquery(count[:1], output_field=IntegerField()), 0)

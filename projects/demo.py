@@ -14,6 +14,7 @@ put projects into states that the services only reach over weeks (past phase cha
 and signed-off milestones, hours already burned), and it must not send mail or enqueue jobs.
 """
 
+import functools
 import random
 import re
 import time as clock
@@ -34,6 +35,7 @@ from clients.models import Client, Contact, Product, SalesHandoff
 from clients.roles import Role
 from projects.health import refresh_health
 from projects.models import (
+    Baseline,
     Comment,
     HandoffReport,
     Health,
@@ -46,6 +48,12 @@ from projects.models import (
     Risk,
     Task,
     TimeEntry,
+)
+from projects.scheduling import (
+    company_holidays,
+    is_business_day,
+    previous_business_day,
+    subtract_business_days,
 )
 
 DEMO_PASSWORD = "golive-demo"  # noqa: S105 — the documented password of the demo logins
@@ -275,6 +283,8 @@ class ProjectSpec:
     status: str = Status.ACTIVE
     acknowledged: bool = True
     override: Override | None = None
+    # Why the plan was re-baselined once it was under way ("": the kick-off baseline stands).
+    rebaseline: str = ""
 
     @property
     def name(self) -> str:
@@ -303,6 +313,8 @@ PROJECTS = (
     ProjectSpec(
         "Northwind Foods", "Payroll & Time rollout", (PAYROLL, TIME), "pm", Phase.CONFIGURATION,
         "green", 0.55,
+        rebaseline="Discovery found a third plant on its own union overtime rules; the sponsor "
+        "agreed a week more for configuration and testing at the discovery sign-off.",
     ),
     ProjectSpec(
         "Riverside Health Partners", "Payroll, HR & Time", (PAYROLL, HR, TIME), "pm",
@@ -325,6 +337,8 @@ PROJECTS = (
     ProjectSpec(
         "Swift Freight Logistics", "Payroll, Time & HR", (PAYROLL, TIME, HR), "pm", Phase.GO_LIVE,
         "green",
+        rebaseline="Multi-state tax setup for drivers in two more states added to the scope by "
+        "change request; steering committee approved the new dates.",
     ),
     ProjectSpec(
         "Maple Grove School District", "HR Core & Benefits", (HR, BENEFITS), "pm",
@@ -589,8 +603,6 @@ MILESTONES = (
 )
 # fmt: on
 
-DURATION_DAYS = {SMB: 84, MID: 126, ENT: 182}
-HYPERCARE_DAYS = {SMB: 21, MID: 30, ENT: 42}
 GO_LIVE_PHASE_DAYS = 6
 HOURLY_RATE = {SMB: Decimal(150), MID: Decimal(175), ENT: Decimal(195)}
 SEGMENT_EFFORT = {SMB: 0.7, MID: 1.0, ENT: 1.5}
@@ -772,6 +784,7 @@ class MilestonePlan:
     phase: Phase
     signed_off_by: ContactPlan | None = None
     signed_off_at: datetime | None = None
+    first_baseline: date | None = None  # in the kick-off baseline, when re-baselined since
     obj: Any = None
 
 
@@ -789,7 +802,9 @@ class TaskPlan:
     estimate_hours: Decimal
     visible_to_client: bool
     seq: int
+    baseline: tuple[date, date]  # start and due in the current baseline
     depends_on: list["TaskPlan"] = field(default_factory=list)
+    first_baseline: tuple[date, date] | None = None
     status: str = Task.Status.NOT_STARTED
     completed_at: datetime | None = None
     obj: Any = None
@@ -869,8 +884,20 @@ class ProjectPlan:
     handoff_report: dict[str, Any] | None
     report_sent_by: str | None
     report_decided_by: str | None
+    templates: tuple[int, ...] = ()  # the templates (pks) its plan was made from
+    baselines: list["BaselinePlan"] = field(default_factory=list)  # oldest first
     obj: Any = None
     handoff_obj: Any = None
+
+
+@dataclass(eq=False)
+class BaselinePlan:
+    taken_at: datetime
+    taken_by: str | None
+    reason: str
+    current: (
+        bool  # the latest: the plan's baseline dates; else the kick-off one, re-baselined since
+    )
 
 
 def at(day: date, hour: int = 9, minute: int = 0) -> datetime:
@@ -946,6 +973,94 @@ def _owner_user(owner: str, pm: str | None, team: list[tuple[str, str]]) -> str 
     return pm
 
 
+# ---------------------------------------------------------------------------------------------
+# Plan skeletons: what the templates make, in business-day indices from kick-off
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SkeletonMilestone:
+    name: str
+    end: int  # its due day, in business days after kick-off
+    key: bool
+    critical: bool
+    phase: Phase
+
+
+@dataclass(frozen=True)
+class SkeletonTask:
+    title: str
+    milestone: str
+    start: int
+    end: int
+    owner: str  # as TaskTemplate.owner: "pm", a team role, or "client:<contact role>"
+    hours: Decimal
+    client_visible: bool
+    description: str
+    waits_on: tuple[int, ...]  # indices of earlier tasks in PlanSkeleton.tasks
+
+
+@dataclass(frozen=True)
+class PlanSkeleton:
+    """A plan stitched from templates and scheduled from a kick-off on day 0; the demo dates it.
+
+    It is made once per combination of products (playbooks.demo.plan_skeletons) and shared by
+    every project implementing that combination, so a scaled load stitches a handful of plans.
+    """
+
+    templates: tuple[int, ...]
+    milestones: tuple[SkeletonMilestone, ...]
+    tasks: tuple[SkeletonTask, ...]  # predecessors first
+    holidays: frozenset[date] = frozenset()
+
+    @property
+    def go_live_index(self) -> int:
+        return next(m.end for m in self.milestones if m.name == "Go-live")
+
+    @property
+    def length(self) -> int:
+        return max(x.end for x in (*self.milestones, *self.tasks))
+
+
+# A project's days, by business-day index from its kick-off: projects share kick-offs.
+@functools.lru_cache(maxsize=4096)
+def _business_days(kickoff: date, count: int, holidays: frozenset[date]) -> tuple[date, ...]:
+    days = [kickoff]
+    day = kickoff
+    while len(days) < count:
+        day += timedelta(days=1)
+        if is_business_day(day, holidays):
+            days.append(day)
+    return tuple(days)
+
+
+REBASELINE_DAYS = 5
+
+
+def _rebaseline_shift(spec: ProjectSpec, skeleton: PlanSkeleton) -> Callable[[int], int]:
+    """Where the kick-off baseline had each day, for a plan re-baselined after discovery.
+
+    Discovery found more work than sold: what came after it was agreed a week later than the
+    kick-off baseline said, the extra week spread over the work up to go-live.
+    """
+    cut = max(m.end for m in skeleton.milestones if m.phase.index <= Phase.DISCOVERY.index)
+    go_live = skeleton.go_live_index
+    span = max(go_live - cut, REBASELINE_DAYS + 1)
+
+    def earlier(index: int) -> int:
+        if index <= cut:
+            return index
+        return index - round(REBASELINE_DAYS * min(1.0, (index - cut) / span))
+
+    return earlier
+
+
+def rebaselined_on(skeleton: PlanSkeleton, kickoff_days: tuple[date, ...]) -> date:
+    """The day after discovery's last milestone: when the re-baseline was agreed."""
+    cut = max(m.end for m in skeleton.milestones if m.phase.index <= Phase.DISCOVERY.index)
+    return kickoff_days[cut] + timedelta(days=1)
+
+
 def build_project_plan(
     spec: ProjectSpec,
     client: ClientPlan,
@@ -953,6 +1068,7 @@ def build_project_plan(
     thresholds: dict,
     *,
     rng: random.Random,
+    skeleton: PlanSkeleton,
     name: str | None = None,
 ) -> ProjectPlan:
     """Everything one project holds, consistent with its phase and built for its health."""
@@ -963,54 +1079,49 @@ def build_project_plan(
     team = _team(spec, segment, rng)
     pm = spec.pm
 
-    # The schedule: milestone offsets from kick-off, baseline and forecast (slipped).
-    duration = DURATION_DAYS[segment] + 7 * rng.randint(0, 2)
-    forecast_duration = duration + trouble.slip
-    hypercare_days = HYPERCARE_DAYS[segment]
-    templates = [m for m in MILESTONES if m.applies(segment, spec.products)]
-    offsets = []  # (baseline offset, forecast offset) from kick-off
-    for template in templates:
-        if template.frac is None:
-            offsets.append((duration + hypercare_days, forecast_duration + hypercare_days))
-        else:
-            offsets.append(
-                (round(template.frac * duration), round(template.frac * forecast_duration))
-            )
+    # The plan: the project's templates stitched into one (playbooks), in business days from
+    # kick-off. The baseline is that plan; the forecast stretches it by the slip the project's
+    # shape needs, spread over the work up to go-live and carried in full after it.
+    holidays = skeleton.holidays
+    go_live_index = skeleton.go_live_index
+    slip = round(trouble.slip * 5 / 7)
 
-    # Where today falls: inside the current phase's window, or just past it when stuck.
+    def forecast(index: int) -> int:
+        if index >= go_live_index:
+            return index + slip
+        return index + round(slip * index / go_live_index)
+
     def phase_end(phase: Phase) -> int:
-        ends = [f for t, (_, f) in zip(templates, offsets, strict=True) if t.phase == phase]
+        ends = [forecast(m.end) for m in skeleton.milestones if m.phase == phase]
         return max(ends) if ends else 0
 
-    go_live_offset = round(forecast_duration)
+    # Where today falls: inside the current phase's window, or just past it when stuck.
+    go_live_offset = forecast(go_live_index)
     if spec.phase == Phase.SALES_HANDOFF:
-        today_offset = -(7 + round(spec.position * 21))
+        today_offset = -(5 + round(spec.position * 15))
     elif spec.phase == Phase.KICKOFF:
         today_offset = _inside(0, phase_end(Phase.KICKOFF), spec.position, trouble.stuck)
     elif spec.phase == Phase.GO_LIVE:
-        today_offset = go_live_offset + 1 + round(spec.position * (GO_LIVE_PHASE_DAYS - 2))
+        today_offset = go_live_offset + 1 + round(spec.position * 2)
     elif spec.phase == Phase.HYPERCARE:
         today_offset = _inside(
-            go_live_offset + GO_LIVE_PHASE_DAYS,
-            phase_end(Phase.HYPERCARE),
-            spec.position,
-            trouble.stuck,
+            go_live_offset + 5, phase_end(Phase.HYPERCARE), spec.position, trouble.stuck
         )
     elif spec.phase == Phase.HANDED_OFF:
-        today_offset = phase_end(Phase.HYPERCARE) + 14 + round(spec.position * 60)
+        today_offset = phase_end(Phase.HYPERCARE) + 10 + round(spec.position * 43)
     else:
         start = phase_end(PHASES[phase_index - 1])
         today_offset = _inside(start, phase_end(spec.phase), spec.position, trouble.stuck)
-    kickoff = today - timedelta(days=today_offset)
+    kickoff = subtract_business_days(previous_business_day(today, holidays), today_offset, holidays)
+    day = _business_days(kickoff, skeleton.length + slip + 1, holidays)
+    rebaseline = _rebaseline_shift(spec, skeleton) if spec.rebaseline else None
 
     # Milestones: done for the phases behind, and for the current one when their date passed.
     milestones: list[MilestonePlan] = []
     lead = client.contact(ContactRole.PROJECT_LEAD)
     sponsor = client.contact(ContactRole.EXECUTIVE_SPONSOR)
-    for order, (template, (base_off, fc_off)) in enumerate(
-        zip(templates, offsets, strict=True), start=1
-    ):
-        due = kickoff + timedelta(days=fc_off)
+    for order, template in enumerate(skeleton.milestones, start=1):
+        due = day[forecast(template.end)]
         if template.phase.index < phase_index:
             done = True
         elif template.phase == spec.phase:
@@ -1020,13 +1131,15 @@ def build_project_plan(
         milestone = MilestonePlan(
             name=template.name,
             order=order,
-            baseline_date=kickoff + timedelta(days=base_off),
+            baseline_date=day[template.end],
             due_date=due,
             completed_on=due if done else None,
             is_key=template.key,
             is_golive_critical=template.critical,
             phase=template.phase,
         )
+        if rebaseline:
+            milestone.first_baseline = day[rebaseline(template.end)]
         if done and (template.key or template.critical):
             signer = sponsor if template.name in ("UAT sign-off", "Go-live") else lead
             milestone.signed_off_by = signer
@@ -1034,55 +1147,45 @@ def build_project_plan(
             milestone.signed_off_at = at(signed_on, 11, 30)
         milestones.append(milestone)
 
-    # Tasks: sequential inside each milestone's window, chained by finish-to-start links.
+    # Tasks: the template's, with their finish-to-start links; owners from the team.
     tasks: list[TaskPlan] = []
     effort = SEGMENT_EFFORT[segment]
-    window_start = kickoff - timedelta(days=7)
-    previous_last: TaskPlan | None = None
-    for template, milestone in zip(templates, milestones, strict=True):
-        chosen = [
-            t for t in template.tasks if not t.products or set(t.products) & set(spec.products)
-        ]
-        if len(chosen) > template.max_tasks:
-            chosen = chosen[: template.max_tasks - 1] + chosen[-1:]
-        length = max((milestone.due_date - window_start).days, len(chosen))
-        for index, task_template in enumerate(chosen):
-            start = window_start + timedelta(days=index * length // len(chosen))
-            due = window_start + timedelta(days=(index + 1) * length // len(chosen))
-            owner_contact = None
-            owner_user = None
-            if task_template.owner.startswith("client:"):
-                owner_contact = client.contact(task_template.owner.removeprefix("client:"))
-            else:
-                owner_user = _owner_user(task_template.owner, pm, team)
-            task = TaskPlan(
-                title=task_template.title,
-                description=task_template.description,
-                milestone=milestone,
-                owner=task_template.owner,
-                owner_user=owner_user,
-                owner_contact=owner_contact,
-                priority=(
-                    Task.Priority.HIGH
-                    if template.critical and index == len(chosen) - 1
-                    else rng.choice([Task.Priority.NORMAL] * 3 + [Task.Priority.LOW])
-                ),
-                start_date=start,
-                due_date=due,
-                estimate_hours=_hours(task_template.hours * effort, per_hour=2),
-                visible_to_client=task_template.client_visible,
-                seq=len(tasks),
-            )
-            if index == 0 and previous_last is not None and rng.random() < 0.8:
-                task.depends_on.append(previous_last)
-            elif index > 0 and (index == len(chosen) - 1 or rng.random() < 0.55):
-                task.depends_on.append(tasks[-1])
-            elif index > 0:
-                # Nothing to wait for: it can start with the milestone's work.
-                task.start_date = window_start
-            tasks.append(task)
-        previous_last = tasks[-1]
-        window_start = milestone.due_date
+    by_name = {m.name: m for m in milestones}
+    last_of_milestone = {t.milestone: t.title for t in skeleton.tasks}
+    for template in skeleton.tasks:
+        owner_contact = None
+        owner_user = None
+        if template.owner.startswith("client:"):
+            owner_contact = client.contact(template.owner.removeprefix("client:"))
+        else:
+            owner_user = _owner_user(template.owner, pm, team)
+        milestone = by_name[template.milestone]
+        critical_last = milestone.is_golive_critical and last_of_milestone[template.milestone] == (
+            template.title
+        )
+        task = TaskPlan(
+            title=template.title,
+            description=template.description,
+            milestone=milestone,
+            owner=template.owner,
+            owner_user=owner_user,
+            owner_contact=owner_contact,
+            priority=(
+                Task.Priority.HIGH
+                if critical_last
+                else rng.choice([Task.Priority.NORMAL] * 3 + [Task.Priority.LOW])
+            ),
+            start_date=day[forecast(template.start)],
+            due_date=day[forecast(template.end)],
+            estimate_hours=_hours(float(template.hours) * effort, per_hour=2),
+            visible_to_client=template.client_visible,
+            seq=len(tasks),
+            baseline=(day[template.start], day[template.end]),
+        )
+        if rebaseline:
+            task.first_baseline = (day[rebaseline(template.start)], day[rebaseline(template.end)])
+        task.depends_on = [tasks[i] for i in template.waits_on]
+        tasks.append(task)
     _set_task_statuses(tasks, today, trouble, rng)
     _assign_pm_work_this_week(tasks, today, pm)
 
@@ -1091,7 +1194,7 @@ def build_project_plan(
     went_live = phase_index >= Phase.GO_LIVE.index
     uat = next(m for m in milestones if m.name == "UAT sign-off")
     user_hours = sum((t.estimate_hours for t in tasks if t.owner_contact is None), start=Decimal(0))
-    weeks_total = (forecast_duration + hypercare_days) // 7
+    weeks_total = (milestones[-1].due_date - kickoff).days // 7
     budget_hours = Decimal(round(float(user_hours) * 1.12 + weeks_total, -1) or 10)
     override = spec.override
     fields = {
@@ -1099,7 +1202,7 @@ def build_project_plan(
         "phase": spec.phase.value,
         "status": spec.status,
         "kickoff_date": kickoff,
-        "baseline_go_live": kickoff + timedelta(days=duration),
+        "baseline_go_live": go_live.baseline_date,
         "forecast_go_live": go_live.due_date,
         "actual_go_live": go_live.due_date if went_live else None,
         "budget_hours": budget_hours,
@@ -1126,7 +1229,7 @@ def build_project_plan(
     acknowledged = spec.acknowledged and pm is not None
     handoff = {
         "contract_signed_on": signed,
-        "target_go_live": kickoff + timedelta(days=duration),
+        "target_go_live": (go_live.first_baseline or go_live.baseline_date),
         "commitments": commitments,
         "special_terms": terms,
         "pain_points": pains,
@@ -1165,6 +1268,22 @@ def build_project_plan(
     plan.time_entries = _time_entries(plan, today, trouble, rng)
     plan.comments = _comments(plan, today, rng)
     _handoff_report(plan, go_live, milestones[-1])
+    plan.templates = skeleton.templates
+    # A baseline is taken when a project moves to kick-off; re-baselined once when asked.
+    if phase_index >= Phase.KICKOFF.index:
+        if rebaseline and rebaselined_on(skeleton, day) < today:
+            plan.baselines = [
+                BaselinePlan(at(kickoff, 10, 0), pm, "", current=False),
+                BaselinePlan(
+                    at(rebaselined_on(skeleton, day), 15, 30), pm, spec.rebaseline, current=True
+                ),
+            ]
+        else:
+            for m in milestones:
+                m.first_baseline = None
+            for t in tasks:
+                t.first_baseline = None
+            plan.baselines = [BaselinePlan(at(kickoff, 10, 0), pm, "", current=True)]
     return plan
 
 
@@ -1526,7 +1645,9 @@ def _handoff_report(plan: ProjectPlan, go_live: MilestonePlan, hypercare: Milest
     plan.handoff_report = report
 
 
-def build_base_plans(today: date) -> tuple[list[ClientPlan], list[ProjectPlan]]:
+def build_base_plans(
+    today: date, skeletons: Callable[[tuple[str, ...]], PlanSkeleton]
+) -> tuple[list[ClientPlan], list[ProjectPlan]]:
     thresholds = settings.GOLIVE_HEALTH
     clients = {spec.name: build_client_plan(spec, spec.name) for spec in CLIENTS}
     projects = [
@@ -1536,10 +1657,23 @@ def build_base_plans(today: date) -> tuple[list[ClientPlan], list[ProjectPlan]]:
             today,
             thresholds,
             rng=random.Random(f"{SEED}:project:{spec.name}"),
+            skeleton=skeletons(spec.products),
         )
         for spec in PROJECTS
     ]
     return list(clients.values()), projects
+
+
+def plan_skeletons(today: date) -> Callable[[tuple[str, ...]], PlanSkeleton]:
+    """Plans made from the demo templates, one per combination of products.
+
+    The templates live in playbooks, an app built on this one: the demo loader is the one place
+    here that asks it for something, so the import waits until the loader runs.
+    """
+    from playbooks.demo import plan_skeletons as from_templates
+
+    holidays = company_holidays(today - timedelta(days=3 * 366), today + timedelta(days=3 * 366))
+    return from_templates(holidays)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1610,10 +1744,10 @@ def seed_base(today: date | None = None) -> SeedResult:
     today = today or timezone.localdate()
     result = SeedResult()
     rec = _Reconciler(result)
-    client_plans, project_plans = build_base_plans(today)
     with transaction.atomic():
         users = _sync_users(rec)
         products = _sync_products(rec)
+        client_plans, project_plans = build_base_plans(today, plan_skeletons(today))
         _sync_clients(rec, client_plans, project_plans, users, products)
         for plan in project_plans:
             _sync_project(rec, plan, users, products)
@@ -1777,6 +1911,30 @@ def _task_values(t: TaskPlan, project_id: int, users: dict[str, User]) -> dict:
     }
 
 
+def _baseline_values(
+    b: BaselinePlan, plan: ProjectPlan, project_id: int, users: dict[str, User]
+) -> dict:
+    def iso(day: date | None) -> str | None:
+        return day.isoformat() if day else None
+
+    go_live = next(m for m in plan.milestones if m.name == "Go-live")
+    if b.current:
+        milestones = {m.obj.pk: m.baseline_date for m in plan.milestones}
+        tasks = {t.obj.pk: t.baseline for t in plan.tasks}
+    else:
+        milestones = {m.obj.pk: m.first_baseline for m in plan.milestones}
+        tasks = {t.obj.pk: t.first_baseline for t in plan.tasks}
+    return {
+        "project_id": project_id,
+        "taken_at": b.taken_at,
+        "taken_by_id": _uid(users, b.taken_by),
+        "reason": b.reason,
+        "go_live": milestones[go_live.obj.pk],
+        "milestone_dates": {str(pk): iso(day) for pk, day in milestones.items()},
+        "task_dates": {str(pk): [iso(a), iso(z)] for pk, (a, z) in tasks.items()},
+    }
+
+
 def _risk_values(r: RiskPlan, project_id: int, users: dict[str, User]) -> dict:
     return {
         "project_id": project_id,
@@ -1925,6 +2083,9 @@ def _sync_project(
         {t.obj.pk: [d.obj.pk for d in t.depends_on] for t in plan.tasks},
         "task dependencies",
     )
+    kept = existing(Baseline, lambda b: b.taken_at)
+    for b in plan.baselines:
+        rec.upsert(Baseline, kept, b.taken_at, _baseline_values(b, plan, pid, users))
     risks = existing(Risk, lambda r: r.title)
     for r in plan.risks:
         r.obj = rec.upsert(Risk, risks, r.title, _risk_values(r, pid, users))
@@ -1972,10 +2133,11 @@ def seed_scaled(
     }
     products = {p.name: p for p in Product.objects.all()}
     pm_group = Group.objects.get(name=Role.PM.value)
+    skeletons = plan_skeletons(today)
     for start in range(0, scale, UNITS_PER_TRANSACTION):
         batches = result.batches[start : start + UNITS_PER_TRANSACTION]
         with transaction.atomic():
-            _bulk_units(batches, today, users, products, pm_group, result)
+            _bulk_units(batches, today, users, products, pm_group, skeletons, result)
         if progress:
             progress(f"  batches {batches[0]}–{batches[-1]} written")
     refresh_health(project_ids=result.project_ids, today=today)
@@ -1996,10 +2158,13 @@ def _bulk_units(
     base_users: dict[str, User],
     products: dict[str, Product],
     pm_group: Group,
+    skeletons: Callable[[tuple[str, ...]], PlanSkeleton],
     result: SeedResult,
 ) -> None:
     # Straight bulk_create on each table, through tables included, bypassing the services and
     # simple_history: this is a benchmark loader, and per-row services would take hours.
+    from playbooks.models import ProjectTemplateUse  # built on this app: see plan_skeletons
+
     thresholds = settings.GOLIVE_HEALTH
     users = dict(base_users)
 
@@ -2046,6 +2211,7 @@ def _bulk_units(
                     today,
                     thresholds,
                     rng=rng,
+                    skeleton=skeletons(spec.products),
                     name=f"{client.name} — {spec.title}",
                 )
             )
@@ -2152,6 +2318,26 @@ def _bulk_units(
         ],
         result,
         "task dependencies",
+    )
+    _bulk(
+        Baseline,
+        [
+            Baseline(**_baseline_values(b, plan, plan.obj.pk, users))
+            for plan in project_plans
+            for b in plan.baselines
+        ],
+        result,
+    )
+    _bulk(
+        ProjectTemplateUse,
+        [
+            ProjectTemplateUse(
+                project_id=plan.obj.pk, template_id=t, applied_by_id=_uid(users, plan.pm)
+            )
+            for plan in project_plans
+            for t in plan.templates
+        ],
+        result,
     )
     rows("risks", lambda r, pid: Risk(**_risk_values(r, pid, users)), Risk)
     rows("issues", lambda i, pid: Issue(**_issue_values(i, pid, users)), Issue)

@@ -26,6 +26,7 @@ from django.db.models.functions import Coalesce
 
 from clients import roles
 from clients.models import Client, SalesHandoff
+from projects.baselines import holidays_between
 from projects.history import history_entries
 from projects.models import (
     Comment,
@@ -130,6 +131,7 @@ def project_detail_queryset() -> QuerySet[ImplementationProject]:
                 output_field=DecimalField(max_digits=12, decimal_places=2),
             )
         )
+        .annotate(holidays_in_slip=holidays_between("baseline_go_live", "forecast_go_live"))
     )
 
 
@@ -147,7 +149,11 @@ def project_detail_parts(project: ImplementationProject) -> dict:
         task_rows(project.tasks.open()).order_by("due_date", "pk")[:DETAIL_OPEN_TASK_LIMIT]
     )
     return {
-        "milestones": list(project.milestones.select_related("signed_off_by", "completed_by")),
+        "milestones": list(
+            project.milestones.select_related("signed_off_by", "completed_by").annotate(
+                holidays_in_slip=holidays_between("baseline_date", "due_date")
+            )
+        ),
         "open_tasks": open_tasks,
         "open_task_count": project.task_total - project.task_done,
         "risks": list(

@@ -2,6 +2,7 @@ from django.urls import path
 
 from projects import (
     views,
+    views_baselines,
     views_handoff,
     views_milestones,
     views_raid,
@@ -38,6 +39,13 @@ urlpatterns = [
     path("projects/timeline/", views_timeline.portfolio_timeline_page, name="portfolio_timeline"),
     path("projects/<int:pk>/baselines/", views_timeline.project_baseline, name="baseline"),
     path("projects/<int:pk>/history/", views.project_history, name="history"),
+    # Baselines kept, and two versions of the plan side by side
+    path("projects/<int:pk>/baselines/list/", views_baselines.baseline_list, name="baseline_list"),
+    path(
+        "projects/<int:pk>/baselines/compare/",
+        views_baselines.baseline_compare,
+        name="baseline_compare",
+    ),
     path("projects/<int:pk>/timeline/", views_timeline.project_timeline_page, name="timeline"),
     # Milestones
     path(
@@ -66,6 +74,7 @@ urlpatterns = [
     path("tasks/<int:pk>/status/", views_tasks.task_status, name="task_status"),
     path("tasks/<int:pk>/owner/", views_tasks.task_owner, name="task_owner"),
     path("tasks/<int:pk>/comments/", views_tasks.task_comment, name="task_comment"),
+    path("tasks/<int:pk>/baseline/", views_baselines.task_baseline, name="task_baseline"),
     # Risks
     path("projects/<int:pk>/risks/new/", views_raid.risk_create, name="risk_create"),
     path("risks/<int:pk>/", views_raid.risk_detail, name="risk_detail"),

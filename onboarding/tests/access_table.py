@@ -187,6 +187,10 @@ ACCESS: dict[str, Route] = {
     "projects:timeline": page(PROJECT_READ),
     "projects:portfolio_timeline": page(PROJECT_LIST),
     "projects:baseline": action(PROJECT_ACTION),
+    # Kept baselines and two versions of the plan side by side: whoever reads the project.
+    "projects:baseline_list": page(PROJECT_READ),
+    "projects:baseline_compare": page(PROJECT_READ),
+    "projects:task_baseline": page(PROJECT_READ),
     "projects:phase": action(PROJECT_ACTION),
     "projects:health_override": action(PROJECT_ACTION),
     "projects:health_override_clear": action(PROJECT_ACTION),

@@ -265,8 +265,9 @@ def test_demo_projects_are_consistent_with_their_phase():
         phase = Phase(project.phase)
         milestones = list(project.milestones.all())
         tasks = list(project.tasks.select_related("milestone").prefetch_related("depends_on"))
-        assert 6 <= len(milestones) <= 9, project.name
-        assert 20 <= len(tasks) <= 40, project.name
+        # The plans of the products' templates stitched together: larger for two or three.
+        assert 6 <= len(milestones) <= 10, project.name
+        assert 20 <= len(tasks) <= 50, project.name
         assert project.phase_changes.count() == phase.index
         assert project.sales_handoff.client_id == project.client_id
         for task in tasks:
