@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.auth.models import User
 
 from common.forms import form_helper
 from common.parsing import PlainInputFormMixin
@@ -13,7 +14,7 @@ from projects.selectors import owner_candidates
 class CutoverStepForm(PlainInputFormMixin, VersionedFormMixin, forms.ModelForm):
     """A step of the go-live checklist: what, who, and where it stands."""
 
-    owner = UserChoiceField(queryset=None, required=False, label="Owner")
+    owner = UserChoiceField(queryset=User.objects.none(), required=False, label="Owner")
 
     class Meta:
         model = CutoverStep
