@@ -87,7 +87,7 @@ def test_the_beat_job_sends_through_the_outbox(accounts, monkeypatch):
 def test_the_digest_is_built_in_a_fixed_number_of_queries(
     accounts, sales_rep, django_assert_num_queries
 ):
-    for n in range(3):
+    for _ in range(3):
         client = ClientFactory(sales_rep=sales_rep)
         ProjectFactory(client=client)
     # reps, sent keys, clients, projects, milestones, issues, then the bulk insert and read-back

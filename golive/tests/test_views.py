@@ -148,7 +148,7 @@ def test_refusals(client_as, ready_project, other_pm, support, sales_rep):
 
 def test_support_sees_the_incoming_handoffs(client_as, support, pm, django_assert_max_num_queries):
     waiting = []
-    for n in range(3):
+    for _ in range(3):
         report = HandoffReportFactory(project=ProjectFactory(phase=Phase.GO_LIVE, pm=pm))
         handoff_report_send(report=report, user=pm)
         waiting.append(report)
