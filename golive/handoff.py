@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import F, Q, Sum
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -290,6 +290,7 @@ def handoff_message_add(*, report: HandoffReport, user: User, body: str, from_su
     message = HandoffMessage.objects.create(
         report=report, author=user, body=body, from_support=from_support
     )
+    HandoffReport.objects.filter(pk=report.pk).update(message_count=F("message_count") + 1)
     _tell_thread(report=report, message=message)
     return message
 

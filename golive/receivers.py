@@ -3,10 +3,12 @@
 import logging
 
 from django.db import transaction
+from django.db.models import F
 from django.dispatch import receiver
 
 from golive.handoff import handoff_report_store_sent
 from golive.models import HandoffMessage
+from golive.services import project_hand_off
 from outbox.services import BROKER_ERRORS
 from projects.models import HandoffReport
 from projects.signals import handoff_report_changed, went_live
@@ -35,6 +37,8 @@ def build_handoff_at_go_live(sender, project, change, user, **kwargs) -> None:
 def keep_handoff_events(sender, report: HandoffReport, **kwargs) -> None:
     if report.status == HandoffReport.Status.SENT:
         handoff_report_store_sent(report=report)
+    elif report.status == HandoffReport.Status.ACCEPTED:
+        project_hand_off(project=report.project, user=report.decided_by)
     elif report.status == HandoffReport.Status.RETURNED and report.support_comment:
         # Support's questions open (or continue) the report's thread, where the PM answers.
         HandoffMessage.objects.create(
@@ -44,3 +48,5 @@ def keep_handoff_events(sender, report: HandoffReport, **kwargs) -> None:
             body=report.support_comment,
             created_at=report.decided_at,
         )
+        HandoffReport.objects.filter(pk=report.pk).update(message_count=F("message_count") + 1)
+        report.message_count += 1

@@ -139,3 +139,28 @@ def project_go_live(
             code="open_steps",
         )
     return project_change_phase(project=project, to_phase=Phase.GO_LIVE, user=user)
+
+
+HANDED_OFF_NOTE = "Support accepted the handoff report."
+
+
+@transaction.atomic
+def project_hand_off(*, project: ImplementationProject, user: User | None) -> PhaseChange | None:
+    """Support's acceptance is the gate to Handed off: the project moves there from Go-live or
+    Hypercare at once, the change recorded as support's. A project elsewhere stays put."""
+    project = ImplementationProject.objects.select_for_update().get(pk=project.pk)
+    current = Phase(project.phase)
+    if current not in (Phase.GO_LIVE, Phase.HYPERCARE):
+        return None
+    project.phase = Phase.HANDED_OFF
+    project._history_user = user
+    project.save(update_fields=["phase", "updated_at"])
+    change = PhaseChange.objects.create(
+        project=project,
+        from_phase=current,
+        to_phase=Phase.HANDED_OFF,
+        changed_by=user,
+        note=HANDED_OFF_NOTE,
+    )
+    project_touch(project=project)
+    return change

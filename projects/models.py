@@ -696,8 +696,11 @@ class HandoffReport(models.Model):
     sent_html = models.TextField("what support received", blank=True, editable=False)
     # When support (or, for a returned report, the PM) was reminded: once per report.
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    # How many questions and answers its thread holds (golive.HandoffMessage): a page shows
+    # the thread without asking the database when there is none.
+    message_count = models.PositiveIntegerField(default=0, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["built_data", "sent_html"])
+    history = HistoricalRecords(excluded_fields=["built_data", "sent_html", "message_count"])
     objects = HandoffReportQuerySet.as_manager()
 
     class Meta:

@@ -11,7 +11,10 @@ REBUILDABLE = (HandoffReport.Status.DRAFT, HandoffReport.Status.RETURNED)
 
 @register.inclusion_tag("golive/_handoff_extras.html", takes_context=True)
 def handoff_extras(context, project, report):
-    """The rebuild button, when the report was built, and the Q&A thread with support."""
+    """The rebuild button, when the report was built, and the Q&A thread with support.
+
+    A report nobody has written on (message_count 0) spends no query on its thread.
+    """
     user = context["request"].user
     can_edit = context.get("can_edit", False)
     thread = (
@@ -28,7 +31,7 @@ def handoff_extras(context, project, report):
                 "author__username",
             )
         )
-        if report is not None
+        if report is not None and report.message_count
         else []
     )
     return {
@@ -39,4 +42,5 @@ def handoff_extras(context, project, report):
         and context.get("at_go_live")
         and (report is None or report.status in REBUILDABLE),
         "can_post": report is not None and (can_edit or roles.is_support(user)),
+        "is_support": roles.is_support(user),
     }

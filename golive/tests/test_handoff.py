@@ -157,3 +157,19 @@ def test_a_go_live_whose_build_was_never_enqueued_is_built_by_the_tick(live_proj
     report = HandoffReport.objects.get(project=live_project)
     assert report.built_for_change_id == live_project.go_live_change.pk
     assert handoff_reminders.apply().get()["built"] == 0
+
+
+def test_support_accepting_moves_the_project_to_handed_off(live_project, support):
+    report = HandoffReport.objects.create(project=live_project)
+    project_services.handoff_report_send(report=report, user=live_project.pm)
+    project_services.handoff_report_decide(
+        report=report, user=support, accept=True, confirm_open_issues=True
+    )
+    live_project.refresh_from_db()
+    assert live_project.phase == Phase.HANDED_OFF
+    change = live_project.phase_changes.first()
+    assert (change.from_phase, change.changed_by, change.note) == (
+        Phase.GO_LIVE,
+        support,
+        "Support accepted the handoff report.",
+    )

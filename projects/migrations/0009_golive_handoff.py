@@ -61,4 +61,9 @@ class Migration(migrations.Migration):
             name='hypercare_ends_on',
             field=models.DateField(blank=True, null=True, verbose_name='hypercare ends'),
         ),
+        migrations.AddField(
+            model_name='handoffreport',
+            name='message_count',
+            field=models.PositiveIntegerField(default=0, editable=False),
+        ),
     ]
