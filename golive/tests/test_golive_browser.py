@@ -69,7 +69,9 @@ def test_pm_takes_the_project_through_go_live_and_support_accepts_the_handoff(
         "Still open on the checklist"
     )
     step.get_by_role("button", name="Done").click()
-    expect(page.locator("li.list-group-item", has_text="Freeze payroll changes")).to_contain_text("Done")
+    expect(page.locator("li.list-group-item", has_text="Freeze payroll changes")).to_contain_text(
+        "Done"
+    )
     assert CutoverStep.objects.get(project=project).state == "done"
 
     page.get_by_role("button", name="Move to Go-live").click()

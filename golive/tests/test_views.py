@@ -160,3 +160,23 @@ def test_support_sees_the_incoming_handoffs(client_as, support, pm, django_asser
     for report in waiting:
         assert report.project.client.name in html
     assert "Incoming handoffs</a>" in html  # in the navigation, for support
+
+
+def test_the_form_pages_make_few_queries(
+    client_as, ready_project, support, django_assert_max_num_queries
+):
+    for _ in range(5):
+        ProjectMembershipFactory(project=ready_project)
+    step = CutoverStep.objects.create(project=ready_project, title="Switch DNS", order=1)
+    HandoffReportFactory(project=ready_project)
+    pm = client_as(ready_project.pm)
+    for url in (
+        reverse("golive:step_create", args=[ready_project.pk]),
+        reverse("golive:step_edit", args=[step.pk]),
+    ):
+        with django_assert_max_num_queries(12):
+            assert pm.get(url).status_code == 200
+    desk = client_as(support)
+    with django_assert_max_num_queries(12):
+        page = desk.get(reverse("golive:handoff_message", args=[ready_project.pk]))
+    assert page.status_code == 200 and "Ask the project team" in page.content.decode()
