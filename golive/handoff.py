@@ -274,10 +274,7 @@ def handoff_report_store_sent(*, report: HandoffReport) -> None:
     facts = report.built_data or handoff_facts(report.project)
     report.built_data = facts
     report.sent_html = handoff_snapshot_html(report, facts)
-    HandoffReport.objects.filter(pk=report.pk).update(
-        built_data=facts, sent_html=report.sent_html, reminder_sent_at=None
-    )
-    report.reminder_sent_at = None
+    HandoffReport.objects.filter(pk=report.pk).update(built_data=facts, sent_html=report.sent_html)
     emails_queue_bulk(messages=[_support_address_message(report)])
 
 
