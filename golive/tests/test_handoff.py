@@ -173,3 +173,18 @@ def test_support_accepting_moves_the_project_to_handed_off(live_project, support
         support,
         "Support accepted the handoff report.",
     )
+
+
+def test_a_returned_report_nobody_answers_reminds_the_pm(live_project, support):
+    report = HandoffReport.objects.create(project=live_project)
+    project_services.handoff_report_send(report=report, user=live_project.pm)
+    project_services.handoff_report_decide(
+        report=report, user=support, accept=False, comment="Which bank?"
+    )
+    HandoffReport.objects.filter(pk=report.pk).update(decided_at=timezone.now() - timedelta(days=7))
+    assert handoff_reminders.apply().get()["reminded"] == 1
+    [reminder] = OutgoingEmail.objects.filter(
+        dedup_key__startswith=f"handoff-reminder:{report.pk}:"
+    )
+    assert reminder.to_email == live_project.pm.email
+    assert "Answer them and send the report again" in reminder.body_text
