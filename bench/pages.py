@@ -42,6 +42,7 @@ from projects.models import (
 from reports.models import StatusReport
 
 PM, MANAGER, SALES = "pm", "manager", "sales"
+SUPPORT = "support"
 
 
 @dataclass(frozen=True)
@@ -174,6 +175,20 @@ def first_template_item(model: type[Model]) -> Callable[[], int]:
     return lambda: first(model.objects.filter(template_id=biggest_template()).order_by("pk"))
 
 
+@cache
+def cutover_step() -> int:
+    """A go-live checklist step of the PM's project in Testing, added if it has none."""
+    from golive.models import CutoverStep
+
+    project_id = testing_project()
+    found = CutoverStep.objects.filter(project_id=project_id).order_by("pk").first()
+    if found is None:
+        found = CutoverStep.objects.create(
+            project_id=project_id, title="Freeze payroll changes in the old system", order=1
+        )
+    return found.pk
+
+
 PROJECT = (busiest_project,)
 TEMPLATE = (biggest_template,)
 
@@ -260,4 +275,10 @@ PAGES: list[Page] = [
     Page("edit contact", MANAGER, "clients:contact_edit", (sales_account, sales_contact)),
     Page("new sales handoff", SALES, "clients:handoff_create", (sales_account,)),
     Page("edit sales handoff", SALES, "clients:handoff_edit", (sales_handoff(open_only=True),)),
+    # Go-live and the handoff to support
+    Page("go-live readiness", PM, "golive:readiness", (testing_project,)),
+    Page("incoming handoffs (support)", SUPPORT, "golive:incoming"),
+    Page("new go-live step", PM, "golive:step_create", (testing_project,)),
+    Page("edit go-live step", PM, "golive:step_edit", (cutover_step,)),
+    Page("handoff question or answer", PM, "golive:handoff_message", (handoff_project,)),
 ]

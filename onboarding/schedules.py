@@ -24,4 +24,12 @@ def beat_schedule() -> dict:
             "task": "outbox.recover",
             "schedule": timedelta(seconds=every["OUTBOX_RECOVER_SECONDS"]),
         },
+        "handoff-reminders": {
+            "task": "golive.handoff_reminders",
+            "schedule": timedelta(seconds=every["HANDOFF_REMINDER_TICK_SECONDS"]),
+        },
+        "sales-digest": {
+            "task": "golive.sales_digest",
+            "schedule": timedelta(seconds=every["SALES_DIGEST_TICK_SECONDS"]),
+        },
     }

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "meetings",
     "calendars",
     "playbooks",
+    "golive",
 ]
 
 MIDDLEWARE = [
@@ -232,6 +233,24 @@ GOLIVE_SCHEDULES = {
     "STATUS_REPORT_TICK_SECONDS": env.int("STATUS_REPORT_TICK_SECONDS", default=300),
     "ESCALATION_SWEEP_SECONDS": env.int("ESCALATION_SWEEP_SECONDS", default=300),
     "OUTBOX_RECOVER_SECONDS": env.int("OUTBOX_RECOVER_SECONDS", default=60),
+    # Reminders of handoff reports nobody acted on, and the weekly sales digest: each tick
+    # sends only what is due and never twice, so ticking often only makes them prompt.
+    "HANDOFF_REMINDER_TICK_SECONDS": env.int("HANDOFF_REMINDER_TICK_SECONDS", default=3600),
+    "SALES_DIGEST_TICK_SECONDS": env.int("SALES_DIGEST_TICK_SECONDS", default=3600),
+}
+
+# Go-live, the handoff to support and the sales digest (golive app).
+GOLIVE_HANDOFF = {
+    # Where a handoff report sent to support is emailed, besides every support user.
+    "SUPPORT_EMAIL": env.str("HANDOFF_SUPPORT_EMAIL", default="support@golive.example"),
+    # Business days of hypercare after the go-live date.
+    "HYPERCARE_BUSINESS_DAYS": env.int("HYPERCARE_BUSINESS_DAYS", default=20),
+    # Business days a sent (or returned) report may wait before one reminder goes out.
+    "REMINDER_BUSINESS_DAYS": env.int("HANDOFF_REMINDER_BUSINESS_DAYS", default=2),
+    # The weekly sales digest goes out with the first tick from this weekday (0 = Monday) and
+    # local hour on; one per rep and ISO week.
+    "DIGEST_WEEKDAY": env.int("SALES_DIGEST_WEEKDAY", default=0),
+    "DIGEST_HOUR": env.int("SALES_DIGEST_HOUR", default=7),
 }
 
 # Status reports (reports app).

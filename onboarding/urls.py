@@ -24,4 +24,5 @@ urlpatterns = [
     path("", include("meetings.urls")),
     path("", include("calendars.urls")),
     path("", include("playbooks.urls")),
+    path("", include("golive.urls")),
 ]

@@ -303,6 +303,11 @@ class HandoffReportAdmin(ReadOnlyHistoryAdmin):
         "decided_at",
         "support_comment",
         "accepted_open_issues",
+        "built_at",
+        "built_for_change",
+        "built_data",
+        "sent_html",
+        "reminder_sent_at",
     ]
     actions = ["send_to_support", "accept"]
 

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
+from projects.account_status import account_status_refresh
 from projects.models import (
     Health,
     ImplementationProject,
@@ -214,4 +215,11 @@ def refresh_health(*, project_ids: Iterable[int] | None = None, today: date | No
             projects, ["computed_health", "health", "health_reasons", "health_computed_at"]
         )
         updated += len(projects)
+    # Whose account is at risk (or no longer) follows the health just stored.
+    if project_ids is None:
+        account_status_refresh()
+    else:
+        account_status_refresh(
+            client_ids=ImplementationProject.objects.filter(pk__in=all_ids).values("client_id")
+        )
     return updated

@@ -133,6 +133,8 @@ class ImplementationProject(models.Model):
     baseline_go_live = models.DateField("baseline go-live", null=True, blank=True)
     forecast_go_live = models.DateField("forecast go-live", null=True, blank=True)
     actual_go_live = models.DateField("actual go-live", null=True, blank=True)
+    # Set at go-live: the last business day of hypercare (GOLIVE_HANDOFF setting).
+    hypercare_ends_on = models.DateField("hypercare ends", null=True, blank=True)
     budget_hours = models.DecimalField(
         max_digits=8, decimal_places=1, null=True, blank=True, validators=[MinValueValidator(0)]
     )
@@ -682,8 +684,23 @@ class HandoffReport(models.Model):
     version = models.PositiveIntegerField(default=0, editable=False)
     # The high and critical issues still open that support confirmed when accepting.
     accepted_open_issues = models.JSONField(default=list, blank=True)
+    # The facts gathered from the project when the report was built (golive.handoff), and the
+    # move into Go-live it was built for: one build per go-live, however often the job runs.
+    built_at = models.DateTimeField(null=True, blank=True)
+    built_for_change = models.ForeignKey(
+        PhaseChange, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    built_data = models.JSONField(default=dict, blank=True)
+    # The HTML of the report exactly as support received it at the last sending; the page and
+    # any PDF show this rather than the project as it is now.
+    sent_html = models.TextField("what support received", blank=True, editable=False)
+    # When support (or, for a returned report, the PM) was reminded: once per report.
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    # How many questions and answers its thread holds (golive.HandoffMessage): a page shows
+    # the thread without asking the database when there is none.
+    message_count = models.PositiveIntegerField(default=0, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["built_data", "sent_html", "message_count"])
     objects = HandoffReportQuerySet.as_manager()
 
     class Meta:

@@ -1,9 +1,11 @@
 """Every write that matters on a project and the things inside it."""
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -33,8 +35,9 @@ from projects.models import (
     Task,
     TimeEntry,
 )
+from projects.scheduling import add_business_days, holidays_from
 from projects.selectors import owner_candidates, timesheet_state, timesheet_tasks, week_days
-from projects.signals import project_created
+from projects.signals import handoff_report_changed, project_created, went_live
 
 PROJECT_FIELDS = [
     "name",
@@ -177,6 +180,52 @@ def _sales_handoff_problems(project: ImplementationProject) -> list[str]:
     return problems
 
 
+@dataclass(frozen=True)
+class GateCheck:
+    """One condition of a gate, as the go-live readiness page lists it."""
+
+    label: str
+    problems: list[str]
+
+    @property
+    def passed(self) -> bool:
+        return not self.problems
+
+
+def go_live_gate(
+    project: ImplementationProject, milestones: list[Milestone] | None = None
+) -> list[GateCheck]:
+    """Every condition of reaching Go-live, met or not: the phase change refuses on any problem
+    here, and the readiness page shows each one. A new condition is one more check here."""
+    if milestones is None:
+        milestones = list(project.milestones.all())
+    milestone_problems = []
+    for milestone in milestones:
+        if not milestone.is_golive_critical:
+            continue
+        if not milestone.is_complete:
+            milestone_problems.append(
+                f"Go-live critical milestone “{milestone.name}” is not complete."
+            )
+        elif not milestone.is_signed_off:
+            milestone_problems.append(
+                f"Go-live critical milestone “{milestone.name}” has no client sign-off."
+            )
+    critical = project.issues.open().critical().count()
+    noun = "issue is" if critical == 1 else "issues are"
+    return [
+        GateCheck("Go-live critical milestones complete and signed off", milestone_problems),
+        GateCheck(
+            "No critical issue open",
+            [f"{critical} critical {noun} still open."] if critical else [],
+        ),
+        GateCheck(
+            "UAT signed off by the client",
+            [] if project.uat_signed_off_at else ["UAT has not been signed off by the client."],
+        ),
+    ]
+
+
 def phase_gate_problems(
     project: ImplementationProject,
     to_phase: Phase,
@@ -200,21 +249,8 @@ def phase_gate_problems(
     if current == Phase.SALES_HANDOFF:
         problems += _sales_handoff_problems(project)
     if to_phase == Phase.GO_LIVE:
-        for milestone in milestones:
-            if not milestone.is_golive_critical:
-                continue
-            if not milestone.is_complete:
-                problems.append(f"Go-live critical milestone “{milestone.name}” is not complete.")
-            elif not milestone.is_signed_off:
-                problems.append(
-                    f"Go-live critical milestone “{milestone.name}” has no client sign-off."
-                )
-        critical = project.issues.open().critical().count()
-        if critical:
-            noun = "issue is" if critical == 1 else "issues are"
-            problems.append(f"{critical} critical {noun} still open.")
-        if not project.uat_signed_off_at:
-            problems.append("UAT has not been signed off by the client.")
+        for check in go_live_gate(project, milestones):
+            problems += check.problems
     if to_phase == Phase.HANDED_OFF:
         report = HandoffReport.objects.filter(project=project).first()
         if report is None or report.status != HandoffReport.Status.ACCEPTED:
@@ -273,11 +309,13 @@ def project_change_phase(
     if to_phase == Phase.GO_LIVE and project.actual_go_live is None:
         project.actual_go_live = timezone.localdate()
         update_fields.append("actual_go_live")
-    _save(project, user=user, update_fields=update_fields)
     if to_phase == Phase.GO_LIVE:
-        Client.objects.filter(pk=project.client_id).update(
-            account_status=Client.AccountStatus.LIVE, updated_at=timezone.now()
-        )
+        # Hypercare runs from the go-live date, whenever the project reaches Go-live.
+        days = settings.GOLIVE_HANDOFF["HYPERCARE_BUSINESS_DAYS"]
+        start = project.actual_go_live
+        project.hypercare_ends_on = add_business_days(start, days, holidays_from(start))
+        update_fields.append("hypercare_ends_on")
+    _save(project, user=user, update_fields=update_fields)
     change = PhaseChange.objects.create(
         project=project,
         from_phase=current,
@@ -291,7 +329,10 @@ def project_change_phase(
     if to_phase == Phase.KICKOFF and not project.baselines.exists():
         # The plan agreed at kick-off is the one variance is first measured against.
         take_baseline(project=project, user=user, reason="Taken at kick-off", first=True)
+    # The client's account status follows (projects.account_status, run by the health refresh).
     project_touch(project=project)
+    if to_phase == Phase.GO_LIVE:
+        went_live.send(sender=ImplementationProject, project=project, change=change, user=user)
     return change
 
 
@@ -792,6 +833,7 @@ def handoff_report_send(*, report: HandoffReport, user: User) -> HandoffReport:
     report.sent_at = timezone.now()
     _save(report, user=user, update_fields=["status", "sent_by", "sent_at"])
     project_touch(project=report.project)
+    handoff_report_changed.send(sender=HandoffReport, report=report)
     notifications.handoff_report_changed(report=report)
     return report
 
@@ -851,6 +893,7 @@ def handoff_report_decide(
         ],
     )
     project_touch(project=report.project)
+    handoff_report_changed.send(sender=HandoffReport, report=report)
     notifications.handoff_report_changed(report=report)
     return report
 

@@ -2,8 +2,18 @@
 
 `project_created(project, user)`: sent by services.project_create once the project and its
 products are saved, inside the same transaction; playbooks makes the plan from templates here.
+
+`went_live(project, change, user)`: sent by services.project_change_phase when a project moves
+into Go-live, inside its transaction; `change` is that PhaseChange. The golive app builds the
+handoff report here (on commit), and other go-live jobs may listen too.
+
+`handoff_report_changed(report)`: sent by services.handoff_report_send and
+handoff_report_decide once the report's new status is saved, inside their transaction, before
+anyone is told; the golive app keeps what was sent and the questions support returned.
 """
 
 from django.dispatch import Signal
 
 project_created = Signal()
+went_live = Signal()
+handoff_report_changed = Signal()

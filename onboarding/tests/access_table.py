@@ -116,6 +116,10 @@ HANDOFF_REPORT_DECIDE = answers(403, 403, 403, 404, 404, 200, 200)
 # Alerts live on projects: whoever may change the project (or owns the alert) acts on it.
 ALERT_ACTION = answers(302, 403, 302, 404, 404, 403, 302)
 
+# The handoff report's questions and answers: support asks, the project's PM, team and
+# managers answer; other PMs read the thread on the report only.
+HANDOFF_THREAD = answers(200, 403, 200, 404, 404, 200, 200)
+
 # Calendar links: whoever reads projects has one of their own.
 CALENDAR_LINKS = answers(200, 200, 200, 403, 403, 200, 200)
 CALENDAR_ACTION = answers(302, 302, 302, 403, 403, 302, 302)
@@ -284,6 +288,18 @@ ACCESS: dict[str, Route] = {
     "playbooks:project_templates": page(PROJECT_READ),
     "playbooks:apply": Route(get=NOT_ALLOWED, post=PROJECT_FORM),
     "playbooks:save_as_template": Route(get=NOT_ALLOWED, post=TEMPLATE_FROM_PROJECT),
+    # Go-live readiness, its checklist, and the handoff to support (the walk's project is past
+    # Testing, so a move to Go-live is refused with a message on the readiness page, and its
+    # report, sent to support, is no longer rebuilt)
+    "golive:readiness": page(PROJECT_READ),
+    "golive:go_live": action(PROJECT_ACTION),
+    "golive:step_create": form(PROJECT_FORM),
+    "golive:step_edit": form(PROJECT_FORM),
+    "golive:step_state": action(PROJECT_ACTION),
+    "golive:step_move": action(PROJECT_ACTION),
+    "golive:handoff_rebuild": action(PROJECT_ACTION),
+    "golive:handoff_message": form(HANDOFF_THREAD),
+    "golive:incoming": page(PROJECT_LIST),
     # The outbox
     "outbox:list": page(OUTBOX_READ),
     "outbox:detail": page(OUTBOX_READ),
@@ -311,4 +327,5 @@ OBJECT_BY_SEGMENT = {
     "templates": "template",
     "template-milestones": "template_milestone",
     "template-tasks": "template_task",
+    "go-live-steps": "cutover_step",
 }

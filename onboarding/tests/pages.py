@@ -135,6 +135,24 @@ PAGES = (
         ("open_sales_handoff",),
         roles=frozenset({SALES}),
     ),
+    # Go-live and the handoff to support
+    MainPage("go-live readiness", "golive:readiness", ("testing_project",), phone=True),
+    MainPage("incoming handoffs", "golive:incoming"),
+    MainPage("new go-live step", "golive:step_create", ("testing_project",), roles=frozenset({PM})),
+    MainPage("edit go-live step", "golive:step_edit", ("cutover_step",), roles=frozenset({PM})),
+    MainPage(
+        "handoff question",
+        "golive:handoff_message",
+        ("handoff_project",),
+        roles=frozenset({SUPPORT}),
+    ),
+    MainPage(
+        "forbidden (support changing the go-live checklist)",
+        "golive:step_create",
+        ("testing_project",),
+        roles=frozenset({SUPPORT}),
+        status=403,
+    ),
     # Error pages: what a role sees where it may not go, and where nothing is
     MainPage("forbidden (PM in the outbox)", "outbox:list", roles=frozenset({PM}), status=403),
     MainPage(
@@ -209,6 +227,10 @@ NOT_PAGES = {
     "playbooks:task_delete": "POST action (its button is on the template page)",
     "playbooks:apply": "POST: previews or makes the plan (its form is on the plan templates page)",
     "playbooks:save_as_template": "POST action (its form is on the plan templates page)",
+    "golive:go_live": "POST action (its form is on the go-live readiness page)",
+    "golive:step_state": "POST action (its buttons are on the go-live readiness page)",
+    "golive:step_move": "POST action (its buttons are on the go-live readiness page)",
+    "golive:handoff_rebuild": "POST action (its button is on the handoff report page)",
 }
 
 

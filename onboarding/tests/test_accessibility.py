@@ -32,6 +32,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from alerts.models import Alert
 from clients.models import Client, SalesHandoff
+from golive.models import CutoverStep
 from meetings import services as meeting_services
 from meetings.models import Meeting
 from onboarding.celery import app as celery_app
@@ -120,7 +121,7 @@ def _pick_ids() -> dict[str, int]:
     if project is None:
         pytest.fail("The demo data has no project of the demo PM on the demo sales rep's account.")
     on_project = {"project": project}
-    return {
+    ids = {
         "project": project.pk,
         "client": project.client_id,
         "task": _first(
@@ -157,6 +158,16 @@ def _pick_ids() -> dict[str, int]:
         ),
         "meeting": _meeting_on(project),
     }
+    ids["cutover_step"] = _cutover_step_on(ids["testing_project"], pm)
+    return ids
+
+
+def _cutover_step_on(project_id: int, pm: User) -> int:
+    """A go-live checklist step on the demo PM's project in Testing: seed_demo makes none."""
+    step = CutoverStep.objects.create(
+        project_id=project_id, title="Freeze payroll changes", owner=pm, order=1
+    )
+    return step.pk
 
 
 def _meeting_on(project: ImplementationProject) -> int:

@@ -19,6 +19,7 @@ GOLIVE_APPS = [
     "calendars",
     "playbooks",
     "common",
+    "golive",
 ]
 NOT_IN_ADMIN = {"historical"}  # simple_history's tables are shown on each object's history page
 

@@ -36,6 +36,7 @@ from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 from alerts.models import Alert
 from alerts.services import alerts_sweep
 from clients.models import Client, Contact, SalesHandoff
+from golive.models import CutoverStep, HandoffMessage
 from meetings.models import Decision, Meeting
 from onboarding.celery import app as celery_app
 from onboarding.tests.access_table import ACCESS, ROLES
@@ -366,6 +367,18 @@ RECIPES: dict[FormKey, Recipe] = {
         lambda w, pk: _report(w).support_comment,
         role="support",
         button="Return with questions",
+    ),
+    # Go-live readiness and the handoff thread
+    FormKey("golive:step_create", "golive:step_create"): _text(
+        "title", lambda w, pk: getattr(_latest(CutoverStep, project=w.project), "title", None)
+    ),
+    FormKey("golive:step_edit", "golive:step_edit"): _text(
+        "title", lambda w, pk: CutoverStep.objects.get(pk=pk).title
+    ),
+    FormKey("golive:handoff_message", "golive:handoff_message"): _text(
+        "body",
+        lambda w, pk: getattr(_latest(HandoffMessage, report__project=w.project), "body", None),
+        role="support",
     ),
     FormKey("projects:milestone_create", "projects:milestone_create"): _text(
         "name", lambda w, pk: _latest(Milestone, project=w.project).name

@@ -48,6 +48,7 @@ from alerts.models import Alert
 from alerts.services import alerts_sweep
 from calendars.services import calendar_feed_reset
 from clients.models import Client, Contact, SalesHandoff
+from golive.models import CutoverStep, HandoffMessage
 from meetings.models import ActionItem, Decision, Meeting
 from meetings.services import action_item_create, decision_record, meeting_create
 from onboarding.tests.access_table import (
@@ -115,6 +116,7 @@ class World:
     template: ProjectTemplate
     template_milestone: TemplateMilestone
     template_task: TemplateTask
+    cutover_step: CutoverStep
 
     def pk_of(self, kind: str) -> int | str:
         found = getattr(self, kind)
@@ -206,6 +208,9 @@ def build_world() -> World:
         template=template,
         template_milestone=template.milestones.order_by("pk").first(),
         template_task=template.tasks.order_by("pk").first(),
+        cutover_step=CutoverStep.objects.create(
+            project=project, title="Freeze payroll changes", owner=project.pm, order=1
+        ),
     )
 
 
@@ -707,6 +712,13 @@ TEXT_FIELDS = (
               lambda w: _latest(Decision, meeting=w.meeting).decided_by,
               ("meetings:meeting_detail", "meetings:decision_list"),
               extra={"text": "Pay weekly."}),
+    # Go-live readiness and the handoff thread
+    TextField("CutoverStepForm.title", "golive:step_edit", "pm",
+              lambda w: CutoverStep.objects.get(pk=w.cutover_step.pk).title,
+              ("golive:readiness",), extra={"state": "open"}),
+    TextField("HandoffMessageForm.body", "golive:handoff_message", "support",
+              lambda w: getattr(_latest(HandoffMessage, report__project=w.project), "body", None),
+              ("projects:handoff_report",)),
 )  # fmt: skip
 
 

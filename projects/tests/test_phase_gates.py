@@ -86,9 +86,10 @@ def test_handed_off_needs_the_report_accepted_by_support(pm, support):
     ]
     report = HandoffReportFactory(project=project, status=HandoffReport.Status.SENT)
     services.handoff_report_decide(report=report, user=support, accept=True)
-    move(project, Phase.HANDED_OFF, pm)
+    # Support's acceptance is the gate: the project is handed off by it, as support's change.
     project.refresh_from_db()
     assert project.phase == Phase.HANDED_OFF
+    assert project.phase_changes.get().changed_by == support
 
 
 def test_phases_cannot_be_skipped_but_can_go_back(pm):
