@@ -735,12 +735,18 @@ def project_forms() -> list[type[BaseForm]]:
 
 
 def free_text_form_fields() -> dict[str, int | None]:
-    """Each plain text field of the project's forms ("Form.field"), with its max_length."""
+    """Each plain text field of the project's forms ("Form.field"), with its max_length.
+
+    Hidden fields are left out: they carry what the app itself wrote into the page (a signed
+    preview token, a return address), which nobody types; test_hostile_input.py posts hostile
+    values to every parameter of every page, those included.
+    """
     return {
         f"{form_class.__name__}.{name}": form_field.max_length
         for form_class in project_forms()
         for name, form_field in form_class.base_fields.items()
         if type(form_field) is forms.CharField
+        and not isinstance(form_field.widget, forms.HiddenInput)
     }
 
 
