@@ -15,7 +15,20 @@ from alerts.filters import AlertFilter
 from alerts.forms import ResolveForm
 from alerts.models import Alert
 from clients import roles
+from common.links import pk_link
 from common.parsing import local_next_url, parse_id
+
+# The badges of alerts/_level_badge.html and alerts/_status_badge.html, for the list's rows.
+LEVEL_BADGES = {
+    Alert.Level.MANAGER: "text-bg-dark",
+    Alert.Level.PM: "text-bg-info",
+    Alert.Level.OWNER: "text-bg-light border",
+}
+STATUS_BADGES = {
+    Alert.Status.OPEN: "text-bg-danger",
+    Alert.Status.ACKNOWLEDGED: "text-bg-warning",
+    Alert.Status.RESOLVED: "text-bg-success",
+}
 
 
 def _require_reader(request: HttpRequest) -> None:
@@ -33,6 +46,17 @@ def alert_list(request: HttpRequest) -> HttpResponse:
     page_obj = Paginator(filterset.qs, settings.PAGE_SIZE).get_page(
         parse_id(request.GET.get("page"))
     )
+    # What each row links to, and how its badges look, worked out here once per row: in the
+    # template's row loop each tag and include was paid 25 times.
+    alert_url, project_url = pk_link("alerts:detail"), pk_link("projects:detail")
+    acknowledge_url = pk_link("alerts:acknowledge")
+    for alert in page_obj:
+        alert.url = alert_url(alert.pk)
+        alert.project_url = project_url(alert.project_id)
+        alert.level_badge = LEVEL_BADGES.get(alert.level, LEVEL_BADGES[Alert.Level.OWNER])
+        alert.status_badge = STATUS_BADGES.get(alert.status, "text-bg-secondary")
+        if alert.can_act and alert.status == Alert.Status.OPEN:
+            alert.acknowledge_url = acknowledge_url(alert.pk)
     return render(
         request,
         "alerts/alert_list.html",

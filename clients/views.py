@@ -10,11 +10,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from clients import roles, services
 from clients.filters import ClientFilter
-from clients.forms import ClientForm, ContactForm, SalesHandoffForm
+from clients.forms import TIME_ZONE_LIST_ID, TIME_ZONES, ClientForm, ContactForm, SalesHandoffForm
 from clients.models import Client, Contact, SalesHandoff
 from clients.widgets import options_html
 from common.forms import add_service_errors
@@ -435,3 +436,23 @@ def client_options(request: HttpRequest) -> HttpResponse:
     if not choices:
         empty = [("", f"No account’s name contains “{text}”")]
     return HttpResponse(options_html(empty + choices, selected=chosen))
+
+
+# The same for every request: written once when the app starts.
+TIME_ZONE_DATALIST = format_html(
+    '<datalist id="{}">{}</datalist>',
+    TIME_ZONE_LIST_ID,
+    format_html_join(
+        "",
+        '<option value="{}">{}</option>',
+        # The label lets "new york" find America/New_York.
+        ((name, name.replace("_", " ")) for name in sorted(TIME_ZONES)),
+    ),
+)
+
+
+@login_required
+@require_safe
+def time_zone_names(request: HttpRequest) -> HttpResponse:
+    """The time zone names the client form's time zone field suggests, as a <datalist>."""
+    return HttpResponse(TIME_ZONE_DATALIST)
