@@ -83,3 +83,15 @@ class OutgoingEmail(models.Model):
     @property
     def kind_label(self) -> str:
         return kind_label(self.kind)
+
+    @property
+    def status_badge(self) -> str:
+        """The Bootstrap class of the status's badge."""
+        return STATUS_BADGES.get(self.status, "text-bg-secondary")
+
+
+STATUS_BADGES = {
+    OutgoingEmail.Status.SENT: "text-bg-success",
+    OutgoingEmail.Status.FAILED: "text-bg-danger",
+    OutgoingEmail.Status.SENDING: "text-bg-info",
+}

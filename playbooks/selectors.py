@@ -33,6 +33,8 @@ def template_plan(template: ProjectTemplate) -> tuple[list[TemplateMilestone], l
     by_milestone: dict[int | None, list[TemplateTask]] = {}
     for task in tasks:
         by_milestone.setdefault(task.milestone_id, []).append(task)
+        # Joined here once, not by a loop inside the template's row loop.
+        task.waits_on = "; ".join(d.title for d in task.depends_on.all())
     for milestone in milestones:
         milestone.task_list = by_milestone.get(milestone.pk, [])
     return milestones, by_milestone.get(None, [])

@@ -312,8 +312,8 @@ class TestClientDetail:
         url = reverse("clients:detail", args=[account.pk])
 
         # session, user, groups, open alerts in the menu, client + sales rep, products,
-        # contacts, handoffs, their submitters, their acknowledgers, projects, their PMs
-        with django_assert_num_queries(12):
+        # contacts, handoffs with their submitters and acknowledgers, projects with their PMs
+        with django_assert_num_queries(9):
             response = browser.get(url)
 
         assert len(response.context["projects"]) == rows
