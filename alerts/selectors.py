@@ -86,11 +86,13 @@ ALERT_ROW_FIELDS = (
 
 def alert_for_detail(user):
     """The queryset the detail page picks its alert from."""
+    # Not the task, milestone, risk or issue it is about: at most one of them is set, and read
+    # on its own (one query) it spares PostgreSQL planning a join of twelve tables, which took
+    # 20 ms, forty times the time of running it.
     return (
         Alert.objects.visible_to(user)
-        .with_related()
         .with_can_act(user)
-        .select_related("project__pm", "acknowledged_by", "resolved_by")
+        .select_related("project__client", "project__pm", "owner", "acknowledged_by", "resolved_by")
     )
 
 

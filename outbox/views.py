@@ -41,7 +41,7 @@ def require_outbox_reader(user) -> None:
 @require_safe
 def email_list(request: HttpRequest) -> HttpResponse:
     require_outbox_reader(request.user)
-    kinds = list(OutgoingEmail.objects.order_by("kind").values_list("kind", flat=True).distinct())
+    kinds = OutgoingEmail.objects.kinds()
     filterset = OutgoingEmailFilter(
         request.GET, queryset=OutgoingEmail.objects.only(*LIST_FIELDS), kinds=kinds
     )

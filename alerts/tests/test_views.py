@@ -272,14 +272,14 @@ def test_support_reads_an_alert_without_being_offered_actions(client_as, support
 def test_the_detail_page_makes_the_same_number_of_queries_for_a_long_history(
     client_as, pm, alert, django_assert_num_queries
 ):
-    # Session, user, roles, the alert with its project and people, its notifications with
-    # their emails, and the navigation count.
+    # Session, user, roles, the alert with its project and people, the task it is about, its
+    # notifications with their emails, and the navigation count.
     browser = client_as(pm)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         browser.get(alert.get_absolute_url())
     for _ in range(6):
         AlertNotificationFactory(alert=alert, level=Alert.Level.MANAGER)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = browser.get(alert.get_absolute_url())
     assert len(response.context["history"]) == 8
 

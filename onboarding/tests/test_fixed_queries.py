@@ -116,7 +116,7 @@ PAGES = [
     Page("clients:handoff_edit", "sales_rep", ("handoff",), 6),
     Page("alerts:list", "pm", (), 6),
     Page("alerts:list", "manager", (), 6, query="scope=all"),
-    Page("alerts:detail", "pm", ("alert",), 6),
+    Page("alerts:detail", "pm", ("alert",), 7),
     Page("outbox:list", "manager", (), 7),
     Page("outbox:detail", "manager", ("email",), 5),
     Page("playbooks:list", "manager", (), 7),
