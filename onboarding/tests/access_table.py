@@ -172,6 +172,8 @@ ACCESS: dict[str, Route] = {
     "clients:list": page(EVERY_ROLE),
     "clients:create": form(CLIENT_CREATE),
     "clients:options": page(PROJECT_CREATE),
+    # The time zone names the client form suggests: public knowledge, for anyone logged in.
+    "clients:time_zones": page(EVERY_ROLE),
     "clients:detail": page(CLIENT_READ),
     "clients:edit": form(CLIENT_EDIT),
     "clients:contact_create": form(CLIENT_EDIT),

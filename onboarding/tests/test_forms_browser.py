@@ -284,11 +284,18 @@ RECIPES: dict[FormKey, Recipe] = {
         expected=lambda typed: None,  # any other number: a new session
         shown=lambda typed: "What needs you today",
     ),
+    # The time zone is typed, as a person picks it from the suggestions.
     FormKey("clients:create", "clients:create"): _text(
-        "name", lambda w, pk: _latest(Client).name, role="manager"
+        "name",
+        lambda w, pk: _latest(Client).name,
+        role="manager",
+        values={"time_zone": "Europe/Berlin"},
     ),
     FormKey("clients:edit", "clients:edit"): _text(
-        "name", lambda w, pk: Client.objects.get(pk=pk).name, role="manager"
+        "name",
+        lambda w, pk: Client.objects.get(pk=pk).name,
+        role="manager",
+        values={"time_zone": "Europe/Berlin"},
     ),
     FormKey("clients:contact_create", "clients:contact_create"): _text(
         "name", lambda w, pk: _latest(Contact, client=w.client).name, role="manager"
