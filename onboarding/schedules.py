@@ -24,4 +24,8 @@ def beat_schedule() -> dict:
             "task": "outbox.recover",
             "schedule": timedelta(seconds=every["OUTBOX_RECOVER_SECONDS"]),
         },
+        "survey-reminders": {
+            "task": "portal.survey_reminders",
+            "schedule": timedelta(seconds=every["SURVEY_REMINDER_SECONDS"]),
+        },
     }

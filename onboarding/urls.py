@@ -24,4 +24,6 @@ urlpatterns = [
     path("", include("meetings.urls")),
     path("", include("calendars.urls")),
     path("", include("playbooks.urls")),
+    path("portal/", include("portal.urls")),
+    path("", include("portal.staff_urls")),
 ]
