@@ -34,6 +34,7 @@ from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.db import transaction
 from django.db.models import F
@@ -60,6 +61,7 @@ from onboarding.tests.access_table import (
 )
 from outbox.models import OutgoingEmail
 from playbooks.models import ProjectTemplate, TemplateMilestone, TemplateTask
+from portal.models import SignOffRequest, Survey, TaskUpload
 from projects.models import (
     Baseline,
     Comment,
@@ -115,6 +117,11 @@ class World:
     template: ProjectTemplate
     template_milestone: TemplateMilestone
     template_task: TemplateTask
+    # The client portal's objects (made by build_world; the token opens nothing).
+    task_upload: "TaskUpload | None" = None
+    signoff_request: "SignOffRequest | None" = None
+    survey: "Survey | None" = None
+    portal_token: str = "no-such-portal-link-token-000000"
 
     def pk_of(self, kind: str) -> int | str:
         found = getattr(self, kind)
@@ -206,7 +213,24 @@ def build_world() -> World:
         template=template,
         template_milestone=template.milestones.order_by("pk").first(),
         template_task=template.tasks.order_by("pk").first(),
+        **portal_objects(project),
     )
+
+
+def portal_objects(project: ImplementationProject) -> dict:
+    """A file a contact sent for the walk's task, a sign-off request and a survey."""
+    task = project.tasks.order_by("pk").first()
+    contact = project.client.contacts.order_by("pk").first()
+    milestone = project.milestones.order_by("pk").first()
+    upload = TaskUpload(task=task, token="walk", original_name="census.csv", size=5)
+    upload.file.save("census.csv", ContentFile(b"a,b\n"), save=True)
+    return {
+        "task_upload": upload,
+        "signoff_request": SignOffRequest.objects.create(milestone=milestone, contact=contact),
+        "survey": Survey.objects.create(
+            project=project, contact=contact, reason=Survey.Reason.GO_LIVE
+        ),
+    }
 
 
 @pytest.fixture(scope="module")
