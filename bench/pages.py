@@ -42,6 +42,8 @@ from projects.models import (
 from reports.models import StatusReport
 
 PM, MANAGER, SALES = "pm", "manager", "sales"
+# Not a user: the demo client contact, signed in to the portal by a link (bench/run.py).
+PORTAL = "portal"
 
 
 @dataclass(frozen=True)
@@ -174,6 +176,31 @@ def first_template_item(model: type[Model]) -> Callable[[], int]:
     return lambda: first(model.objects.filter(template_id=biggest_template()).order_by("pk"))
 
 
+def portal_project() -> int:
+    """The project the demo client contact follows in the portal (portal/demo.py)."""
+    from portal.models import PortalAccess
+
+    return first(PortalAccess.objects.active().order_by("pk").values("project_id"))
+
+
+def portal_task() -> int:
+    """That contact's own client-visible task: the portal page with the upload form."""
+    from portal.models import PortalAccess
+
+    access = PortalAccess.objects.active().order_by("pk").first()
+    if access is None:
+        raise MissingBenchData("No contact has portal access: seed_demo gives one.")
+    return first(
+        Task.objects.filter(
+            project_id=access.project_id, owner_contact_id=access.contact_id, visible_to_client=True
+        ).order_by("pk")
+    )
+
+
+def no_such_link() -> str:
+    return "no-such-portal-link-token-0000"
+
+
 PROJECT = (busiest_project,)
 TEMPLATE = (biggest_template,)
 
@@ -257,4 +284,10 @@ PAGES: list[Page] = [
     Page("edit contact", MANAGER, "clients:contact_edit", (sales_account, sales_contact)),
     Page("new sales handoff", SALES, "clients:handoff_create", (sales_account,)),
     Page("edit sales handoff", SALES, "clients:handoff_edit", (sales_handoff(open_only=True),)),
+    # The client portal: the team's page, and the client contact's own pages
+    Page("client portal (team)", PM, "portal_staff:project", (portal_project,)),
+    Page("portal link refused", None, "portal:link", (no_such_link,)),
+    Page("portal signed out", None, "portal:signed_out"),
+    Page("portal project", PORTAL, "portal:project", (portal_project,)),
+    Page("portal task", PORTAL, "portal:task", (portal_task,)),
 ]

@@ -10,6 +10,7 @@ from django.db.models import Count, Q
 
 from clients.models import Contact
 from portal import services
+from portal.models import PortalAccess
 from projects.models import ImplementationProject
 
 
@@ -48,3 +49,16 @@ def seed(result) -> str:
         f"Client portal: {contact.name} of {project.client.name} signs in once with\n"
         f"  {services.link_url(token)}"
     )
+
+
+def sign_in_demo_contact(browser) -> None:
+    """Sign the demo contact in, in a test client, as their link would (the benchmark's login)."""
+    from django.urls import reverse
+
+    access = PortalAccess.objects.active().select_related("contact", "project").order_by("pk")[0]
+    _, token = services.portal_link_create(
+        contact=access.contact, project=access.project, user=None
+    )
+    browser.post(reverse("portal:link", args=[token]))
+    # The page's form sets the CSRF cookie, as a browser's first page would.
+    browser.get(reverse("portal:project", args=[access.project_id]))

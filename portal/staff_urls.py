@@ -15,5 +15,8 @@ urlpatterns = [
         staff_views.signoff_request,
         name="signoff_request",
     ),
+    path("projects/<int:pk>/portal/card/", staff_views.project_card, name="project_card"),
+    path("tasks/<int:pk>/files/", staff_views.task_files, name="task_files"),
     path("tasks/<int:pk>/files/<int:file_pk>/", staff_views.task_file, name="task_file"),
+    path("clients/<int:pk>/satisfaction/", staff_views.client_surveys, name="client_surveys"),
 ]

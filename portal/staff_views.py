@@ -3,13 +3,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.db.models import Avg, Count, OuterRef, Prefetch, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from clients.models import Contact
+from clients.models import Client, Contact
 from common.parsing import parse_id
 from common.submissions import REPEATED, create_once
 from portal import services
@@ -171,3 +171,89 @@ def task_file(request: HttpRequest, pk: int, file_pk: int) -> HttpResponse:
     if upload is None:
         raise Http404
     return file_response(upload)
+
+
+# Cards of staff pages, loaded by htmx once the page is shown, so that the pages they sit on
+# keep their own fixed number of queries.
+
+
+def _per_project(queryset, value):
+    return Subquery(
+        queryset.filter(project=OuterRef("pk"))
+        .order_by()
+        .values("project")
+        .annotate(v=value)
+        .values("v")
+    )
+
+
+@login_required
+@require_GET
+def project_card(request: HttpRequest, pk: int) -> HttpResponse:
+    """Who has portal access and what the surveys said, in one query."""
+    answered = Survey.objects.filter(answered_at__isnull=False)
+    row = (
+        ImplementationProject.objects.visible_to(request.user)
+        .filter(pk=pk)
+        .annotate(
+            active=_per_project(PortalAccess.objects.filter(revoked_at__isnull=True), Count("pk")),
+            answers=_per_project(answered, Count("pk")),
+            csat=_per_project(answered, Avg("csat")),
+            nps=_per_project(answered, Avg("nps")),
+        )
+        .values("pk", "active", "answers", "csat", "nps")
+        .first()
+    )
+    if row is None:
+        raise Http404
+    return render(request, "portal/staff/_project_card.html", row)
+
+
+@login_required
+@require_GET
+def task_files(request: HttpRequest, pk: int) -> HttpResponse:
+    task = get_item_for_view(
+        request,
+        Task,
+        pk,
+        Task.objects.select_related("owner_contact").only(
+            "project_id", "owner_contact__name", "visible_to_client"
+        ),
+    )
+    uploads = list(
+        TaskUpload.objects.filter(task=task)
+        .select_related("uploaded_by")
+        .only("original_name", "size", "uploaded_at", "task_id", "uploaded_by__name")
+    )
+    return render(request, "portal/staff/_task_files.html", {"task": task, "uploads": uploads})
+
+
+@login_required
+@require_GET
+def client_surveys(request: HttpRequest, pk: int) -> HttpResponse:
+    client = get_object_or_404(Client.objects.visible_to(request.user).only("pk"), pk=pk)
+    surveys = list(
+        Survey.objects.filter(project__client=client)
+        .select_related("contact", "project")
+        .only(
+            "reason",
+            "sent_at",
+            "reminded_at",
+            "answered_at",
+            "csat",
+            "nps",
+            "comment",
+            "contact__name",
+            "project__name",
+        )[:20]
+    )
+    answered = [s for s in surveys if s.answered_at]
+    return render(
+        request,
+        "portal/staff/_client_surveys.html",
+        {
+            "surveys": surveys,
+            "average_csat": sum(s.csat for s in answered) / len(answered) if answered else None,
+            "average_nps": sum(s.nps for s in answered) / len(answered) if answered else None,
+        },
+    )

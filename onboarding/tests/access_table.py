@@ -300,6 +300,9 @@ ACCESS: dict[str, Route] = {
     "portal_staff:revoke": action(PROJECT_ACTION),
     "portal_staff:signoff_request": action(PROJECT_ACTION),
     "portal_staff:task_file": page(PROJECT_READ),
+    "portal_staff:project_card": page(PROJECT_READ),
+    "portal_staff:task_files": page(PROJECT_READ),
+    "portal_staff:client_surveys": page(CLIENT_READ),
 }
 
 # What the `pk` (or other) argument of a URL stands for, by the path segment before it:

@@ -92,10 +92,14 @@ def test_survey_results_show_on_the_project_and_client_pages(client, project, co
     survey = services.send_survey(project, contact, Survey.Reason.GO_LIVE)
     services.survey_answer(survey=survey, contact=contact, csat=4, nps=8, comment="Good team.")
     client.force_login(pm)
-    assert (
-        "CSAT 4.0/5" in client.get(reverse("projects:detail", args=[project.pk])).content.decode()
-    )
-    page = client.get(reverse("clients:detail", args=[project.client_id])).content.decode()
+    project_page = client.get(reverse("projects:detail", args=[project.pk])).content.decode()
+    card_url = reverse("portal_staff:project_card", args=[project.pk])
+    assert card_url in project_page
+    assert "CSAT 4.0/5" in client.get(card_url).content.decode()
+    client_page = client.get(reverse("clients:detail", args=[project.client_id])).content.decode()
+    surveys_url = reverse("portal_staff:client_surveys", args=[project.client_id])
+    assert surveys_url in client_page
+    page = client.get(surveys_url).content.decode()
     assert "CSAT 4/5" in page and "Good team." in page
 
 

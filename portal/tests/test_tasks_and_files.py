@@ -70,6 +70,8 @@ def test_an_uploaded_file_is_listed_for_the_team_and_downloaded_by_who_may_see_t
     staff = client.__class__()
     staff.force_login(pm)
     page = staff.get(reverse("projects:task_detail", args=[task.pk])).content.decode()
+    assert reverse("portal_staff:task_files", args=[task.pk]) in page
+    page = staff.get(reverse("portal_staff:task_files", args=[task.pk])).content.decode()
     file_url = reverse("portal_staff:task_file", args=[task.pk, upload.pk])
     assert file_url in page
     assert staff.get(file_url).status_code == 200
