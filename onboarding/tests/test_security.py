@@ -62,6 +62,7 @@ from onboarding.tests.access_table import (
 from outbox.models import OutgoingEmail
 from playbooks.models import ProjectTemplate, TemplateMilestone, TemplateTask
 from portal.models import SignOffRequest, Survey, TaskUpload
+from portal.services import portal_access_grant, portal_link_create
 from projects.models import (
     Baseline,
     Comment,
@@ -259,6 +260,11 @@ def browsers(world, django_db_blocker) -> dict[str, HttpClient]:
         for role, user in world.users.items():
             clients[role] = HttpClient()
             clients[role].force_login(user)
+        # Not a role of the walk: the client contact in the portal, for the portal's forms.
+        clients["portal"] = HttpClient()
+        portal_access_grant(contact=world.contact, project=world.project, user=None)
+        _, token = portal_link_create(contact=world.contact, project=world.project, user=None)
+        clients["portal"].post(reverse("portal:link", args=[token]))
     return clients
 
 
@@ -731,6 +737,10 @@ TEXT_FIELDS = (
               lambda w: _latest(Decision, meeting=w.meeting).decided_by,
               ("meetings:meeting_detail", "meetings:decision_list"),
               extra={"text": "Pay weekly."}),
+    # The client portal: typed by the walk's client contact, signed in by a link.
+    TextField("SurveyForm.comment", "portal:survey", "portal",
+              lambda w: Survey.objects.get(pk=w.survey.pk).comment, ("portal:survey",),
+              extra={"csat": "4", "nps": "8"}),
 )  # fmt: skip
 
 
