@@ -5,6 +5,7 @@ from clients.models import Contact
 from common.forms import form_helper
 from common.parsing import PlainInputFormMixin
 from common.submissions import add_submission_key
+from portal.models import SignOffRequest
 from portal.services import UploadLimits
 from projects.models import Milestone
 
@@ -91,7 +92,15 @@ class SignOffRequestForm(_ContactChoiceMixin, PlainInputFormMixin, forms.Form):
             completed_on__isnull=False,
             signed_off_at__isnull=True,
             visible_to_client=True,
-        ).only("name")
+        )
+        # A milestone waits on one contact at a time: those asked already are listed above.
+        self.fields["milestone"].queryset = (
+            self.fields["milestone"]
+            .queryset.exclude(
+                pk__in=SignOffRequest.objects.filter(signed_at__isnull=True).values("milestone_id")
+            )
+            .only("name")
+        )
         self.fields[
             "milestone"
         ].help_text = "Completed, client-visible milestones that are not signed off yet."

@@ -222,7 +222,19 @@ def portal_objects(project: ImplementationProject) -> dict:
     """A file a contact sent for the walk's task, a sign-off request and a survey."""
     task = project.tasks.order_by("pk").first()
     contact = project.client.contacts.order_by("pk").first()
-    milestone = project.milestones.order_by("pk").first()
+    # Two completed, client-visible milestones: one the contact is asked to sign off, one the
+    # PM may still ask about.
+    milestone, _ = (
+        Milestone.objects.create(
+            project=project,
+            name=name,
+            order=900 + index,
+            completed_on=timezone.localdate(),
+            due_date=timezone.localdate(),
+            visible_to_client=True,
+        )
+        for index, name in enumerate(("Payroll parallel run", "Bank file tested"))
+    )
     upload = TaskUpload(task=task, token="walk", original_name="census.csv", size=5)
     upload.file.save("census.csv", ContentFile(b"a,b\n"), save=True)
     return {
