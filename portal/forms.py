@@ -11,7 +11,7 @@ from projects.models import Milestone
 
 
 class UploadForm(PlainInputFormMixin, forms.Form):
-    file = forms.FileField(label="File")
+    file = forms.FileField(label="Your file")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -74,7 +74,8 @@ class InviteForm(_ContactChoiceMixin, PlainInputFormMixin, forms.Form):
     contact = forms.ModelChoiceField(queryset=Contact.objects.none(), label="Contact")
 
     def __init__(self, *args, project, **kwargs):
-        super().__init__(*args, **kwargs)
+        # Its page shows another form with a contact field: ids must differ.
+        super().__init__(*args, auto_id="invite_%s", **kwargs)
         self._contacts(project)
         add_submission_key(self)
         self.helper = form_helper("contact")
@@ -85,7 +86,7 @@ class SignOffRequestForm(_ContactChoiceMixin, PlainInputFormMixin, forms.Form):
     contact = forms.ModelChoiceField(queryset=Contact.objects.none(), label="Ask")
 
     def __init__(self, *args, project, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, auto_id="signoff_%s", **kwargs)
         self._contacts(project)
         self.fields["milestone"].queryset = Milestone.objects.filter(
             project=project,
