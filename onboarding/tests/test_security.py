@@ -885,6 +885,9 @@ def test_hostile_text_in_every_field_at_once_is_escaped_on_every_page_and_in_eve
         for name, route in ACCESS.items():
             if route.get[role] == 200:
                 response = browsers[role].get(url_for(name, world))
+                if response.streaming:
+                    response.close()
+                    continue  # a file a client sent, downloaded as the bytes it was
                 if response["Content-Type"].startswith("text/calendar"):
                     # iCalendar is plain text, not HTML: there the text stands as typed.
                     assert RAW_SCRIPT in response.content, f"{name}: the meeting's title"
