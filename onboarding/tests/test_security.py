@@ -264,6 +264,19 @@ def world(django_db_setup, django_db_blocker):
         transaction.set_rollback(True)
 
 
+def browser_for(role: str, world: World) -> HttpClient:
+    """A test client logged in as the role's user, or, for "portal", the walk's client
+    contact signed in to the client portal by a link."""
+    browser = HttpClient()
+    if role == "portal":
+        portal_access_grant(contact=world.contact, project=world.project, user=None)
+        _, token = portal_link_create(contact=world.contact, project=world.project, user=None)
+        browser.post(reverse("portal:link", args=[token]))
+    else:
+        browser.force_login(world.users[role])
+    return browser
+
+
 @pytest.fixture(scope="module")
 def browsers(world, django_db_blocker) -> dict[str, HttpClient]:
     """One test client per role, logged in once for the whole module."""
@@ -273,10 +286,7 @@ def browsers(world, django_db_blocker) -> dict[str, HttpClient]:
             clients[role] = HttpClient()
             clients[role].force_login(user)
         # Not a role of the walk: the client contact in the portal, for the portal's forms.
-        clients["portal"] = HttpClient()
-        portal_access_grant(contact=world.contact, project=world.project, user=None)
-        _, token = portal_link_create(contact=world.contact, project=world.project, user=None)
-        clients["portal"].post(reverse("portal:link", args=[token]))
+        clients["portal"] = browser_for("portal", world)
     return clients
 
 
