@@ -85,3 +85,21 @@ def test_each_portal_page_reads_a_fixed_number_of_times(
     with django_assert_num_queries(QUERIES[page]):
         response = client.get(busy_portal[page])
     assert response.status_code == 200
+
+
+def test_the_teams_client_portal_page_reads_a_fixed_number_of_times(
+    busy_portal, pm, django_assert_num_queries
+):
+    from portal.models import PortalAccess
+
+    project_id = PortalAccess.objects.order_by("pk").values_list("project_id", flat=True)[0]
+    staff = Browser()
+    staff.force_login(pm)
+    url = reverse("portal_staff:project", args=[project_id])
+    staff.get(url)
+    # Session, user, roles, project, accesses and their links, sign-offs, surveys, and the
+    # choices of the two forms (contacts twice, milestones): at the 12 every page keeps to.
+    with django_assert_num_queries(12):
+        response = staff.get(url)
+    assert response.status_code == 200
+    assert "Revoke" in response.content.decode()
