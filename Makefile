@@ -96,7 +96,7 @@ bench: setup
 # still there after 15 seconds is killed, so nothing is left behind.
 run: setup $(STATIC_STAMP)
 	@$(PY) manage.py migrate --noinput
-	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_demo | tee var/seed_demo.txt
 	$(PY) manage.py run_escalations
 	if (exec 3<>/dev/tcp/$(HOST)/$(PORT)) 2>/dev/null; then
 	  echo "Port $(PORT) on $(HOST) is already in use: stop whatever listens there first." >&2
@@ -142,6 +142,8 @@ run: setup $(STATIC_STAMP)
 	  echo "    sales, sales2    sales reps"
 	  echo "    support          support team"
 	  echo "    admin            administrator (also the Django admin at /admin/)"
+	  echo
+	  sed -n '/^Client portal:/,+1s/^/  /p' var/seed_demo.txt
 	  echo
 	  echo "  Ctrl-C stops the web app, the Celery worker and Celery beat."
 	  echo

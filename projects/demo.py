@@ -1888,6 +1888,8 @@ def _milestone_values(m: MilestonePlan, project_id: int) -> dict:
         "phase": m.phase.value,
         "is_key": m.is_key,
         "is_golive_critical": m.is_golive_critical,
+        # The client follows the milestones that gate the project.
+        "visible_to_client": m.is_key or m.is_golive_critical,
         "signed_off_by_id": m.signed_off_by.obj.pk if m.signed_off_by else None,
         "signed_off_at": m.signed_off_at,
     }

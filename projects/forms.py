@@ -256,6 +256,7 @@ class MilestoneForm(PlainInputFormMixin, VersionedFormMixin, forms.ModelForm):
             "due_date",
             "is_key",
             "is_golive_critical",
+            "visible_to_client",
         ]
         widgets = {"baseline_date": DateInput(), "due_date": DateInput()}
         help_texts = {
@@ -270,7 +271,7 @@ class MilestoneForm(PlainInputFormMixin, VersionedFormMixin, forms.ModelForm):
             Row(Column("name", css_class="col-md-9"), Column("order", css_class="col-md-3")),
             "phase",
             Row(Column("baseline_date"), Column("due_date")),
-            Row(Column("is_key"), Column("is_golive_critical")),
+            Row(Column("is_key"), Column("is_golive_critical"), Column("visible_to_client")),
         )
         # A post without it (an older page, a script) keeps the phase the form started with.
         self.fields["phase"].required = False

@@ -318,6 +318,8 @@ class Milestone(models.Model):
     phase = models.CharField(max_length=20, choices=Phase.choices, default=Phase.TESTING)
     is_key = models.BooleanField("key milestone", default=False)
     is_golive_critical = models.BooleanField("go-live critical", default=False)
+    # Shown to the client's contacts in the portal and its client status report.
+    visible_to_client = models.BooleanField(default=False)
     signed_off_by = models.ForeignKey(
         Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -455,6 +455,7 @@ def milestone_save(
         "due_date",
         "is_key",
         "is_golive_critical",
+        "visible_to_client",
     ]
     if milestone is None:
         milestone = Milestone(project=project)

@@ -29,7 +29,7 @@ from django.contrib.auth.models import User
 from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from django.test import Client as DjangoClient
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
@@ -48,6 +48,8 @@ from onboarding.tests.browser import (  # noqa: F401 (fixtures are found by name
 )
 from onboarding.tests.test_security import World, build_world, url_for
 from playbooks.models import ProjectTemplate, TemplateMilestone, TemplateTask
+from portal.models import PortalLink, SignOffRequest, Survey
+from portal.services import portal_access_grant, portal_link_create
 from projects.models import (
     Baseline,
     Comment,
@@ -173,11 +175,21 @@ def _session_cookie(user: User) -> str:
     return client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
+def _portal_cookie(world: World) -> str:
+    """The session of the walk's client contact, signed in to the portal by a link."""
+    client = DjangoClient()
+    portal_access_grant(contact=world.contact, project=world.project, user=None)
+    _, token = portal_link_create(contact=world.contact, project=world.project, user=None)
+    client.post(reverse("portal:link", args=[token]))
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
 def _load() -> tuple[World, dict[str, str]]:
     call_command("seed_demo", stdout=StringIO())
     alerts_sweep()
     world = build_world()
-    return world, {role: _session_cookie(user) for role, user in world.users.items()}
+    sessions = {role: _session_cookie(user) for role, user in world.users.items()}
+    return world, {**sessions, PORTAL: _portal_cookie(world)}
 
 
 @pytest.fixture(scope="module")
@@ -200,6 +212,11 @@ def site(request: pytest.FixtureRequest, django_db_setup, django_db_blocker) -> 
 
 
 # Recipes
+
+# Not a role: the walk's client contact in the client portal, and the portal pages with forms
+# that need no file (the upload is filled in by portal/tests/test_portal_browser.py).
+PORTAL = "portal"
+PORTAL_FORM_PAGES = ("portal:survey", "portal:signoff")
 
 
 def _typed(name: str) -> Callable[[dict[str, str]], str]:
@@ -529,6 +546,32 @@ RECIPES: dict[FormKey, Recipe] = {
         lambda w, pk: _latest(Baseline, project_id=pk).reason if _latest(Baseline) else None,
         shown=lambda typed: "Baseline taken",
     ),
+    # The client portal: the team's page, and the client contact's own forms
+    FormKey("portal_staff:project", "portal_staff:invite"): Recipe(
+        role="pm",
+        stored=lambda w, pk: PortalLink.objects.filter(project_id=pk).count(),
+        expected=lambda typed: None,
+        shown=lambda typed: "A sign-in link is on its way",
+    ),
+    FormKey("portal_staff:project", "portal_staff:signoff_request"): Recipe(
+        role="pm",
+        stored=lambda w, pk: SignOffRequest.objects.filter(milestone__project_id=pk).count(),
+        expected=lambda typed: None,
+        shown=lambda typed: "is asked to sign off",
+    ),
+    FormKey("portal:survey", "portal:survey"): _text(
+        "comment",
+        lambda w, pk: Survey.objects.get(pk=pk).comment,
+        role="portal",
+        shown=lambda typed: "You answered",
+    ),
+    FormKey("portal:signoff", "portal:signoff"): Recipe(
+        role="portal",
+        stored=lambda w, pk: Milestone.objects.get(signoff_requests=pk).signed_off_at,
+        expected=lambda typed: None,
+        shown=lambda typed: "is signed off",
+        values={"confirm": "on"},
+    ),
     # Last: moving the project back a phase changes what the other forms may do.
     FormKey("projects:detail", "projects:phase"): Recipe(
         role="pm",
@@ -547,7 +590,7 @@ RECIPES: dict[FormKey, Recipe] = {
 def test_every_form_has_a_recipe(site: Site):
     """Each form that any role is shown, on any page, has a recipe below."""
     found: dict[FormKey, set[str]] = {}
-    clients = {role: DjangoClient() for role in ROLES}
+    clients = {role: DjangoClient() for role in (*ROLES, PORTAL)}
     for role, session in site.sessions.items():
         clients[role].cookies[settings.SESSION_COOKIE_NAME] = session
     for name in sorted(ACCESS):
@@ -560,6 +603,15 @@ def test_every_form_has_a_recipe(site: Site):
                 continue
             for action in forms_on(response.content.decode(), url):
                 found.setdefault(FormKey(name, action), set()).add(role)
+    # The client contact opens the portal's pages, which every role is refused.
+    portal = DjangoClient()
+    portal.cookies[settings.SESSION_COOKIE_NAME] = site.sessions[PORTAL]
+    for name in PORTAL_FORM_PAGES:
+        url = url_for(name, site.world)
+        response = portal.get(url)
+        assert response.status_code == 200, f"{name} as the client contact"
+        for action in forms_on(response.content.decode(), url):
+            found.setdefault(FormKey(name, action), set()).add(PORTAL)
     missing = sorted(set(found) - set(RECIPES))
     assert not missing, (
         "Add a recipe to RECIPES in onboarding/tests/test_forms_browser.py for each of these "
