@@ -497,6 +497,8 @@ class Risk(models.Model):
     )
     mitigation_plan = models.TextField(blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    # Only risks flagged so appear in what the client reads (the client version of reports).
+    visible_to_client = models.BooleanField(default=False)
     raised_at = models.DateTimeField(default=timezone.now)
     closed_at = models.DateTimeField(null=True, blank=True)
     # Counts the saves; an edit form sends back the one it was opened at.
@@ -559,6 +561,8 @@ class Issue(models.Model):
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_issues"
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    # Only issues flagged so appear in what the client reads (the client version of reports).
+    visible_to_client = models.BooleanField(default=False)
     raised_at = models.DateTimeField(default=timezone.now)
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolution = models.TextField(blank=True)
@@ -682,8 +686,12 @@ class HandoffReport(models.Model):
     version = models.PositiveIntegerField(default=0, editable=False)
     # The high and critical issues still open that support confirmed when accepting.
     accepted_open_issues = models.JSONField(default=list, blank=True)
+    # What support received, stored when it was sent: the page and the PDF show exactly this.
+    sent_html = models.TextField(blank=True, editable=False)
+    sent_pdf = models.BinaryField(blank=True, editable=False, default=bytes)
 
-    history = HistoricalRecords()
+    # The stored document is large and written once, when sent: no copy per save.
+    history = HistoricalRecords(excluded_fields=["sent_html", "sent_pdf"])
     objects = HandoffReportQuerySet.as_manager()
 
     class Meta:
