@@ -1103,7 +1103,10 @@ def build_project_plan(
         "forecast_go_live": go_live.due_date,
         "actual_go_live": go_live.due_date if went_live else None,
         "budget_hours": budget_hours,
-        "budget_amount": budget_hours * HOURLY_RATE[segment],
+        # A project built to overrun its hours keeps an hours budget only: with a money budget
+        # its health would follow the forecast at completion instead, which this data does not
+        # aim at.
+        "budget_amount": None if trouble.budget_over else budget_hours * HOURLY_RATE[segment],
         "uat_signed_off_at": uat.signed_off_at if phase_index > Phase.TESTING.index else None,
         "health_override": override.health if override else "",
         "health_override_reason": override.reason if override else "",
