@@ -39,6 +39,8 @@ class ProjectFacts:
     unmitigated_high_risks: int = 0
     # Cost burned plus the work left at the rate burned so far; None without a money budget.
     forecast_at_completion: Decimal | None = None
+    # The project's money facts (projects.budget.BudgetMoney) when it has a money budget.
+    money: object = None
 
 
 def _reason(dimension: str, level: Health, text: str) -> dict:
@@ -194,13 +196,14 @@ def gather_facts(project_ids: list[int], today: date, thresholds: dict) -> dict[
     for pk, n in _count_by_project(high_risks, project_ids).items():
         facts[pk].unmitigated_high_risks = n
     priced = list(
-        ImplementationProject.objects.filter(
-            pk__in=project_ids, budget_amount__isnull=False
-        ).only("pk", "pm_id", "budget_amount")
+        ImplementationProject.objects.filter(pk__in=project_ids, budget_amount__isnull=False).only(
+            "pk", "pm_id", "budget_amount"
+        )
     )
     if priced:
         for pk, money in budgets_of(priced).items():
             facts[pk].forecast_at_completion = money.forecast_at_completion
+            facts[pk].money = money
     return facts
 
 
