@@ -129,6 +129,20 @@ def report_project_queryset() -> QuerySet[ImplementationProject]:
     )
 
 
+def recipient_choice_queryset() -> QuerySet[ImplementationProject]:
+    """A project with its client's contacts and its choice of who gets the client version."""
+    return ImplementationProject.objects.select_related(
+        "client", "report_settings"
+    ).prefetch_related(
+        Prefetch(
+            "client__contacts",
+            queryset=Contact.objects.order_by("name", "pk"),
+            to_attr="all_contacts",
+        ),
+        Prefetch("report_settings__client_recipients", queryset=Contact.objects.only("pk")),
+    )
+
+
 def report_settings_of(project: ImplementationProject) -> StatusReportSettings | None:
     """The project's settings row, from select_related when it was fetched so."""
     try:
