@@ -382,6 +382,12 @@ def owner_choices(project: ImplementationProject) -> list[tuple[str, object]]:
     return [("", "Unassigned"), ("Team", team), ("Client", contacts)]
 
 
+CLIENT_VISIBLE_HELP = (
+    "Listed, by its title and status, in the client version of status reports. Its "
+    "description, plan and comments never are."
+)
+
+
 class RiskForm(PlainInputFormMixin, VersionedFormMixin, forms.ModelForm):
     owner = UserChoiceField(queryset=User.objects.none(), required=False)
 
@@ -395,7 +401,10 @@ class RiskForm(PlainInputFormMixin, VersionedFormMixin, forms.ModelForm):
             "owner",
             "status",
             "mitigation_plan",
+            "visible_to_client",
         ]
+        labels = {"visible_to_client": "Shared with the client"}
+        help_texts = {"visible_to_client": CLIENT_VISIBLE_HELP}
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "mitigation_plan": forms.Textarea(attrs={"rows": 3}),
@@ -413,6 +422,7 @@ class RiskForm(PlainInputFormMixin, VersionedFormMixin, forms.ModelForm):
             Row(Column("probability"), Column("impact"), Column("status")),
             "owner",
             "mitigation_plan",
+            "visible_to_client",
         )
 
 
@@ -421,7 +431,17 @@ class IssueForm(PlainInputFormMixin, VersionedFormMixin, forms.ModelForm):
 
     class Meta:
         model = Issue
-        fields = ["title", "description", "severity", "status", "owner", "resolution"]
+        fields = [
+            "title",
+            "description",
+            "severity",
+            "status",
+            "owner",
+            "resolution",
+            "visible_to_client",
+        ]
+        labels = {"visible_to_client": "Shared with the client"}
+        help_texts = {"visible_to_client": CLIENT_VISIBLE_HELP}
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "resolution": forms.Textarea(attrs={"rows": 2}),
@@ -437,6 +457,7 @@ class IssueForm(PlainInputFormMixin, VersionedFormMixin, forms.ModelForm):
             "description",
             Row(Column("severity"), Column("status"), Column("owner")),
             "resolution",
+            "visible_to_client",
         )
 
 

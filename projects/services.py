@@ -15,7 +15,7 @@ from clients import roles
 from clients.models import Client, Contact
 from clients.services import sales_handoff_acknowledgement_stands
 from common.versions import version_claim
-from projects import notifications
+from projects import handoff_document, notifications
 from projects.baselines import take_baseline
 from projects.health import refresh_health
 from projects.history import history_entries
@@ -619,7 +619,15 @@ def task_set_owner(
 
 # Risks and issues
 
-RISK_FIELDS = ["title", "description", "probability", "impact", "owner", "mitigation_plan"]
+RISK_FIELDS = [
+    "title",
+    "description",
+    "probability",
+    "impact",
+    "owner",
+    "mitigation_plan",
+    "visible_to_client",
+]
 
 
 @transaction.atomic
@@ -681,7 +689,7 @@ def risk_set_status(*, risk: Risk, user: User, status: str) -> Risk:
     return risk
 
 
-ISSUE_FIELDS = ["title", "description", "severity", "owner", "resolution"]
+ISSUE_FIELDS = ["title", "description", "severity", "owner", "resolution", "visible_to_client"]
 
 
 @transaction.atomic
@@ -790,7 +798,15 @@ def handoff_report_send(*, report: HandoffReport, user: User) -> HandoffReport:
     report.status = HandoffReport.Status.SENT
     report.sent_by = user
     report.sent_at = timezone.now()
-    _save(report, user=user, update_fields=["status", "sent_by", "sent_at"])
+    # What support receives, stored as it is now: the page and the PDF show exactly this.
+    project = handoff_document.handoff_project_queryset().get(pk=report.project_id)
+    report.sent_html = handoff_document.render_document(project, report)
+    report.sent_pdf = handoff_document.document_pdf(project, report.sent_html)
+    _save(
+        report,
+        user=user,
+        update_fields=["status", "sent_by", "sent_at", "sent_html", "sent_pdf"],
+    )
     project_touch(project=report.project)
     notifications.handoff_report_changed(report=report)
     return report

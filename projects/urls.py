@@ -61,6 +61,11 @@ urlpatterns = [
     path("projects/<int:pk>/time/", item_views.time_entry_create, name="time_entry_create"),
     path("projects/<int:pk>/handoff-report/", item_views.handoff_report, name="handoff_report"),
     path(
+        "projects/<int:pk>/handoff-report/pdf/",
+        item_views.handoff_report_pdf,
+        name="handoff_report_pdf",
+    ),
+    path(
         "projects/<int:pk>/handoff-report/edit/",
         item_views.handoff_report_edit,
         name="handoff_report_edit",

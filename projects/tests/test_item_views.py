@@ -111,6 +111,7 @@ VIEWS = [
     ("time_entry_create", "project", "edit", "GET"),
     ("handoff_report", "project", "read", "GET"),
     ("handoff_report_edit", "project", "edit", "GET"),
+    ("handoff_report_pdf", "project", "read", "GET"),
     ("handoff_report_send", "project", "edit", "POST"),
     ("handoff_report_decide", "project", "decide", "POST"),
 ]
@@ -148,7 +149,9 @@ OUTSIDER_CASES = [
     (outsider, *view)
     for outsider in ["sales_rep", "other_sales_rep", "no_role_user"]
     for view in VIEWS
-    if (outsider, view[0]) != ("sales_rep", "handoff_report")
+    # The account's sales rep reads its handoff report, and so its PDF.
+    if (outsider, view[0])
+    not in {("sales_rep", "handoff_report"), ("sales_rep", "handoff_report_pdf")}
 ]
 
 

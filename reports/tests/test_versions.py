@@ -204,7 +204,8 @@ def test_the_preview_shows_each_version_and_saves_nothing(project, client_as, pm
 def test_each_pdf_is_a_valid_pdf_with_the_clients_name_stored_as_sent(project, client_as, pm):
     report, _ = services.report_send_now(project=project, user=pm)
     for audience in ("internal", "client"):
-        response = client_as(pm).get(reverse("reports:report_pdf", args=[report.pk, audience]))
+        url = reverse("reports:report_pdf", args=[report.pk]) + f"?version={audience}"
+        response = client_as(pm).get(url)
         assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
         assert response.content.startswith(b"%PDF-")
         assert "attachment" in response["Content-Disposition"]
@@ -215,11 +216,17 @@ def test_each_pdf_is_a_valid_pdf_with_the_clients_name_stored_as_sent(project, c
     # Later changes to the project do not change what was sent.
     project.client.name = "Renamed Holdings"
     project.client.save()
-    response = client_as(pm).get(reverse("reports:report_pdf", args=[report.pk, "client"]))
+    url = reverse("reports:report_pdf", args=[report.pk]) + "?version=client"
+    response = client_as(pm).get(url)
     assert "Renamed Holdings" not in pdf_text(response.content)
 
 
-def test_a_pdf_of_an_unknown_version_or_report_is_not_found(project, client_as, pm):
+def test_a_pdf_of_an_unknown_report_is_not_found_and_an_odd_version_is_the_internal_one(
+    project, client_as, pm
+):
     report, _ = services.report_send_now(project=project, user=pm)
-    for args in ((report.pk, "everyone"), (report.pk + 100, "client")):
-        assert client_as(pm).get(reverse("reports:report_pdf", args=args)).status_code == 404
+    url = reverse("reports:report_pdf", args=[report.pk + 100])
+    assert client_as(pm).get(url).status_code == 404
+    odd = client_as(pm).get(reverse("reports:report_pdf", args=[report.pk]) + "?version=%00x")
+    internal = report.documents.get(audience="internal")
+    assert odd.status_code == 200 and odd.content == bytes(internal.pdf)
