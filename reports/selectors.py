@@ -303,17 +303,31 @@ def _period(
 
 def _top(queryset: QuerySet, order_by: list, limit: int) -> dict[int, list]:
     """The first `limit` rows of each project, in `order_by` order, in one query."""
-    rank = Window(RowNumber(), partition_by=[F("project_id")], order_by=order_by)
-    rows = queryset.annotate(rank=rank).filter(rank__lte=limit).order_by("project_id", "rank")
+    return _top_and_count(queryset, order_by, limit)[0]
+
+
+def _top_and_count(
+    queryset: QuerySet, order_by: list, limit: int
+) -> tuple[dict[int, list], dict[int, int]]:
+    """The first `limit` rows of each project and how many it has in all, in one query.
+
+    The count is a window over the rows before the first `limit` are kept, so it counts all.
+    """
+    by = [F("project_id")]
+    rows = (
+        queryset.annotate(
+            rank=Window(RowNumber(), partition_by=by, order_by=order_by),
+            in_all=Window(Count("pk"), partition_by=by),
+        )
+        .filter(rank__lte=limit)
+        .order_by("project_id", "rank")
+    )
     by_project: dict[int, list] = defaultdict(list)
+    counts: dict[int, int] = {}
     for row in rows:
         by_project[row.project_id].append(row)
-    return by_project
-
-
-def _count_by_project(queryset: QuerySet) -> dict[int, int]:
-    rows = queryset.order_by().values("project_id").annotate(n=Count("pk"))
-    return {row["project_id"]: row["n"] for row in rows}
+        counts[row.project_id] = row.in_all
+    return by_project, counts
 
 
 def report_inputs(projects: list[ImplementationProject], *, now: datetime) -> ReportInputs:
@@ -393,37 +407,39 @@ def report_inputs(projects: list[ImplementationProject], *, now: datetime) -> Re
         .annotate(start=Min(Coalesce("start_date", "due_date")))
         .values_list("milestone_id", "start")
     )
+    by_score = [F("score").desc(), F("pk").asc()]
+    by_severity = [SEVERITY_RANK.asc(), F("raised_at").asc(), F("pk").asc()]
+    blocked_tasks, blocked_count = _top_and_count(blocked.with_related(), by_due, limit)
+    top_risks, open_risk_count = _top_and_count(
+        open_risks.select_related("owner"), by_score, config["TOP_RISKS"]
+    )
+    listed_issues, open_issue_count = _top_and_count(
+        open_issues.select_related("owner"), by_severity, limit
+    )
+    client_task_rows, client_task_count = _top_and_count(client_tasks.with_related(), by_due, limit)
+    client_risk_rows, client_risk_count = _top_and_count(client_risks, by_score, limit)
+    client_issue_rows, client_issue_count = _top_and_count(client_issues, by_severity, limit)
     return ReportInputs(
         today=today,
         facts=gather_facts(ids, today, settings.GOLIVE_HEALTH),
         last_sent_at=last_sent_at,
-        blocked_count=_count_by_project(blocked),
+        blocked_count=blocked_count,
         overdue_tasks=_top(tasks.overdue(today).with_related(), by_due, limit),
-        blocked_tasks=_top(blocked.with_related(), by_due, limit),
+        blocked_tasks=blocked_tasks,
         milestones=milestones,
-        open_risk_count=_count_by_project(open_risks),
-        top_risks=_top(
-            open_risks.select_related("owner"),
-            [F("score").desc(), F("pk").asc()],
-            config["TOP_RISKS"],
-        ),
-        open_issue_count=_count_by_project(open_issues),
-        listed_issues=_top(
-            open_issues.select_related("owner"),
-            [SEVERITY_RANK.asc(), F("raised_at").asc(), F("pk").asc()],
-            limit,
-        ),
+        open_risk_count=open_risk_count,
+        top_risks=top_risks,
+        open_issue_count=open_issue_count,
+        listed_issues=listed_issues,
         plan_milestones=plan_milestones,
         work_starts=work_starts,
-        client_task_count=_count_by_project(client_tasks),
-        client_tasks=_top(client_tasks.with_related(), by_due, limit),
+        client_task_count=client_task_count,
+        client_tasks=client_task_rows,
         signoffs_waiting=signoffs,
-        client_risk_count=_count_by_project(client_risks),
-        client_risks=_top(client_risks, [F("score").desc(), F("pk").asc()], limit),
-        client_issue_count=_count_by_project(client_issues),
-        client_issues=_top(
-            client_issues, [SEVERITY_RANK.asc(), F("raised_at").asc(), F("pk").asc()], limit
-        ),
+        client_risk_count=client_risk_count,
+        client_risks=client_risk_rows,
+        client_issue_count=client_issue_count,
+        client_issues=client_issue_rows,
     )
 
 

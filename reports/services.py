@@ -149,11 +149,13 @@ TEMPLATES = {
 }
 
 
-def report_render(content: dict, audience: str = Audience.INTERNAL) -> tuple[str, str, str]:
+def report_render(
+    content: dict, audience: str = Audience.INTERNAL, *, document_only: bool = False
+) -> tuple[str, str, str]:
     """A version's email HTML, plain text, and document HTML (page and PDF).
 
     The email shows the timeline as table bars, the document as the SVG chart (see
-    reports/gantt.py for why).
+    reports/gantt.py for why). `document_only` leaves the email parts empty (the preview).
     """
     template = TEMPLATES[audience]
     context = {
@@ -161,11 +163,13 @@ def report_render(content: dict, audience: str = Audience.INTERNAL) -> tuple[str
         "high_risk_score": settings.GOLIVE_HEALTH["HIGH_RISK_SCORE"],
         "chart": gantt.chart(content["timeline"], content["today"]),
     }
+    document = render_to_string(f"{template}.html", {**context, "medium": "document"})
+    if document_only:
+        return "", "", document
     text = render_to_string(f"{template}.txt", context)
     # Template tags leave runs of blank lines behind; one blank line separates sections.
     text = re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
     email = render_to_string(f"{template}.html", {**context, "medium": "email"})
-    document = render_to_string(f"{template}.html", {**context, "medium": "document"})
     return email, text, document
 
 
@@ -175,11 +179,13 @@ def report_build(
     now: datetime,
     inputs: ReportInputs | None = None,
     client_contact_ids: list[int] | None = None,
+    preview: str | None = None,
 ) -> ReportDraft:
     """Compose a report from current data without saving it (the preview, and report_create).
 
     Needs a project from reports.selectors.report_project_queryset(), and the inputs read for
-    it (alone, when none are given: see reports.selectors.report_inputs).
+    it (alone, when none are given: see reports.selectors.report_inputs). `preview` (an
+    audience) renders only that version's document, for the preview page.
     """
     if inputs is None:
         inputs = report_inputs([project], now=now)
@@ -190,7 +196,12 @@ def report_build(
         (Audience.INTERNAL, content, report_subject(content)),
         (Audience.CLIENT, client, client_subject(client)),
     ):
-        body_html, body_text, document_html = report_render(data, audience)
+        if preview is not None and preview != audience:
+            body_html = body_text = document_html = ""
+        else:
+            body_html, body_text, document_html = report_render(
+                data, audience, document_only=preview is not None
+            )
         versions[audience] = Version(audience, data, subject, body_html, body_text, document_html)
     return ReportDraft(
         content=content,

@@ -230,3 +230,46 @@ def test_a_pdf_of_an_unknown_report_is_not_found_and_an_odd_version_is_the_inter
     odd = client_as(pm).get(reverse("reports:report_pdf", args=[report.pk]) + "?version=%00x")
     internal = report.documents.get(audience="internal")
     assert odd.status_code == 200 and odd.content == bytes(internal.pdf)
+
+
+def _grow(project, n: int) -> None:
+    """n more of everything a report lists, in both versions."""
+    contact = project.client.contacts.first()
+    for i in range(n):
+        ContactFactory(client=project.client)
+        MilestoneFactory(project=project, due_date=timezone.localdate())
+        TaskFactory(project=project, owner_contact=contact, due_date=timezone.localdate())
+        TaskFactory(project=project, status=Task.Status.BLOCKED)
+        RiskFactory(project=project, visible_to_client=bool(i % 2))
+        IssueFactory(project=project, visible_to_client=bool(i % 2))
+        TimeEntryFactory(project=project, hours=Decimal("1"))
+
+
+@pytest.mark.parametrize("version", ["", "?version=client"])
+def test_the_preview_query_count_does_not_grow_with_the_project(
+    project, client_as, pm, django_assert_num_queries, version
+):
+    url = reverse("reports:preview", args=[project.pk]) + version
+    logged_in = client_as(pm)
+    logged_in.get(url)
+    with django_assert_num_queries(33):
+        logged_in.get(url)
+    _grow(project, 8)
+    with django_assert_num_queries(33):
+        logged_in.get(url)
+
+
+def test_the_schedule_and_pdf_query_counts_do_not_grow(
+    project, client_as, pm, django_assert_num_queries
+):
+    report, _ = services.report_send_now(project=project, user=pm)
+    schedule = reverse("reports:schedule", args=[project.pk])
+    pdf = reverse("reports:report_pdf", args=[report.pk]) + "?version=client"
+    logged_in = client_as(pm)
+    logged_in.get(schedule)
+    for _ in range(2):
+        with django_assert_num_queries(7):
+            logged_in.get(schedule)
+        with django_assert_num_queries(5):
+            logged_in.get(pdf)
+        _grow(project, 6)
