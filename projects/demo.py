@@ -1780,6 +1780,19 @@ def _task_values(t: TaskPlan, project_id: int, users: dict[str, User]) -> dict:
     }
 
 
+# Risks and issues the team shares with the client (the client version of status reports
+# lists them); the others, such as a stakeholder who may leave, stay internal.
+SHARED_WITH_CLIENT = {
+    "Legacy data quality is poor",
+    "Year-end close overlaps the go-live window",
+    "Benefits carrier feed certification takes longer than planned",
+    "Census file is missing terminated employees",
+    "General ledger export rejected by the client's ERP",
+    "Bank rejected the test direct-deposit file",
+    "Managers cannot log in with single sign-on",
+}
+
+
 def _risk_values(r: RiskPlan, project_id: int, users: dict[str, User]) -> dict:
     return {
         "project_id": project_id,
@@ -1790,6 +1803,7 @@ def _risk_values(r: RiskPlan, project_id: int, users: dict[str, User]) -> dict:
         "owner_id": _uid(users, r.owner),
         "mitigation_plan": r.mitigation_plan,
         "status": r.status,
+        "visible_to_client": r.title in SHARED_WITH_CLIENT,
         "raised_at": r.raised_at,
         "closed_at": r.closed_at,
     }
@@ -1807,6 +1821,7 @@ def _issue_values(i: IssuePlan, project_id: int, users: dict[str, User]) -> dict
         "resolved_at": i.resolved_at,
         "resolution": i.resolution,
         "escalation_level": i.escalation_level,
+        "visible_to_client": i.title in SHARED_WITH_CLIENT,
         "from_risk_id": i.from_risk.obj.pk if i.from_risk else None,
     }
 
