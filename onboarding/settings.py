@@ -219,6 +219,10 @@ GOLIVE_HEALTH = {
     "BUDGET_OVERRUN_AMBER": env.float("HEALTH_BUDGET_OVERRUN_AMBER", default=0.10),
     "BUDGET_OVERRUN_RED": env.float("HEALTH_BUDGET_OVERRUN_RED", default=0.25),
     "HIGH_RISK_SCORE": env.int("HEALTH_HIGH_RISK_SCORE", default=15),
+    # With a money budget, the forecast at completion against it: amber above the budget by
+    # more than this share, red from this share over.
+    "FORECAST_OVERRUN_AMBER": env.float("HEALTH_FORECAST_OVERRUN_AMBER", default=0.0),
+    "FORECAST_OVERRUN_RED": env.float("HEALTH_FORECAST_OVERRUN_RED", default=0.10),
 }
 
 PAGE_SIZE = env.int("PAGE_SIZE", default=25)

@@ -9,7 +9,8 @@ logged on them) at the rate burned so far.
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import DecimalField, F, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, Greatest
 
 from projects.models import ImplementationProject, ProjectMembership, RoleRate, Task, TimeEntry
 
@@ -42,38 +43,76 @@ def forecast_at_completion(
 
 def project_budget(project: ImplementationProject) -> BudgetMoney:
     """The project's money facts, read in four queries whatever its size."""
+    return budgets_of([project])[project.pk]
+
+
+def budgets_of(projects: list[ImplementationProject]) -> dict[int, BudgetMoney]:
+    """The money facts of many projects, read in four queries whatever their number and size.
+
+    Needs each project's pk, pm_id and budget_amount.
+    """
+    ids = [project.pk for project in projects]
     rates = dict(RoleRate.objects.values_list("role", "hourly_rate"))
-    roles = dict(ProjectMembership.objects.filter(project=project).values_list("user_id", "role"))
     default_rate = rates.get(ProjectMembership.TeamRole.CONSULTANT, ZERO)
+    roles = {
+        (project_id, user_id): role
+        for project_id, user_id, role in ProjectMembership.objects.filter(
+            project_id__in=ids
+        ).values_list("project_id", "user_id", "role")
+    }
+    pm_of = {project.pk: project.pm_id for project in projects}
+    hours_burned = dict.fromkeys(ids, ZERO)
+    cost = dict.fromkeys(ids, ZERO)
     hours_by_user = (
-        TimeEntry.objects.filter(project=project)
-        .values("user_id")
+        TimeEntry.objects.filter(project_id__in=ids)
+        .values("project_id", "user_id")
         .annotate(hours=Sum("hours"))
         .order_by()
     )
-    hours_burned = cost = ZERO
     for row in hours_by_user:
-        role = RoleRate.PM if row["user_id"] == project.pm_id else roles.get(row["user_id"])
-        hours_burned += row["hours"]
-        cost += row["hours"] * rates.get(role, default_rate)
-    open_tasks = (
+        pk, user_id = row["project_id"], row["user_id"]
+        role = RoleRate.PM if user_id == pm_of[pk] else roles.get((pk, user_id))
+        hours_burned[pk] += row["hours"]
+        cost[pk] += row["hours"] * rates.get(role, default_rate)
+    # The work left on each open task (its estimate less the hours logged on it, never below
+    # zero), summed per project by the database.
+    logged = (
+        TimeEntry.objects.filter(task=OuterRef("pk"))
+        .order_by()
+        .values("task")
+        .annotate(total=Sum("hours"))
+        .values("total")
+    )
+    left_rows = (
         Task.objects.open()
-        .filter(project=project, estimate_hours__isnull=False)
-        .annotate(logged=Sum("time_entries__hours"))
-        .values_list("estimate_hours", "logged")
+        .filter(project_id__in=ids, estimate_hours__isnull=False)
+        .annotate(
+            left=Greatest(
+                F("estimate_hours") - Coalesce(Subquery(logged), Value(ZERO)),
+                Value(ZERO),
+                output_field=DecimalField(max_digits=12, decimal_places=2),
+            )
+        )
+        .values("project_id")
+        .annotate(hours_left=Sum("left"))
+        .order_by()
+        .values_list("project_id", "hours_left")
     )
-    hours_left = sum(
-        (max(estimate - (logged or ZERO), ZERO) for estimate, logged in open_tasks), ZERO
-    )
-    return BudgetMoney(
-        hours_burned=hours_burned,
-        cost_burned=cost.quantize(Decimal("0.01")),
-        hours_left=hours_left,
-        forecast_at_completion=forecast_at_completion(
-            cost_burned=cost,
-            hours_burned=hours_burned,
-            hours_left=hours_left,
-            default_rate=default_rate,
-        ),
-        budget_amount=project.budget_amount,
-    )
+    hours_left = dict.fromkeys(ids, ZERO)
+    for pk, left in left_rows:
+        hours_left[pk] = Decimal(left or 0)
+    return {
+        project.pk: BudgetMoney(
+            hours_burned=hours_burned[project.pk],
+            cost_burned=cost[project.pk].quantize(Decimal("0.01")),
+            hours_left=hours_left[project.pk],
+            forecast_at_completion=forecast_at_completion(
+                cost_burned=cost[project.pk],
+                hours_burned=hours_burned[project.pk],
+                hours_left=hours_left[project.pk],
+                default_rate=default_rate,
+            ),
+            budget_amount=project.budget_amount,
+        )
+        for project in projects
+    }

@@ -387,6 +387,12 @@ def owner_choices(project: ImplementationProject) -> list[tuple[str, object]]:
     return [("", "Unassigned"), ("Team", team), ("Client", contacts)]
 
 
+CLIENT_VISIBLE_HELP = (
+    "Listed, by its title and status, in the client version of status reports. Its "
+    "description, plan and comments never are."
+)
+
+
 class RiskForm(PlainInputFormMixin, VersionedFormMixin, forms.ModelForm):
     owner = UserChoiceField(queryset=User.objects.none(), required=False)
 
@@ -400,7 +406,10 @@ class RiskForm(PlainInputFormMixin, VersionedFormMixin, forms.ModelForm):
             "owner",
             "status",
             "mitigation_plan",
+            "visible_to_client",
         ]
+        labels = {"visible_to_client": "Shared with the client"}
+        help_texts = {"visible_to_client": CLIENT_VISIBLE_HELP}
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "mitigation_plan": forms.Textarea(attrs={"rows": 3}),
@@ -418,6 +427,7 @@ class RiskForm(PlainInputFormMixin, VersionedFormMixin, forms.ModelForm):
             Row(Column("probability"), Column("impact"), Column("status")),
             "owner",
             "mitigation_plan",
+            "visible_to_client",
         )
 
 
@@ -426,7 +436,17 @@ class IssueForm(PlainInputFormMixin, VersionedFormMixin, forms.ModelForm):
 
     class Meta:
         model = Issue
-        fields = ["title", "description", "severity", "status", "owner", "resolution"]
+        fields = [
+            "title",
+            "description",
+            "severity",
+            "status",
+            "owner",
+            "resolution",
+            "visible_to_client",
+        ]
+        labels = {"visible_to_client": "Shared with the client"}
+        help_texts = {"visible_to_client": CLIENT_VISIBLE_HELP}
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "resolution": forms.Textarea(attrs={"rows": 2}),
@@ -442,6 +462,7 @@ class IssueForm(PlainInputFormMixin, VersionedFormMixin, forms.ModelForm):
             "description",
             Row(Column("severity"), Column("status"), Column("owner")),
             "resolution",
+            "visible_to_client",
         )
 
 

@@ -661,7 +661,15 @@ def task_set_owner(
 
 # Risks and issues
 
-RISK_FIELDS = ["title", "description", "probability", "impact", "owner", "mitigation_plan"]
+RISK_FIELDS = [
+    "title",
+    "description",
+    "probability",
+    "impact",
+    "owner",
+    "mitigation_plan",
+    "visible_to_client",
+]
 
 
 @transaction.atomic
@@ -723,7 +731,7 @@ def risk_set_status(*, risk: Risk, user: User, status: str) -> Risk:
     return risk
 
 
-ISSUE_FIELDS = ["title", "description", "severity", "owner", "resolution"]
+ISSUE_FIELDS = ["title", "description", "severity", "owner", "resolution", "visible_to_client"]
 
 
 @transaction.atomic
@@ -832,6 +840,8 @@ def handoff_report_send(*, report: HandoffReport, user: User) -> HandoffReport:
     report.status = HandoffReport.Status.SENT
     report.sent_by = user
     report.sent_at = timezone.now()
+    # What support receives (its HTML and PDF) is stored by the receiver of
+    # handoff_report_changed, which builds the report's facts (golive.handoff).
     _save(report, user=user, update_fields=["status", "sent_by", "sent_at"])
     project_touch(project=report.project)
     handoff_report_changed.send(sender=HandoffReport, report=report)

@@ -91,6 +91,11 @@ urlpatterns = [
     path("projects/<int:pk>/time/", views_handoff.time_entry_create, name="time_entry_create"),
     path("projects/<int:pk>/handoff-report/", views_handoff.handoff_report, name="handoff_report"),
     path(
+        "projects/<int:pk>/handoff-report/pdf/",
+        views_handoff.handoff_report_pdf,
+        name="handoff_report_pdf",
+    ),
+    path(
         "projects/<int:pk>/handoff-report/edit/",
         views_handoff.handoff_report_edit,
         name="handoff_report_edit",

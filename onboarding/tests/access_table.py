@@ -251,6 +251,9 @@ ACCESS: dict[str, Route] = {
     "reports:send_now": action(PROJECT_ACTION),
     "reports:schedule": form(PROJECT_FORM),
     "reports:report_detail": page(PROJECT_READ),
+    # PDF downloads: a status report's follows the report, the handoff report's follows it.
+    "reports:report_pdf": page(PROJECT_READ),
+    "projects:handoff_report_pdf": page(HANDOFF_REPORT_READ),
     # Alerts
     "alerts:list": page(PROJECT_READ),
     "alerts:detail": page(PROJECT_READ),

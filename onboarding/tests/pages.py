@@ -229,6 +229,10 @@ NOT_PAGES = {
     "projects:handoff_report_send": "POST action",
     "projects:handoff_report_decide": "POST action",
     "reports:send_now": "POST action",
+    # PDF downloads, not pages: reports/tests/test_versions.py and
+    # projects/tests/test_handoff_pdf.py check them.
+    "reports:report_pdf": "a PDF download (the file stored when the report was sent)",
+    "projects:handoff_report_pdf": "a PDF download (stored when sent; a draft before)",
     "calendars:reset": "POST action (its button is on the calendar feeds and project pages)",
     "calendars:revoke": "POST action",
     "calendars:user_feed": "iCalendar feed that calendar apps fetch (tests pin its queries)",

@@ -62,7 +62,7 @@ from projects.models import (
     Task,
     TimeEntry,
 )
-from reports.models import StatusReportSettings
+from reports.models import StatusReport, StatusReportSettings
 
 # django_db: so that pytest-django sets up the test database (the module's data is committed
 # outside any test, by `site`).
@@ -287,6 +287,11 @@ class _FirstCell(dict):
 
     def __getitem__(self, name) -> str:
         return self.value
+
+
+def _client_recipients_of_latest_report(w: World) -> list[str]:
+    report = StatusReport.objects.filter(project=w.project).order_by("-created_at", "-pk").first()
+    return [r["email"] for r in report.recipients if r.get("version") == "client"]
 
 
 def _hours_of(w: World):
@@ -571,6 +576,14 @@ RECIPES: dict[FormKey, Recipe] = {
         expected=lambda typed: None,
         shown=lambda typed: "is signed off",
         values={"confirm": "on"},
+    ),
+    # Status report versions: the PM sends the next report to no client contact this once.
+    FormKey("reports:preview", "reports:send_now"): Recipe(
+        role="pm",
+        stored=lambda w, pk: _client_recipients_of_latest_report(w),
+        expected=lambda typed: [],
+        shown=lambda typed: "Status report sent to",
+        values={"client_recipients": "off"},
     ),
     # Last: moving the project back a phase changes what the other forms may do.
     FormKey("projects:detail", "projects:phase"): Recipe(
