@@ -9,23 +9,23 @@ from operator import or_
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db.models import (
+    Aggregate,
     Case,
+    CharField,
     Count,
-    DecimalField,
     IntegerField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Subquery,
-    Sum,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
 
 from clients import roles
 from clients.models import Client, SalesHandoff
+from projects.budget import money_annotations
 from projects.history import history_entries
 from projects.models import (
     Comment,
@@ -95,14 +95,37 @@ def task_rows(tasks: QuerySet[Task]) -> QuerySet[Task]:
     return tasks.select_related("owner_user", "owner_contact", "milestone").only(*TASK_ROW_FIELDS)
 
 
+class _NameList(Aggregate):
+    """Names joined with commas: GROUP_CONCAT in SQLite, STRING_AGG (sorted) in PostgreSQL."""
+
+    function = "GROUP_CONCAT"
+    template = "%(function)s(%(expressions)s, ', ')"
+    output_field = CharField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler,
+            connection,
+            function="STRING_AGG",
+            template="%(function)s(%(expressions)s, ', ' ORDER BY %(expressions)s)",
+            **extra_context,
+        )
+
+
 def project_detail_queryset() -> QuerySet[ImplementationProject]:
-    """Projects with what the project page shows of them, their progress and hours burned."""
-    hours = (
-        TimeEntry.objects.filter(project=OuterRef("pk"))
+    """Projects with what the project page shows of them, their progress, products and money.
+
+    The products' names and the budget's sums are subqueries of the project row rather than
+    queries of their own: the page's query count is its budget.
+    """
+    product_names = (
+        ImplementationProject.products.through.objects.filter(
+            implementationproject_id=OuterRef("pk")
+        )
         .order_by()
-        .values("project")
-        .annotate(total=Sum("hours"))
-        .values("total")
+        .values("implementationproject_id")
+        .annotate(names=_NameList("product__name"))
+        .values("names")
     )
     return (
         ImplementationProject.objects.select_related(
@@ -114,22 +137,21 @@ def project_detail_queryset() -> QuerySet[ImplementationProject]:
             "uat_signoff_recorded_by",
         )
         .prefetch_related(
-            "products",
             Prefetch(
                 "memberships",
-                queryset=ProjectMembership.objects.select_related("user").order_by(
-                    "user__first_name"
-                ),
+                queryset=ProjectMembership.objects.select_related("user")
+                .only(
+                    "project_id",
+                    "role",
+                    "user__first_name",
+                    "user__last_name",
+                    "user__username",
+                )
+                .order_by("user__first_name"),
             ),
         )
         .with_progress()
-        .annotate(
-            hours_burned=Coalesce(
-                Subquery(hours),
-                Value(Decimal(0)),
-                output_field=DecimalField(max_digits=12, decimal_places=2),
-            )
-        )
+        .annotate(product_names=Subquery(product_names), **money_annotations())
     )
 
 
@@ -147,7 +169,23 @@ def project_detail_parts(project: ImplementationProject) -> dict:
         task_rows(project.tasks.open()).order_by("due_date", "pk")[:DETAIL_OPEN_TASK_LIMIT]
     )
     return {
-        "milestones": list(project.milestones.select_related("signed_off_by", "completed_by")),
+        "milestones": list(
+            project.milestones.select_related("signed_off_by", "completed_by").only(
+                "project_id",
+                "name",
+                "phase",
+                "is_key",
+                "is_golive_critical",
+                "baseline_date",
+                "due_date",
+                "completed_on",
+                "signed_off_at",
+                "signed_off_by__name",
+                "completed_by__first_name",
+                "completed_by__last_name",
+                "completed_by__username",
+            )
+        ),
         "open_tasks": open_tasks,
         "open_task_count": project.task_total - project.task_done,
         "risks": list(
@@ -162,7 +200,6 @@ def project_detail_parts(project: ImplementationProject) -> dict:
             ).select_related("author")
         ),
         "hours_burned": project.hours_burned,
-        "contacts": list(project.client.contacts.all()),
     }
 
 

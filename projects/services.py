@@ -182,10 +182,11 @@ def phase_gate_problems(
     to_phase: Phase,
     *,
     milestones: list[Milestone] | None = None,
+    critical_open_issues: int | None = None,
 ) -> list[str]:
     """What stops the project from entering `to_phase`, in words a PM can act on.
 
-    `milestones`, the project's, when the caller has them already.
+    `milestones` and `critical_open_issues`, the project's, when the caller has them already.
     """
     current = Phase(project.phase)
     if to_phase.index <= current.index:
@@ -209,7 +210,11 @@ def phase_gate_problems(
                 problems.append(
                     f"Go-live critical milestone “{milestone.name}” has no client sign-off."
                 )
-        critical = project.issues.open().critical().count()
+        critical = (
+            project.issues.open().critical().count()
+            if critical_open_issues is None
+            else critical_open_issues
+        )
         if critical:
             noun = "issue is" if critical == 1 else "issues are"
             problems.append(f"{critical} critical {noun} still open.")
