@@ -53,6 +53,7 @@ SEVERITY_RANK = Case(
 # which it links to for the rest): each is a row of in-place controls.
 DETAIL_OPEN_TASK_LIMIT = 25
 UPCOMING_GO_LIVE_DAYS = 45
+DETAIL_COMMENT_LIMIT = 20
 
 # What a row of projects/_project_table.html shows. A page of rows reads nothing else of a
 # project, its client or its PM: the health reasons (JSON), budgets and times cost more to load
@@ -194,11 +195,21 @@ def project_detail_parts(project: ImplementationProject) -> dict:
             .order_by("-score", "pk")
         ),
         "issues": list(project.issues.open().select_related("owner").order_by("-raised_at")),
+        # The latest comments, oldest of them first as a conversation reads.
         "comments": list(
             Comment.objects.filter(
                 project=project, task__isnull=True, risk__isnull=True, issue__isnull=True
-            ).select_related("author")
-        ),
+            )
+            .select_related("author")
+            .only(
+                "body",
+                "created_at",
+                "author__first_name",
+                "author__last_name",
+                "author__username",
+            )
+            .order_by("-created_at", "-pk")[:DETAIL_COMMENT_LIMIT]
+        )[::-1],
         "hours_burned": project.hours_burned,
     }
 

@@ -222,7 +222,16 @@ def project_edit(request, pk: int):
 
 # The project page's parts that load when opened or scrolled to (htmx), each its own answer:
 # the page itself stays within its query budget whatever the project holds.
-DETAIL_FRAGMENTS = {"progress", "task-row", "history", "phases", "team-form", "sign-off", "more"}
+DETAIL_FRAGMENTS = {
+    "progress",
+    "task-row",
+    "history",
+    "phases",
+    "more",
+    "team-form",
+    "override-form",
+    "sign-off",
+}
 
 
 def _project_fragment(request, pk: int, fragment: str):
@@ -268,6 +277,11 @@ def _project_fragment(request, pk: int, fragment: str):
     if fragment == "team-form":
         context["membership_form"] = MembershipForm()
         return render(request, "projects/_team_form.html", context)
+    if fragment == "override-form":
+        context["override_form"] = HealthOverrideForm(
+            initial={"health": project.computed_health, "until": timezone.localdate()}
+        )
+        return render(request, "projects/_health_override_form.html", context)
     milestone = get_object_or_404(
         project.milestones.only("name"), pk=parse_id(request.GET.get("milestone")) or 0
     )
@@ -311,9 +325,6 @@ def project_detail(request, pk: int):
         "money": money_of(project) if can_see_budget(request.user) else None,
         "budget_percent": selectors.budget_percent(parts["hours_burned"], project.budget_hours),
         "comment_form": CommentForm(),
-        "override_form": HealthOverrideForm(
-            initial={"health": project.computed_health, "until": timezone.localdate()}
-        ),
         **parts,
     }
     return render(request, "projects/project_detail.html", context)
