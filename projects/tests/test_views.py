@@ -8,11 +8,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clients.models import Client
+from clients.roles import Role
 from clients.tests.factories import (
     ClientFactory,
     ContactFactory,
     ProductFactory,
     SalesHandoffFactory,
+    UserFactory,
 )
 from projects.health import refresh_health
 from projects.models import (
@@ -295,12 +297,29 @@ def test_project_list_query_count_is_fixed(client_as, pm, django_assert_num_quer
     for _ in range(3):
         TaskFactory()
     logged_in.get(reverse("projects:list"))
-    with django_assert_num_queries(8):
+    # Session, user, groups, alert count, the page's count and rows, the products to filter by.
+    with django_assert_num_queries(7):
         logged_in.get(reverse("projects:list"))
     for _ in range(10):
-        TaskFactory()
-    with django_assert_num_queries(8):
+        TaskFactory(project=ProjectFactory(pm=UserFactory(role=Role.PM)))
+    with django_assert_num_queries(7):
         logged_in.get(reverse("projects:list"))
+
+
+def test_project_list_finds_a_pm_by_name_or_by_id(client_as, pm, other_pm):
+    pm.first_name, pm.last_name = "Pat", "Morgan"
+    pm.save()
+    ProjectFactory(name="Pat's project", pm=pm)
+    ProjectFactory(name="Someone else's", pm=other_pm)
+    logged_in = client_as(pm)
+
+    def names(query):
+        response = logged_in.get(reverse("projects:list"), query)
+        return [p.name for p in response.context["page_obj"]]
+
+    assert names({"pm": "pat morg"}) == ["Pat's project"]
+    assert names({"pm": str(pm.pk)}) == ["Pat's project"]
+    assert names({"pm": "nobody"}) == []
 
 
 # Project detail
