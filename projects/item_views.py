@@ -15,7 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Model, Prefetch, Q, Sum
+from django.db.models import Model, OuterRef, Prefetch, Subquery, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -63,6 +63,7 @@ from projects.models import (
     ProjectMembership,
     Risk,
     Task,
+    TimeEntry,
 )
 
 HISTORY_LIMIT = 50
@@ -877,18 +878,27 @@ def time_entry_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _handoff_project_queryset():
-    return ImplementationProject.objects.select_related(
-        "client", "client__sales_rep", "pm"
-    ).prefetch_related(
-        "products",
-        "client__contacts",
-        Prefetch("milestones", queryset=Milestone.objects.select_related("signed_off_by")),
-        Prefetch(
-            "memberships",
-            queryset=ProjectMembership.objects.select_related("user").order_by(
-                "user__first_name", "user__last_name"
+    """The project with what its handoff report shows, its hours summed in the same query."""
+    entries = TimeEntry.objects.filter(project=OuterRef("pk")).order_by().values("project")
+    return (
+        ImplementationProject.objects.annotate(
+            hours_total=Subquery(entries.annotate(total=Sum("hours")).values("total")),
+            hours_billable=Subquery(
+                entries.filter(billable=True).annotate(total=Sum("hours")).values("total")
             ),
-        ),
+        )
+        .select_related("client", "client__sales_rep", "pm")
+        .prefetch_related(
+            "products",
+            "client__contacts",
+            Prefetch("milestones", queryset=Milestone.objects.select_related("signed_off_by")),
+            Prefetch(
+                "memberships",
+                queryset=ProjectMembership.objects.select_related("user").order_by(
+                    "user__first_name", "user__last_name"
+                ),
+            ),
+        )
     )
 
 
@@ -905,10 +915,7 @@ def _handoff_report_response(
         .select_related("sent_by", "decided_by")
         .first()
     )
-    hours = project.time_entries.aggregate(
-        total=Sum("hours"), billable=Sum("hours", filter=Q(billable=True))
-    )
-    hours_used = hours["total"] or Decimal(0)
+    hours_used = project.hours_total or Decimal(0)
     budget_percent = (
         round(100 * hours_used / project.budget_hours) if project.budget_hours else None
     )
@@ -935,7 +942,7 @@ def _handoff_report_response(
                 .order_by("-score", "pk")
             ),
             "hours_used": hours_used,
-            "hours_billable": hours["billable"] or Decimal(0),
+            "hours_billable": project.hours_billable or Decimal(0),
             "budget_percent": budget_percent,
             "at_go_live": Phase(project.phase).index >= Phase.GO_LIVE.index,
             "can_edit": can_edit and status != HandoffReport.Status.ACCEPTED,

@@ -51,8 +51,13 @@ def _form_error_messages(error: ValidationError) -> list[str]:
     return list(error.messages)
 
 
-def _paginate(request, queryset):
-    return Paginator(queryset, settings.PAGE_SIZE).get_page(parse_id(request.GET.get("page")))
+def _paginate(request, queryset, count: int | None = None):
+    """A page of the queryset; `count`, when the caller knows how many rows it holds, spares
+    the paginator its COUNT query."""
+    paginator = Paginator(queryset, settings.PAGE_SIZE)
+    if count is not None:
+        paginator.count = count
+    return paginator.get_page(parse_id(request.GET.get("page")))
 
 
 @login_required
@@ -80,11 +85,13 @@ def home(request):
         .annotate(health_rank=HEALTH_RANK)
         .order_by("-health_rank", "forecast_go_live", "pk")
     )
+    health_counts = selectors.health_counts(scope)
     context.update(
         {
             "is_portfolio": roles.is_manager(user),
-            "projects": _paginate(request, my_projects),
-            "health_counts": selectors.health_counts(scope),
+            # The in-flight projects by health are the table's rows: their sum is its count.
+            "projects": _paginate(request, my_projects, count=sum(health_counts.values())),
+            "health_counts": health_counts,
             "go_lives": selectors.upcoming_go_lives(scope, today),
             **selectors.my_tasks(user, today),
         }
