@@ -98,10 +98,10 @@ def money_annotations() -> dict:
     # Constant SQL with its values bound as parameters: nothing of a request reaches it.
     return {
         "hours_burned": Coalesce(Subquery(hours), Value(ZERO), output_field=MONEY),
-        "money_cost_burned": RawSQL(  # noqa: S611
+        "money_cost_burned": RawSQL(  # noqa: S611  # nosec B611
             _COST_BURNED, (RoleRate.PM, ProjectMembership.TeamRole.CONSULTANT), MONEY
         ),
-        "money_hours_left": RawSQL(  # noqa: S611
+        "money_hours_left": RawSQL(  # noqa: S611  # nosec B611
             _HOURS_LEFT, (Task.Status.DONE,), MONEY
         ),
         "money_default_rate": Coalesce(
