@@ -5,6 +5,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Value, When
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,7 +13,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from clients import roles
 from clients.models import Client
-from common.parsing import parse_id
+from clients.widgets import options_html
+from common.parsing import parse_id, search_text
 from common.submissions import REPEATED, create_once
 from common.versions import StaleEdit, show_stale
 from projects import selectors, services
@@ -32,6 +34,7 @@ from projects.forms import (
     ProjectForm,
     UatSignoffForm,
     owner_choices,
+    person_choices,
 )
 from projects.models import Health, ImplementationProject, Issue, Phase, Task
 
@@ -144,6 +147,27 @@ def project_list(request):
             "can_create": roles.is_manager(request.user) or roles.is_pm(request.user),
         },
     )
+
+
+PM_CHOICES_SHOWN = 50
+
+
+@login_required
+@require_GET
+def pm_options(request):
+    """The PMs whose name holds ?pm_find=, as <option>s for the project form's PM search; the
+    chosen one (?pm=) kept among them."""
+    if not (roles.is_manager(request.user) or roles.is_pm(request.user)):
+        raise PermissionDenied("Only PMs and managers choose a project's PM.")
+    text = search_text(request.GET.get("pm_find"))
+    chosen = request.GET.get("pm", "")
+    choices = person_choices(
+        ProjectForm.base_fields["pm"].queryset, text, chosen, limit=PM_CHOICES_SHOWN
+    )
+    empty = [("", "---------")]
+    if not choices:
+        empty = [("", f"No PM’s name contains “{text}”")]
+    return HttpResponse(options_html(empty + choices, selected=chosen))
 
 
 def _project_form_page(request, form, *, title, cancel_url, breadcrumbs):

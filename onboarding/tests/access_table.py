@@ -168,6 +168,8 @@ ACCESS: dict[str, Route] = {
     "clients:list": page(EVERY_ROLE),
     "clients:create": form(CLIENT_CREATE),
     "clients:options": page(PROJECT_CREATE),
+    # The project form's PM search (htmx): for those who open projects.
+    "projects:pm_options": page(PROJECT_CREATE),
     "clients:detail": page(CLIENT_READ),
     "clients:edit": form(CLIENT_EDIT),
     "clients:contact_create": form(CLIENT_EDIT),

@@ -173,6 +173,7 @@ NOT_PAGES = {
     "alerts:resolve": "POST action",
     "clients:handoff_acknowledge": "POST action",
     "clients:options": "htmx fragment: the options of the project form's account search",
+    "projects:pm_options": "htmx fragment: the options of the project form's PM search",
     "outbox:retry": "POST action",
     "projects:comment": "POST action (its form is on the project page)",
     "projects:task_comment": "POST action (its form is on the task page)",

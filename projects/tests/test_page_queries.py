@@ -83,3 +83,23 @@ def test_manager_home(client_as, manager, django_assert_num_queries):
             TaskFactory(project=project, owner_user=manager)
 
     _pinned(client_as(manager), reverse("home"), grow, 12, django_assert_num_queries)
+
+
+def test_the_project_form_lists_a_few_pms_and_finds_the_others(client_as, manager, pm):
+    for n in range(60):
+        UserFactory(role=Role.PM, first_name="Alex", last_name=f"Many{n:02}")
+    UserFactory(role=Role.PM, first_name="Zora", last_name="Quill", username="zq")
+    project = ProjectFactory(pm=pm)
+    browser = client_as(manager)
+    form = browser.get(reverse("projects:edit", args=[project.pk])).content.decode()
+    assert form.count("Many") < 55  # a few of the 61 PMs, not all of them
+    assert f'<option value="{pm.pk}" selected>' in form  # the project's PM is kept
+    assert 'name="pm_find"' in form
+    found = browser.get(reverse("projects:pm_options"), {"pm_find": "zora qu"}).content.decode()
+    assert "Zora Quill" in found and "Many" not in found
+    none = browser.get(reverse("projects:pm_options"), {"pm_find": "nobody"}).content.decode()
+    assert "No PM’s name contains “nobody”" in none
+
+
+def test_only_those_who_open_projects_search_pms(client_as, support):
+    assert client_as(support).get(reverse("projects:pm_options")).status_code == 403
