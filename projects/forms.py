@@ -579,10 +579,28 @@ class TimesheetForm(PlainInputFormMixin, forms.Form):
     def cell_name(task_id: int, day) -> str:
         return f"h-{task_id}-{day:%Y%m%d}"
 
-    def rows(self) -> list[tuple[Task, list]]:
-        return [
-            (task, [self[self.cell_name(task.pk, day)] for day in self.days]) for task in self.tasks
-        ]
+    def rows(self) -> list[tuple[Task, list[dict]]]:
+        """Each task with its cells, as the page writes them: plain values read once, since a
+        week of tasks is hundreds of cells and a BoundField's lookups were most of the page."""
+        errors = self.errors if self.is_bound else {}
+        rows = []
+        for task in self.tasks:
+            cells = []
+            for day in self.days:
+                name = self.cell_name(task.pk, day)
+                field = self.fields[name]
+                value = self.data.get(self.add_prefix(name)) if self.is_bound else field.initial
+                cells.append(
+                    {
+                        "name": self.add_prefix(name),
+                        "id": self.auto_id % self.add_prefix(name),
+                        "label": field.label,
+                        "value": "" if value is None else value,
+                        "errors": errors.get(name, []),
+                    }
+                )
+            rows.append((task, cells))
+        return rows
 
     def hours(self) -> dict:
         """Every cell's hours, a blank cell as 0 (it clears that day)."""
