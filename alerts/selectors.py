@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import connection
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, Count, IntegerField, Value, When, Window
 
 from alerts.models import Alert, AlertNotification
 from clients import roles
@@ -128,15 +128,16 @@ def alert_history(alert: Alert, notifications: list[AlertNotification]) -> list[
 
 
 def project_open_alerts(project: ImplementationProject, limit: int) -> tuple[list[Alert], int]:
-    """The project's unresolved alerts (at most `limit`) and how many there are; ≤ 2 queries."""
+    """The project's unresolved alerts (at most `limit`) and how many there are, in one query.
+
+    The total is a window over the same rows, counted before the LIMIT.
+    """
     alerts = list(
         Alert.objects.filter(project=project)
         .live()
         .unresolved()
         .select_related("owner")
-        .annotate(status_rank=STATUS_RANK)
+        .annotate(status_rank=STATUS_RANK, total=Window(Count("pk")))
         .order_by("status_rank", "-level", "-first_seen_at", "-pk")[:limit]
     )
-    if len(alerts) < limit:
-        return alerts, len(alerts)
-    return alerts, Alert.objects.filter(project=project).live().unresolved().count()
+    return alerts, alerts[0].total if alerts else 0

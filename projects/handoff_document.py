@@ -6,7 +6,7 @@ the download then show exactly what support received, whatever changes on the pr
 
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, Sum
+from django.db.models import OuterRef, Prefetch, Subquery, Sum
 from django.template.loader import render_to_string
 
 from common.pdf import html_to_pdf
@@ -16,6 +16,7 @@ from projects.models import (
     Milestone,
     ProjectMembership,
     Risk,
+    TimeEntry,
 )
 from projects.selectors import SEVERITY_RANK
 
@@ -26,27 +27,33 @@ SHOWS_SENT = (HandoffReport.Status.SENT, HandoffReport.Status.ACCEPTED)
 
 
 def handoff_project_queryset():
-    return ImplementationProject.objects.select_related(
-        "client", "client__sales_rep", "pm"
-    ).prefetch_related(
-        "products",
-        "client__contacts",
-        Prefetch("milestones", queryset=Milestone.objects.select_related("signed_off_by")),
-        Prefetch(
-            "memberships",
-            queryset=ProjectMembership.objects.select_related("user").order_by(
-                "user__first_name", "user__last_name"
+    """The project with what its handoff report shows, its hours summed in the same query."""
+    entries = TimeEntry.objects.filter(project=OuterRef("pk")).order_by().values("project")
+    return (
+        ImplementationProject.objects.annotate(
+            hours_total=Subquery(entries.annotate(total=Sum("hours")).values("total")),
+            hours_billable=Subquery(
+                entries.filter(billable=True).annotate(total=Sum("hours")).values("total")
             ),
-        ),
+        )
+        .select_related("client", "client__sales_rep", "pm")
+        .prefetch_related(
+            "products",
+            "client__contacts",
+            Prefetch("milestones", queryset=Milestone.objects.select_related("signed_off_by")),
+            Prefetch(
+                "memberships",
+                queryset=ProjectMembership.objects.select_related("user").order_by(
+                    "user__first_name", "user__last_name"
+                ),
+            ),
+        )
     )
 
 
 def document_context(project: ImplementationProject, report: HandoffReport | None) -> dict:
     """What the document shows, built from the project and what the PM wrote."""
-    hours = project.time_entries.aggregate(
-        total=Sum("hours"), billable=Sum("hours", filter=Q(billable=True))
-    )
-    hours_used = hours["total"] or Decimal(0)
+    hours_used = project.hours_total or Decimal(0)
     return {
         "project": project,
         "report": report,
@@ -63,7 +70,7 @@ def document_context(project: ImplementationProject, report: HandoffReport | Non
             .order_by("-score", "pk")
         ),
         "hours_used": hours_used,
-        "hours_billable": hours["billable"] or Decimal(0),
+        "hours_billable": project.hours_billable or Decimal(0),
         "budget_percent": (
             round(100 * hours_used / project.budget_hours) if project.budget_hours else None
         ),

@@ -19,6 +19,7 @@ urlpatterns = [
     path("my-work/", views_work.my_work, name="my_work"),
     path("timesheet/", views_work.timesheet, name="timesheet"),
     path("projects/new/", views.project_create, name="create"),
+    path("projects/pm-options/", views.pm_options, name="pm_options"),
     path("projects/<int:pk>/", views.project_detail, name="detail"),
     path("projects/<int:pk>/edit/", views.project_edit, name="edit"),
     path("projects/<int:pk>/phase/", views.project_phase, name="phase"),

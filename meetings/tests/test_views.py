@@ -161,7 +161,10 @@ def test_a_pm_records_a_meeting_with_attendees_and_sees_it_on_the_project(
     assert again.status_code == 302 and again.url == meeting.get_absolute_url()
     assert "already been sent" in str(list(get_messages(again.wsgi_request))[-1])
     assert Meeting.objects.filter(project=project).count() == 1
-    project_page = page(browser.get(project.get_absolute_url()))
+    # The project page loads its meetings card when scrolled to.
+    project_page = page(
+        browser.get(project.get_absolute_url(), {"fragment": "more"}, HTTP_HX_REQUEST="true")
+    )
     assert "Meetings and decisions" in project_page and "Weekly status 3" in project_page
 
 
@@ -273,9 +276,9 @@ def test_decisions_are_recorded_and_listed_on_the_meeting_and_the_project(
     for shown_on in (
         meeting.get_absolute_url(),
         reverse("meetings:decision_list", args=[project.pk]),
-        project.get_absolute_url(),
+        project.get_absolute_url() + "?fragment=more",
     ):
-        text = page(reader.get(shown_on))
+        text = page(reader.get(shown_on, HTTP_HX_REQUEST="true"))
         assert "Hourly staff are paid bi-weekly." in text and "Acme payroll lead" in text
 
 

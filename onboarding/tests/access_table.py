@@ -174,6 +174,8 @@ ACCESS: dict[str, Route] = {
     "clients:options": page(PROJECT_CREATE),
     # The time zone names the client form suggests: public knowledge, for anyone logged in.
     "clients:time_zones": page(EVERY_ROLE),
+    # The project form's PM search (htmx): for those who open projects.
+    "projects:pm_options": page(PROJECT_CREATE),
     "clients:detail": page(CLIENT_READ),
     "clients:edit": form(CLIENT_EDIT),
     "clients:contact_create": form(CLIENT_EDIT),

@@ -204,6 +204,7 @@ NOT_PAGES = {
     "clients:options": "htmx fragment: the options of the project form's account search",
     "projects:task_baseline": "htmx fragment: a task's baseline dates, loaded into its page",
     "clients:time_zones": "htmx fragment: the time zone names the client form suggests",
+    "projects:pm_options": "htmx fragment: the options of the project form's PM search",
     "outbox:retry": "POST action",
     "projects:comment": "POST action (its form is on the project page)",
     "projects:task_comment": "POST action (its form is on the task page)",

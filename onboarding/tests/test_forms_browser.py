@@ -18,8 +18,10 @@ browser.live_server_on_committed_data); the recipes run in order on it, each cha
 """
 
 import datetime
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from html import unescape
 from html.parser import HTMLParser
 from io import StringIO
 
@@ -125,6 +127,22 @@ def url_name(path: str) -> str:
         return resolve(path.split("?")[0].split("#")[0]).view_name
     except Resolver404:
         return f"(no URL pattern: {path})"
+
+
+# A page's parts that load when opened (a disclosure, a "Change" link) or scrolled to: htmx asks
+# the page itself for them, by ?fragment=.
+FRAGMENT_URL = re.compile(r'hx-get="([^"]*\?fragment=[^"]*)"')
+
+
+def fragments_on(html: str, page_url: str) -> list[str]:
+    """The URLs of the page's parts that load when opened, one of each kind."""
+    kinds: dict[str, str] = {}
+    for url in FRAGMENT_URL.findall(html):
+        url = unescape(url)
+        kind = url.split("fragment=")[1].split("&")[0]
+        if url.startswith(page_url.split("?")[0]) and kind != "progress":
+            kinds.setdefault(kind, url)
+    return list(kinds.values())
 
 
 def forms_on(html: str, page_url: str) -> set[str]:
@@ -374,13 +392,6 @@ RECIPES: dict[FormKey, Recipe] = {
         shown=lambda typed: "is now blocked.",
         values={"status": "blocked"},
     ),
-    FormKey("projects:detail", "projects:time_entry_create"): Recipe(
-        role="pm",
-        stored=lambda w, pk: _latest(TimeEntry, project=w.project).note,
-        expected=_typed("note"),
-        shown=lambda typed: "Logged 1.5 h",
-        values={"hours": "1.5"},
-    ),
     FormKey("projects:time_entry_create", "projects:time_entry_create"): Recipe(
         role="pm",
         stored=lambda w, pk: _latest(TimeEntry, project=w.project).note,
@@ -614,7 +625,10 @@ def test_every_form_has_a_recipe(site: Site):
             response = clients[role].get(url)
             if not response.headers.get("Content-Type", "").startswith("text/html"):
                 continue
-            for action in forms_on(response.content.decode(), url):
+            html = response.content.decode()
+            for fragment in fragments_on(html, url):
+                html += clients[role].get(fragment, HTTP_HX_REQUEST="true").content.decode()
+            for action in forms_on(html, url):
                 found.setdefault(FormKey(name, action), set()).add(role)
     # The client contact opens the portal's pages, which every role is refused.
     portal = DjangoClient()
@@ -660,6 +674,30 @@ def _form_on_page(page: Page, action: str, button: str) -> tuple[Locator, int | 
     return page.locator("form").nth(index), resolve(path).kwargs.get("pk")
 
 
+def _load_what_opens(page: Page) -> None:
+    """Load the page's parts that load when opened or scrolled to, as a person would: open the
+    disclosures, click the first link or button of each kind that loads an editor, scroll down."""
+    opened = page.evaluate(
+        """() => {
+            const clicked = new Set();
+            const loaders = [...document.querySelectorAll("[hx-get*='fragment=']")];
+            for (const e of loaders) {
+                const kind = e.getAttribute("hx-get").split("fragment=")[1].split("&")[0];
+                if (e.tagName === "DETAILS") {
+                    e.open = true;
+                } else if (!e.getAttribute("hx-trigger") && !clicked.has(kind)) {
+                    clicked.add(kind);
+                    e.click();
+                }
+            }
+            return loaders.length;
+        }"""
+    )
+    if opened:
+        page.mouse.wheel(0, 20000)
+        page.wait_for_load_state("networkidle")
+
+
 def _reveal(form: Locator) -> None:
     """Open the disclosure (<details>) the form sits in, as a person would, by its summary."""
     if not form.is_visible():
@@ -672,7 +710,11 @@ def _in_place(form: Locator) -> bool:
 
 
 def _buttons(form: Locator) -> Locator:
-    return form.locator("button[type=submit], button:not([type]), input[type=submit]")
+    # A <noscript> fallback that htmx swapped in is parsed into elements, hidden: not a button.
+    return form.locator(
+        "button[type=submit]:not(noscript *), button:not([type]):not(noscript *), "
+        "input[type=submit]:not(noscript *)"
+    )
 
 
 def _choose(element: Locator, value: str, *, page: Page, in_place: bool) -> str:
@@ -781,6 +823,7 @@ def test_a_person_fills_in_the_form_submits_it_and_sees_the_change(key: FormKey,
     site.problems.clear()
     label = f"Form test {list(RECIPES).index(key) + 1}"
     page.goto(url_for(key.page, site.world))
+    _load_what_opens(page)
     form, pk = _form_on_page(page, key.action, recipe.button)
     before = recipe.stored(site.world, pk)
 

@@ -667,7 +667,8 @@ TEXT_FIELDS = (
     # A manager passes the gate to Handed off (support has not accepted the report yet).
     TextField("PhaseChangeForm.override_reason", "projects:detail", "manager",
               lambda w: _latest(PhaseChange, project=w.project).override_reason,
-              ("projects:history", "projects:detail"),
+              # The project page loads its phase history when opened: the history page shows it.
+              ("projects:history",),
               action="projects:phase", extra={"to_phase": Phase.HANDED_OFF.value}),
     TextField("BaselineForm.reason", "projects:timeline", "pm",
               lambda w: getattr(_latest(Baseline, project=w.project), "reason", None),
@@ -746,7 +747,8 @@ TEXT_FIELDS = (
     *(
         TextField(f"MeetingForm.{name}", "meetings:meeting_edit", "pm",
                   lambda w, name=name: getattr(Meeting.objects.get(pk=w.meeting.pk), name),
-                  ("meetings:meeting_detail", "meetings:meeting_list", "projects:detail")
+                  # The project page loads its meetings card when scrolled to.
+                  ("meetings:meeting_detail", "meetings:meeting_list")
                   if name == "title" else ("meetings:meeting_detail",))
         for name in ("title", "agenda", "minutes")
     ),
@@ -758,7 +760,7 @@ TEXT_FIELDS = (
               (), extra={"title": "Send the census file"}),
     TextField("DecisionForm.text", "meetings:decision_create", "pm",
               lambda w: _latest(Decision, meeting=w.meeting).text,
-              ("meetings:meeting_detail", "meetings:decision_list", "projects:detail"),
+              ("meetings:meeting_detail", "meetings:decision_list"),
               extra={"decided_by": "Client payroll lead"}),
     TextField("DecisionForm.decided_by", "meetings:decision_create", "pm",
               lambda w: _latest(Decision, meeting=w.meeting).decided_by,
