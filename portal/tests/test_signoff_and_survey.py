@@ -92,7 +92,10 @@ def test_survey_results_show_on_the_project_and_client_pages(client, project, co
     survey = services.send_survey(project, contact, Survey.Reason.GO_LIVE)
     services.survey_answer(survey=survey, contact=contact, csat=4, nps=8, comment="Good team.")
     client.force_login(pm)
-    project_page = client.get(reverse("projects:detail", args=[project.pk])).content.decode()
+    # The card sits in the part of the project page loaded when scrolled to.
+    project_page = client.get(
+        reverse("projects:detail", args=[project.pk]) + "?fragment=more", HTTP_HX_REQUEST="true"
+    ).content.decode()
     card_url = reverse("portal_staff:project_card", args=[project.pk])
     assert card_url in project_page
     assert "CSAT 4.0/5" in client.get(card_url).content.decode()

@@ -252,10 +252,10 @@ def test_the_preview_query_count_does_not_grow_with_the_project(
     url = reverse("reports:preview", args=[project.pk]) + version
     logged_in = client_as(pm)
     logged_in.get(url)
-    with django_assert_num_queries(33):
+    with django_assert_num_queries(30):
         logged_in.get(url)
     _grow(project, 8)
-    with django_assert_num_queries(33):
+    with django_assert_num_queries(30):
         logged_in.get(url)
 
 
