@@ -14,8 +14,9 @@ Example, a page for a new "meeting detail" view:
 
     Page("meeting detail", PM, "projects:meeting_detail", (first_of(Meeting),)),
 
-`BARE` is the constant view every page is compared with: the same server, middleware and load
-generator, no template and no query.
+`FLOOR` is the page every other page's CPU time is compared with: the base template for a
+logged-in user with no content. `BARE` is the constant view the load figures are set beside: the
+same server, middleware and load generator, no template and no query.
 """
 
 from collections.abc import Callable
@@ -179,7 +180,11 @@ TEMPLATE = (biggest_template,)
 
 BARE = Page("bare view (/healthz)", None, "healthz")
 
+# The base template with no content: every page's CPU time is compared with this one's.
+FLOOR = Page("floor page (base template, no content)", PM, "floor")
+
 PAGES: list[Page] = [
+    FLOOR,
     Page("home (PM)", PM, "home"),
     Page("home (manager: portfolio)", MANAGER, "home"),
     Page("home (sales rep)", SALES, "home"),
