@@ -30,6 +30,21 @@ class QueryTimer:
             self.statements.append(sql)
 
 
+def slowest_query(timers: list[QueryTimer]) -> tuple[float, str]:
+    """The query with the highest median time over the requests, and that median (ms).
+
+    Each request makes the same queries in the same order; should one make more, the requests
+    with the most queries are compared.
+    """
+    most = max((len(timer.durations) for timer in timers), default=0)
+    if not most:
+        return 0.0, ""
+    same = [timer for timer in timers if len(timer.durations) == most]
+    medians = [statistics.median(timer.durations[i] for timer in same) for i in range(most)]
+    slowest = max(range(most), key=medians.__getitem__)
+    return medians[slowest], same[0].statements[slowest]
+
+
 def measure(path: str, cookies: dict[str, str], samples: int = SAMPLES) -> dict:
     """One page's figures: a warm-up request, then `samples` timed ones.
 
@@ -58,20 +73,16 @@ def measure(path: str, cookies: dict[str, str], samples: int = SAMPLES) -> dict:
             raise RuntimeError(f"{path} answered {response.status_code} to the test client.")
         timers.append(timer)
     counts = sorted({len(timer.durations) for timer in timers})
-    same = [timer for timer in timers if len(timer.durations) == counts[-1]]
-    medians = [
-        statistics.median(timer.durations[index] for timer in same) for index in range(counts[-1])
-    ]
-    slowest = max(range(len(medians)), key=medians.__getitem__, default=None)
+    slowest_ms, slowest_sql = slowest_query(timers)
     return {
         "cpu_ms": statistics.median(cpu_ms),
         "cpu_ms_min": min(cpu_ms),
         "queries": counts[-1],
         "query_counts": counts,
         "db_ms": statistics.median(sum(timer.durations) for timer in timers),
-        "slowest_query_ms": medians[slowest] if slowest is not None else 0.0,
+        "slowest_query_ms": slowest_ms,
         "slowest_query_max_ms": max((max(t.durations, default=0) for t in timers), default=0),
-        "slowest_query": same[0].statements[slowest][:300] if slowest is not None else "",
+        "slowest_query": slowest_sql[:300],
         "samples": samples,
     }
 

@@ -64,13 +64,22 @@ def pick(weights: dict[str, int]) -> str:
 
 
 class Person(HttpUser):
-    wait_time = between(5, 15)
+    # 5–15 s between clicks; bench/tests make it shorter to try every click in seconds.
+    wait_time = between(*OFFICE.get("wait", (5, 15)))
 
     def on_start(self) -> None:
         self.person = next(PEOPLE)
         self.role = self.person["role"]
         self.client.cookies.set(OFFICE["session_cookie"], self.person["session"])
+        self.csrf = ""
         self.read("home")
+
+    def csrf_token(self) -> str:
+        """The CSRF cookie the first page set (marked Secure, so sent back by hand over http)."""
+        if not self.csrf:
+            name = OFFICE["csrf_cookie"]
+            self.csrf = next((c.value for c in self.client.cookies if c.name == name), "")
+        return self.csrf
 
     # Reading
 
@@ -118,13 +127,15 @@ class Person(HttpUser):
         then: str = "",
     ) -> None:
         """POST as the browser does (CSRF header from the cookie); follow a redirect as a read."""
-        headers = {"X-CSRFToken": self.client.cookies.get(OFFICE["csrf_cookie"], "")}
+        token = self.csrf_token()
+        headers = {"X-CSRFToken": token}
         if htmx:
             headers["HX-Request"] = "true"
         with self.client.post(
             path,
             data=data,
             headers=headers,
+            cookies={OFFICE["csrf_cookie"]: token},
             name=f"{kind} (change)",
             allow_redirects=False,
             catch_response=True,
@@ -185,7 +196,8 @@ class Person(HttpUser):
 
     @task
     def click(self) -> None:
-        if random.random() < WRITE_SHARE[self.role] and self.person["projects"]:  # noqa: S311
+        share = OFFICE.get("write_share") or WRITE_SHARE[self.role]
+        if random.random() < share and self.role in WRITES and self.person["projects"]:  # noqa: S311
             self.write(pick(WRITES[self.role]))
         else:
             self.read(pick(READS[self.role]))

@@ -254,13 +254,20 @@ def parse_failures(path: Path) -> list[dict]:
 def run_locust(
     *,
     env: dict[str, str],
-    port: int,
+    port: int | None,
     people: list[dict],
     seconds: int,
     out: Path,
     spawn_seconds: int = 20,
+    host: str = "",
+    wait: tuple[float, float] = (5, 15),
+    write_share: float | None = None,
 ) -> dict:
-    """One headless, time-bounded Locust run of these people; their figures."""
+    """One headless, time-bounded Locust run of these people; their figures.
+
+    `wait` (seconds between a person's clicks) and `write_share` (the share of clicks that
+    change something, instead of each role's own) are for the harness's tests.
+    """
     from django.conf import settings
 
     office = {
@@ -268,6 +275,8 @@ def run_locust(
         "csrf_cookie": settings.CSRF_COOKIE_NAME,
         "urls": url_templates(),
         "people": people,
+        "wait": wait,
+        "write_share": write_share,
     }
     people_file = out.with_suffix(".people.json")
     people_file.write_text(json.dumps(office))
@@ -286,7 +295,7 @@ def run_locust(
         "--stop-timeout",
         "15",
         "--host",
-        f"http://{HOST}:{port}",
+        host or f"http://{HOST}:{port}",
         "--csv",
         str(out),
         "--only-summary",

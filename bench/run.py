@@ -552,11 +552,8 @@ def bench_pages(args, env: dict[str, str], wrk: str, log_dir: Path, report: dict
     """The pages rendered in process, then with gunicorn serving: wrk's stress and the office."""
     from django.core.management import call_command
 
-    pages = chosen_pages(args.only)
     say("Collecting static files for WhiteNoise")
     call_command("collectstatic", interactive=False, verbosity=0)
-    browsers = login_cookies({page.login for page in pages if page.login})
-    paths = {page.name: page.path() for page in pages}
     busy = os.getloadavg()[0]
     if busy > 1:
         say(
@@ -564,6 +561,11 @@ def bench_pages(args, env: dict[str, str], wrk: str, log_dir: Path, report: dict
             "processes share the CPU (CPU ms per request is hardly affected; requests per "
             "second and latencies are)."
         )
+    pages, paths, browsers = [], {}, {}
+    if not (args.skip_pages and args.skip_stress):
+        pages = chosen_pages(args.only)
+        browsers = login_cookies({page.login for page in pages if page.login})
+        paths = {page.name: page.path() for page in pages}
     if not args.skip_pages:
         # Before gunicorn starts, so that no server process competes for the CPU meanwhile.
         report["rendered"] = rendered(env, pages, paths, browsers)
