@@ -277,7 +277,13 @@ def time_delivery(
 
 
 def run_all(
-    *, env: dict[str, str], log_dir: Path, emails: int, say: Callable[[str], None], scale: int = 1
+    *,
+    env: dict[str, str],
+    log_dir: Path,
+    emails: int,
+    say: Callable[[str], None],
+    scale: int = 1,
+    reports: bool = True,
 ) -> dict:
     """Every job's figures. At 1× each has a limit in seconds; at N× the sweep has a minute, and
     the reports are held to their cost per item at 1× (bench/run.py compares them)."""
@@ -285,7 +291,7 @@ def run_all(
     reports_limit = MAX_REPORTS_SECONDS if scale == 1 else None
     rows = (
         time_sweep(say, sweep_limit)
-        + time_reports(say, reports_limit)
+        + (time_reports(say, reports_limit) if reports else [])
         + time_delivery(env, log_dir, emails, say)
     )
     for row in rows:
