@@ -361,6 +361,9 @@ def find_knee(
     steps = [first]
 
     def over(result: dict) -> bool:
+        # No request finished in the whole run: the server is that far behind.
+        if not result["requests"]:
+            return True
         return result["p95_ms"] > KNEE_P95_MS or result["failures"] > result["requests"] * 0.01
 
     def step(people: int) -> dict:
@@ -391,6 +394,28 @@ def find_knee(
         "first_over": above["people"] if above else None,
         "steps": sorted(steps, key=lambda s: s["people"]),
     }
+
+
+def drained(port: int, say: Callable[[str], None], timeout: float = 300) -> None:
+    """Wait until gunicorn answers the bare view at once: the last run's requests are done.
+
+    Locust stops its people at the end of a run, but the requests they sent wait in gunicorn's
+    queue still, and would be served during the next run.
+    """
+    from bench.run import fetch
+
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        asked = time.monotonic()
+        try:
+            fetch(port, "/healthz", {})
+        except OSError:
+            pass
+        else:
+            if time.monotonic() - asked < 0.5:
+                return
+        time.sleep(1)
+    say(f"    gunicorn was still busy after {timeout:.0f} s; going on")
 
 
 def simulate(
@@ -429,6 +454,7 @@ def simulate(
     with worker_and_beat(env, log_dir):
 
         def run(people: int, run_seconds: int = knee_seconds) -> dict:
+            drained(port, say)
             return run_locust(
                 env=env,
                 port=port,

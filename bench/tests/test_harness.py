@@ -128,6 +128,16 @@ def test_the_knee_search_goes_down_when_the_first_office_is_over_the_line():
     assert knee["last_under"] <= 100 < knee["first_over"]
 
 
+def test_a_size_at_which_no_request_finishes_is_over_the_line():
+    def run_size(people):
+        requests = 0 if people > 400 else 10
+        return {"people": people, "p95_ms": 0 if people > 400 else 80, "failures": 0,
+                "requests": requests, "rps": 1.0}  # fmt: skip
+
+    knee = office.find_knee(run_size, run_size(500), most=4000, say=lambda text: None)
+    assert knee["last_under"] <= 400 < knee["first_over"]
+
+
 def test_10x_keeps_query_counts_and_cpu_within_20_percent_and_job_costs_per_item():
     reference = {
         "rendered": {
