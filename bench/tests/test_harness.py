@@ -204,3 +204,19 @@ def test_locust_figures_are_read_per_page_kind_and_in_all(tmp_path):
     assert figures["total"]["p95_ms"] == 125
     assert [kind["kind"] for kind in figures["kinds"]] == ["home", "comment (change)"]
     assert figures["kinds"][1]["failures"] == 1
+
+
+def test_the_stress_figures_are_set_beside_the_bare_view_without_a_target():
+    def wrk_row(name, rps, login=""):
+        return {"name": name, "login": login, "rps": rps, "p50_ms": 4.0, "p95_ms": 9.0,
+                "p99_ms": 20.0, "non_2xx_3xx": 0, "socket_errors": 0}  # fmt: skip
+
+    results = {
+        "bare": [wrk_row("bare view, first", 3000), wrk_row("bare view, last", 3000)],
+        "pages": [{**wrk_row("home (PM)", 150, "pm"), "ratio": 0.05}],
+        "bare_rps": 3000,
+    }
+    table = run.stress_table(results)
+    assert "| bare view, first | – | 3,000 | 1.00 | 4.0 | 9.0 | 20.0 | 0 |" in table
+    assert "| home (PM) | pm | 150 | 0.05 | 4.0 | 9.0 | 20.0 | 0 |" in table
+    assert "MISSED" not in table
