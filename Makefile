@@ -103,6 +103,7 @@ test: chromium pdf-libs lint
 
 # The performance benchmark (bench/run.py says what it does; docs/performance.md has the figures).
 # PostgreSQL at BENCH_DATABASE_URL and Redis at BENCH_REDIS_URL; installs wrk with apt-get.
+# BENCH_ARGS="--skip-office", "--office-users 200", "--scale 10", "--help"...
 BENCH_ARGS ?=
 bench: setup
 	@$(PY) -m bench.run $(BENCH_ARGS)

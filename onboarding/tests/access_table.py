@@ -163,6 +163,8 @@ ACCESS: dict[str, Route] = {
     # A logged-in user is sent on from the login page; an empty login shows the form's errors.
     "login": Route(get=everyone(302, anonymous=200), post=everyone(302, anonymous=200)),
     "logout": Route(get=everyone(405, anonymous=405), post=everyone(LOGIN)),
+    # The base template with no content: what every page pays (the benchmark's floor).
+    "floor": page(EVERY_ROLE),
     # The Django admin is for admins only: everyone else is asked to log in as staff.
     "admin:index": Route(
         get=answers(*[ADMIN_LOGIN] * 6, 200, anonymous=ADMIN_LOGIN),

@@ -198,6 +198,7 @@ NOT_PAGES = {
     "logout": "POST: logs out and redirects",
     "healthz": "a probe for load balancers, plain text",
     "favicon": "a redirect to the icon file",
+    "floor": "the base template with no content, the benchmark's floor (bench/pages.py)",
     "alerts:acknowledge": "POST action",
     "alerts:resolve": "POST action",
     "clients:handoff_acknowledge": "POST action",
