@@ -46,6 +46,7 @@ from projects.models import (
     PhaseChange,
     ProjectMembership,
     Risk,
+    RoleRate,
     Task,
     TimeEntry,
 )
@@ -1750,6 +1751,7 @@ def seed_base(today: date | None = None) -> SeedResult:
     with transaction.atomic():
         users = _sync_users(rec)
         products = _sync_products(rec)
+        _sync_role_rates()
         client_plans, project_plans = build_base_plans(today, plan_skeletons(today))
         _sync_clients(rec, client_plans, project_plans, users, products)
         for plan in project_plans:
@@ -1758,6 +1760,24 @@ def seed_base(today: date | None = None) -> SeedResult:
     refresh_health(project_ids=result.project_ids, today=today)
     result.seconds = clock.perf_counter() - started
     return result
+
+
+# What an hour of each team role costs the vendor (below the rates clients are billed, in
+# HOURLY_RATE), so that the demo projects show their budget in money. An admin's own rates stay.
+DEMO_ROLE_RATES = {
+    RoleRate.PM: Decimal(110),
+    ProjectMembership.TeamRole.CONSULTANT: Decimal(95),
+    ProjectMembership.TeamRole.SOLUTION_ARCHITECT: Decimal(125),
+    ProjectMembership.TeamRole.DATA_CONVERSION: Decimal(90),
+    ProjectMembership.TeamRole.INTEGRATION: Decimal(115),
+    ProjectMembership.TeamRole.TRAINER: Decimal(80),
+    ProjectMembership.TeamRole.SUPPORT: Decimal(70),
+}
+
+
+def _sync_role_rates() -> None:
+    for role, rate in DEMO_ROLE_RATES.items():
+        RoleRate.objects.get_or_create(role=role, defaults={"hourly_rate": rate})
 
 
 def _sync_users(rec: _Reconciler) -> dict[str, User]:
