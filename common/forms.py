@@ -22,6 +22,18 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
+class Select(forms.Select):
+    """A <select> whose options cost one template between them, not an included one each."""
+
+    template_name = "common/widgets/select.html"
+
+
+class SelectMultiple(forms.SelectMultiple):
+    """A multiple <select> drawn like Select: for long lists such as a plan's tasks."""
+
+    template_name = "common/widgets/select.html"
+
+
 def form_helper(*layout) -> FormHelper:
     """crispy's helper for a form drawn inside a page's own <form> (and its CSRF token)."""
     helper = FormHelper()

@@ -6,6 +6,7 @@ from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from common.parsing import SEARCH_LENGTH
+from projects.forms import NamedChoiceField
 from projects.models import ImplementationProject, Milestone, Task
 
 PRIORITY_RANK = Case(
@@ -33,6 +34,12 @@ SORT_FIELDS = {
 }
 
 
+class MilestoneFilter(django_filters.ModelChoiceFilter):
+    """The project's milestones, listed by name without a Milestone made for each."""
+
+    field_class = NamedChoiceField
+
+
 class TaskFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="search",
@@ -46,7 +53,7 @@ class TaskFilter(django_filters.FilterSet):
     owner = django_filters.ChoiceFilter(
         method="filter_owner", label="Owner", empty_label="Anyone", choices=[]
     )
-    milestone = django_filters.ModelChoiceFilter(
+    milestone = MilestoneFilter(
         queryset=Milestone.objects.none(), label="Milestone", empty_label="Any milestone"
     )
     overdue = django_filters.BooleanFilter(

@@ -94,12 +94,14 @@ def task_list(request: HttpRequest, pk: int) -> HttpResponse:
         project=project,
         owner_choices=choices,
     )
-    page_obj = Paginator(filterset.qs, settings.PAGE_SIZE).get_page(
-        parse_id(request.GET.get("page"))
-    )
     filtered = any(
         request.GET.get(name) for name in ("q", "status", "owner", "milestone", "overdue")
     )
+    paginator = Paginator(filterset.qs, settings.PAGE_SIZE)
+    if not filtered:
+        # Every task of the project: the progress bar counted them already.
+        paginator.count = project.task_total
+    page_obj = paginator.get_page(parse_id(request.GET.get("page")))
     return render(
         request,
         "projects/items/task_list.html",

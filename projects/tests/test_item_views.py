@@ -436,10 +436,10 @@ def test_task_list_query_count_does_not_grow_with_tasks(
     url = reverse("projects:task_list", args=[project.pk])
     add(3)
     logged_in.get(url)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         assert len(logged_in.get(url).context["tasks"]) == 3
     add(7)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         assert len(logged_in.get(url).context["tasks"]) == 10
 
 
