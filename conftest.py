@@ -78,3 +78,12 @@ def role_groups_after_a_flush(request, django_db_blocker):
     if committing:
         with django_db_blocker.unblock():
             role_groups_ensure()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def media_root_of_the_run(tmp_path_factory):
+    """Files the tests upload go to a folder of this run, never to var/media."""
+    from django.test import override_settings
+
+    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
+        yield

@@ -43,6 +43,8 @@ from reports.models import StatusReport
 
 PM, MANAGER, SALES = "pm", "manager", "sales"
 SUPPORT = "support"
+# Not a user: the demo client contact, signed in to the portal by a link (bench/run.py).
+PORTAL = "portal"
 
 
 @dataclass(frozen=True)
@@ -189,6 +191,31 @@ def cutover_step() -> int:
     return found.pk
 
 
+def portal_project() -> int:
+    """The project the demo client contact follows in the portal (portal/demo.py)."""
+    from portal.models import PortalAccess
+
+    return first(PortalAccess.objects.active().order_by("pk").values("project_id"))
+
+
+def portal_task() -> int:
+    """That contact's own client-visible task: the portal page with the upload form."""
+    from portal.models import PortalAccess
+
+    access = PortalAccess.objects.active().order_by("pk").first()
+    if access is None:
+        raise MissingBenchData("No contact has portal access: seed_demo gives one.")
+    return first(
+        Task.objects.filter(
+            project_id=access.project_id, owner_contact_id=access.contact_id, visible_to_client=True
+        ).order_by("pk")
+    )
+
+
+def no_such_link() -> str:
+    return "no-such-portal-link-token-0000"
+
+
 PROJECT = (busiest_project,)
 TEMPLATE = (biggest_template,)
 
@@ -281,4 +308,10 @@ PAGES: list[Page] = [
     Page("new go-live step", PM, "golive:step_create", (testing_project,)),
     Page("edit go-live step", PM, "golive:step_edit", (cutover_step,)),
     Page("handoff question or answer", PM, "golive:handoff_message", (handoff_project,)),
+    # The client portal: the team's page, and the client contact's own pages
+    Page("client portal (team)", PM, "portal_staff:project", (portal_project,)),
+    Page("portal link refused", None, "portal:link", (no_such_link,)),
+    Page("portal signed out", None, "portal:signed_out"),
+    Page("portal project", PORTAL, "portal:project", (portal_project,)),
+    Page("portal task", PORTAL, "portal:task", (portal_task,)),
 ]

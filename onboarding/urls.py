@@ -25,4 +25,6 @@ urlpatterns = [
     path("", include("calendars.urls")),
     path("", include("playbooks.urls")),
     path("", include("golive.urls")),
+    path("portal/", include("portal.urls")),
+    path("", include("portal.staff_urls")),
 ]
