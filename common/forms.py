@@ -4,6 +4,9 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.forms.utils import flatatt
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from common.versions import StaleEdit, show_stale
 
@@ -20,6 +23,46 @@ class DateTimeInput(forms.DateTimeInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+def _options_html(optgroups) -> SafeString:
+    """The <option>s (in their <optgroup>s) of a select widget's optgroups, escaped."""
+    parts = []
+    for group, options, _index in optgroups:
+        if group:
+            parts.append(format_html('<optgroup label="{}">', group))
+        parts.extend(
+            format_html(
+                '<option value="{}"{}>{}</option>',
+                option["value"],
+                flatatt(option["attrs"]),
+                option["label"],
+            )
+            for option in options
+        )
+        if group:
+            parts.append("</optgroup>")
+    # Safe: every value, attribute and label above went through format_html.
+    return mark_safe("".join(parts))  # noqa: S308  # nosec B308 B703
+
+
+class Select(forms.Select):
+    """A <select> whose options are joined in Python, not rendered by a template each.
+
+    A plan's tasks, a client's contacts: an option costs Django's template engine more than
+    the rest of its field, and a task form lists a hundred.
+    """
+
+    template_name = "common/widgets/select.html"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["options_html"] = _options_html(context["widget"]["optgroups"])
+        return context
+
+
+class SelectMultiple(Select, forms.SelectMultiple):
+    """A multiple <select> drawn like Select: for long lists such as a plan's tasks."""
 
 
 def form_helper(*layout) -> FormHelper:

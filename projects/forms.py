@@ -12,7 +12,7 @@ from django.utils import timezone
 from clients.models import Contact, SalesHandoff
 from clients.roles import Role
 from clients.widgets import SearchableSelect
-from common.forms import DateInput, form_helper
+from common.forms import DateInput, Select, SelectMultiple, form_helper
 from common.parsing import PlainInputFormMixin, parse_id, search_text
 from common.submissions import add_submission_key
 from common.versions import VersionedFormMixin, add_version_field
@@ -157,6 +157,20 @@ class PersonSearchField(UserChoiceField):
 class TaskChoiceField(forms.ModelChoiceField):
     iterator = NameChoiceIterator
     name_field = "title"
+
+
+class TasksChoiceField(forms.ModelMultipleChoiceField):
+    """Tasks to pick several of (a task's predecessors): a plan's tasks are a long list."""
+
+    iterator = NameChoiceIterator
+    name_field = "title"
+
+
+class NamedChoiceField(forms.ModelChoiceField):
+    """A milestone or a contact, listed by its name."""
+
+    iterator = NameChoiceIterator
+    name_field = "name"
 
 
 class ProjectForm(PlainInputFormMixin, VersionedFormMixin, forms.ModelForm):
@@ -304,7 +318,7 @@ class MilestoneForm(PlainInputFormMixin, VersionedFormMixin, forms.ModelForm):
             "is_golive_critical",
             "visible_to_client",
         ]
-        widgets = {"baseline_date": DateInput(), "due_date": DateInput()}
+        widgets = {"baseline_date": DateInput(), "due_date": DateInput(), "phase": Select()}
         help_texts = {
             "phase": "The phase whose work it completes: a key milestone must be complete "
             "before the project leaves that phase."
@@ -327,7 +341,9 @@ class MilestoneForm(PlainInputFormMixin, VersionedFormMixin, forms.ModelForm):
 
 
 class TaskForm(PlainInputFormMixin, VersionedFormMixin, forms.ModelForm):
-    owner_user = UserChoiceField(queryset=User.objects.none(), required=False, label="Owner (team)")
+    owner_user = UserChoiceField(
+        queryset=User.objects.none(), required=False, label="Owner (team)", widget=Select
+    )
 
     class Meta:
         model = Task
@@ -349,14 +365,23 @@ class TaskForm(PlainInputFormMixin, VersionedFormMixin, forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 3}),
             "start_date": DateInput(),
             "due_date": DateInput(),
-            "depends_on": forms.SelectMultiple(attrs={"size": 6}),
+            "depends_on": SelectMultiple(attrs={"size": 6}),
+            "milestone": Select(),
+            "status": Select(),
+            "priority": Select(),
+            "owner_contact": Select(),
+        }
+        field_classes = {
+            "milestone": NamedChoiceField,
+            "owner_contact": NamedChoiceField,
+            "depends_on": TasksChoiceField,
         }
 
     def __init__(self, *args, project: ImplementationProject, **kwargs):
         super().__init__(*args, **kwargs)
         _guard(self)
         self.fields["owner_user"].queryset = _owners(project, self.instance.owner_user_id)
-        # Only what an option shows: a plan's tasks are the longest list on the page.
+        # Choices are read as (id, name) rows; a chosen one is fetched with .only() on a post.
         self.fields["milestone"].queryset = project.milestones.only("pk", "name", "project")
         self.fields["owner_contact"].queryset = Contact.objects.filter(
             client_id=project.client_id
@@ -440,7 +465,7 @@ CLIENT_VISIBLE_HELP = (
 
 
 class RiskForm(PlainInputFormMixin, VersionedFormMixin, forms.ModelForm):
-    owner = UserChoiceField(queryset=User.objects.none(), required=False)
+    owner = UserChoiceField(queryset=User.objects.none(), required=False, widget=Select)
 
     class Meta:
         model = Risk
@@ -459,8 +484,9 @@ class RiskForm(PlainInputFormMixin, VersionedFormMixin, forms.ModelForm):
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "mitigation_plan": forms.Textarea(attrs={"rows": 3}),
-            "probability": forms.Select(choices=[(i, str(i)) for i in range(1, 6)]),
-            "impact": forms.Select(choices=[(i, str(i)) for i in range(1, 6)]),
+            "probability": Select(choices=[(i, str(i)) for i in range(1, 6)]),
+            "impact": Select(choices=[(i, str(i)) for i in range(1, 6)]),
+            "status": Select(),
         }
 
     def __init__(self, *args, project: ImplementationProject, **kwargs):
@@ -478,7 +504,7 @@ class RiskForm(PlainInputFormMixin, VersionedFormMixin, forms.ModelForm):
 
 
 class IssueForm(PlainInputFormMixin, VersionedFormMixin, forms.ModelForm):
-    owner = UserChoiceField(queryset=User.objects.none(), required=False)
+    owner = UserChoiceField(queryset=User.objects.none(), required=False, widget=Select)
 
     class Meta:
         model = Issue
@@ -496,6 +522,8 @@ class IssueForm(PlainInputFormMixin, VersionedFormMixin, forms.ModelForm):
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "resolution": forms.Textarea(attrs={"rows": 2}),
+            "severity": Select(),
+            "status": Select(),
         }
 
     def __init__(self, *args, project: ImplementationProject, **kwargs):

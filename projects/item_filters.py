@@ -5,7 +5,9 @@ from django import forms
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
+from common.forms import Select
 from common.parsing import SEARCH_LENGTH
+from projects.forms import NamedChoiceField
 from projects.models import ImplementationProject, Milestone, Task
 
 PRIORITY_RANK = Case(
@@ -33,6 +35,12 @@ SORT_FIELDS = {
 }
 
 
+class MilestoneFilter(django_filters.ModelChoiceFilter):
+    """The project's milestones, listed by name without a Milestone made for each."""
+
+    field_class = NamedChoiceField
+
+
 class TaskFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="search",
@@ -41,13 +49,16 @@ class TaskFilter(django_filters.FilterSet):
         widget=forms.TextInput(attrs={"placeholder": "Title or description", "type": "search"}),
     )
     status = django_filters.ChoiceFilter(
-        choices=Task.Status.choices, label="Status", empty_label="Any status"
+        choices=Task.Status.choices, label="Status", empty_label="Any status", widget=Select
     )
     owner = django_filters.ChoiceFilter(
-        method="filter_owner", label="Owner", empty_label="Anyone", choices=[]
+        method="filter_owner", label="Owner", empty_label="Anyone", choices=[], widget=Select
     )
-    milestone = django_filters.ModelChoiceFilter(
-        queryset=Milestone.objects.none(), label="Milestone", empty_label="Any milestone"
+    milestone = MilestoneFilter(
+        queryset=Milestone.objects.none(),
+        label="Milestone",
+        empty_label="Any milestone",
+        widget=Select,
     )
     overdue = django_filters.BooleanFilter(
         method="filter_overdue",
@@ -55,6 +66,7 @@ class TaskFilter(django_filters.FilterSet):
         widget=forms.CheckboxInput,
     )
     sort = django_filters.ChoiceFilter(
+        widget=Select,
         method="order",
         label="Sort by",
         empty_label=None,

@@ -288,6 +288,7 @@ def _project_fragment(request, pk: int, fragment: str):
                 "owner_choices": owner_choices(task.project),
                 "today": timezone.localdate(),
                 "next_url": reverse("projects:detail", args=[pk]) + "#tasks",
+                "opened": True,
             },
         )
     project = get_project_for_view(request, pk)

@@ -81,6 +81,8 @@ def _task_queryset():
 @login_required
 @require_safe
 def task_list(request: HttpRequest, pk: int) -> HttpResponse:
+    if request.htmx and request.GET.get("fragment") == "task-row":
+        return _task_row_editor(request, pk)
     project = get_project_for_view(
         request, pk, ImplementationProject.objects.select_related("client").with_progress()
     )
@@ -92,12 +94,14 @@ def task_list(request: HttpRequest, pk: int) -> HttpResponse:
         project=project,
         owner_choices=choices,
     )
-    page_obj = Paginator(filterset.qs, settings.PAGE_SIZE).get_page(
-        parse_id(request.GET.get("page"))
-    )
     filtered = any(
         request.GET.get(name) for name in ("q", "status", "owner", "milestone", "overdue")
     )
+    paginator = Paginator(filterset.qs, settings.PAGE_SIZE)
+    if not filtered:
+        # Every task of the project: the progress bar counted them already.
+        paginator.count = project.task_total
+    page_obj = paginator.get_page(parse_id(request.GET.get("page")))
     return render(
         request,
         "projects/items/task_list.html",
@@ -111,6 +115,34 @@ def task_list(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": can_edit,
             "owner_choices": choices if can_edit else [],
             "today": timezone.localdate(),
+        },
+    )
+
+
+def _task_row_editor(request: HttpRequest, pk: int) -> HttpResponse:
+    """A task's row with its status and owner editors, loaded when its "Change" is pressed.
+
+    The list writes each row as plain text: 25 rows of editors would cost every page view what
+    the one row a user changes needs.
+    """
+    task = get_item_for_edit(
+        request,
+        Task,
+        parse_id(request.GET.get("task")) or 0,
+        _with_link_counts(selectors.task_rows(Task.objects.filter(project_id=pk))).select_related(
+            "project"
+        ),
+    )
+    return render(
+        request,
+        "projects/items/_task_row.html",
+        {
+            "task": task,
+            "can_edit": True,
+            "owner_choices": owner_choices(task.project),
+            "today": timezone.localdate(),
+            "next_url": reverse("projects:task_list", args=[pk]),
+            "opened": True,
         },
     )
 

@@ -496,11 +496,13 @@ def test_a_pm_logs_in_changes_a_task_status_and_comments_with_the_keyboard_alone
     page.wait_for_url(site.url + f"/projects/{project.pk}/")
     expect(page.get_by_role("heading", level=1)).to_have_text(project.name)
 
-    # The task's status, in place: focus its select and choose with the arrow keys.
+    # The task's status, in place: its "Change" opens the row's editors with focus on the
+    # status, chosen with the arrow keys.
     status = page.get_by_label(f"Status of {task.title}")
-    select_id = status.get_attribute("id")
     expect_skip_link_first(page)
-    tab_to(page, f"#{select_id}")
+    tab_to(page, f"#task-{task.pk} a[hx-get*='fragment=task-row']")
+    page.keyboard.press("Enter")
+    expect(status).to_be_focused()
     page.evaluate("() => { window.__noReload = true; }")
     with page.expect_response(lambda r: r.url.endswith(f"/tasks/{task.pk}/status/")) as answer:
         page.keyboard.press("ArrowDown")

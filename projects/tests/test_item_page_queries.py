@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db
 
 # The queries of each page (at most 12 each): session, user and roles, the page's rows.
 EXPECTED = {
-    "task list": 10,
+    "task list": 9,
     "task detail": 11,
     "risk detail": 7,
     "issue detail": 7,

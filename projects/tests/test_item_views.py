@@ -331,12 +331,38 @@ def test_pm_records_the_clients_sign_off(client_as, pm, project, contact):
 def test_task_list_shows_the_projects_tasks_with_in_place_controls_for_its_pm(
     client_as, pm, project
 ):
-    TaskFactory(project=project, title="Load balances", owner_user=pm)
+    task = TaskFactory(project=project, title="Load balances", owner_user=pm)
     TaskFactory(title="Another project's task")
-    response = client_as(pm).get(reverse("projects:task_list", args=[project.pk]))
-    html = page(response)
+    url = reverse("projects:task_list", args=[project.pk])
+    logged_in = client_as(pm)
+    html = page(logged_in.get(url))
     assert "Load balances" in html and "Another project" not in html
-    assert 'name="status"' in html and 'hx-post="' in html and "<noscript>" in html
+    # Each row offers "Change"; its editors load when opened, not with the page.
+    assert 'Change<span class="visually-hidden"> status or owner of Load balances' in html
+    assert f'href="/tasks/{task.pk}/edit/"' in html and f'id="task-{task.pk}-status"' not in html
+    row = page(
+        logged_in.get(url, {"fragment": "task-row", "task": task.pk}, HTTP_HX_REQUEST="true")
+    )
+    assert f'id="task-{task.pk}-status"' in row and "autofocus" in row
+    assert 'hx-post="' in row and "<noscript>" in row
+    assert f'<option value="user:{pm.pk}" selected>' in row
+
+
+def test_a_task_row_opens_for_change_only_for_those_who_may_edit_and_only_its_projects_tasks(
+    client_as, other_pm, pm, project
+):
+    task = TaskFactory(project=project)
+    elsewhere = TaskFactory(title="Another project's task", owner_user=pm)
+    url = reverse("projects:task_list", args=[project.pk])
+
+    def opened(user, task_id):
+        return client_as(user).get(
+            url, {"fragment": "task-row", "task": task_id}, HTTP_HX_REQUEST="true"
+        )
+
+    assert opened(other_pm, task.pk).status_code == 403
+    assert opened(pm, elsewhere.pk).status_code == 404
+    assert opened(pm, "x").status_code == 404
 
 
 def test_task_list_is_plain_text_for_a_pm_who_cannot_edit(client_as, other_pm, project):
@@ -413,10 +439,10 @@ def test_task_list_query_count_does_not_grow_with_tasks(
     url = reverse("projects:task_list", args=[project.pk])
     add(3)
     logged_in.get(url)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         assert len(logged_in.get(url).context["tasks"]) == 3
     add(7)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         assert len(logged_in.get(url).context["tasks"]) == 10
 
 
