@@ -3,7 +3,7 @@
 import zoneinfo
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Field, Layout, Row
+from crispy_forms.layout import HTML, Column, Field, Layout, Row
 from django import forms
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -21,6 +21,7 @@ TIME_ZONES = frozenset(zoneinfo.available_timezones())
 # What a person may type for a zone: any case, a space for an underscore ("america/new york").
 _TIME_ZONE_SPELLINGS = {name.lower(): name for name in TIME_ZONES}
 TIME_ZONE_LIST_ID = "time-zone-names"
+EMPTY_TIME_ZONE_LIST = HTML(f'<datalist id="{TIME_ZONE_LIST_ID}"></datalist>')
 
 
 class TimeZoneField(forms.CharField):
@@ -42,7 +43,9 @@ class TimeZoneField(forms.CharField):
             "spellcheck": "false",
             "hx-get": reverse_lazy("clients:time_zones"),
             "hx-trigger": "focus once",
-            "hx-swap": "afterend",
+            # The form holds an empty list of that id (EMPTY_TIME_ZONE_LIST) for the names.
+            "hx-target": f"#{TIME_ZONE_LIST_ID}",
+            "hx-swap": "outerHTML",
         }
         kwargs.setdefault("help_text", "Type part of a name, such as London or New York.")
         super().__init__(max_length=64, widget=forms.TextInput(attrs=attrs), **kwargs)
@@ -143,7 +146,7 @@ class ClientForm(PlainInputFormMixin, _CrispyMixin, forms.ModelForm):
             Row(Column("industry", css_class="col-md-6"), Column("segment", css_class="col-md-6")),
             Row(
                 Column("employee_count", css_class="col-md-6"),
-                Column("time_zone", css_class="col-md-6"),
+                Column("time_zone", EMPTY_TIME_ZONE_LIST, css_class="col-md-6"),
             ),
             Row(
                 Column("account_status", css_class="col-md-6"),

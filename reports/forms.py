@@ -45,7 +45,7 @@ class ScheduleForm(PlainInputFormMixin, forms.ModelForm):
         self.helper.disable_csrf = True
 
 
-class SendForm(forms.Form):
+class SendForm(PlainInputFormMixin, forms.Form):
     """Who at the client gets the client version of the report about to be sent."""
 
     client_recipients = forms.TypedMultipleChoiceField(

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -108,6 +108,8 @@ def report_pdf(request, pk: int):
     """The PDF of one version of a report (?version=client for the client's), the very file
     made when it was sent."""
     audience = _audience(request.GET.get("version"))
+    if parse_id(pk) is None:
+        raise Http404("No such report.")
     document = get_object_or_404(
         ReportDocument.objects.filter(
             report__in=StatusReport.objects.visible_to(request.user)
