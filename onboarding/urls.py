@@ -25,4 +25,5 @@ urlpatterns = [
     path("", include("calendars.urls")),
     path("", include("playbooks.urls")),
     path("", include("golive.urls")),
+    path("", include("acceptance.urls")),
 ]

@@ -17,7 +17,7 @@ from clients import roles
 from clients.models import Client, Contact
 from clients.services import sales_handoff_acknowledgement_stands
 from common.versions import version_claim
-from projects import notifications
+from projects import gates, notifications
 from projects.baselines import take_baseline
 from projects.health import refresh_health
 from projects.history import history_entries
@@ -213,6 +213,7 @@ def go_live_gate(
             )
     critical = project.issues.open().critical().count()
     noun = "issue is" if critical == 1 else "issues are"
+    extra = [GateCheck(*check(project)) for check in gates.GO_LIVE_CHECKS]
     return [
         GateCheck("Go-live critical milestones complete and signed off", milestone_problems),
         GateCheck(
@@ -223,6 +224,7 @@ def go_live_gate(
             "UAT signed off by the client",
             [] if project.uat_signed_off_at else ["UAT has not been signed off by the client."],
         ),
+        *extra,
     ]
 
 
@@ -390,14 +392,16 @@ def uat_signoff_refusal(project: ImplementationProject) -> str:
             "UAT is signed off in the Testing phase; this project is in "
             f"{project.get_phase_display()}."
         )
-    return ""
+    problems = [problem for check in gates.UAT_SIGNOFF_CHECKS for problem in check(project)]
+    return " ".join(problems)
 
 
-@transaction.atomic
-def project_record_uat_signoff(
-    *, project: ImplementationProject, user: User, contact: Contact
+def _record_uat_signoff(
+    project: ImplementationProject, *, contact: Contact, user: User | None, exception_reason: str
 ) -> None:
-    """Record the client's UAT sign-off, and who recorded it, once testing is under way."""
+    # Two sign-offs at once: the second waits here and then finds the first.
+    ImplementationProject.objects.select_for_update().filter(pk=project.pk).exists()
+    project.refresh_from_db(fields=["uat_signed_off_at", "phase"])
     refusal = uat_signoff_refusal(project)
     if refusal:
         raise ValidationError(refusal)
@@ -406,12 +410,36 @@ def project_record_uat_signoff(
     project.uat_signed_off_by = contact
     project.uat_signed_off_at = timezone.now()
     project.uat_signoff_recorded_by = user
+    project.uat_signoff_exception_reason = exception_reason
     _save(
         project,
         user=user,
-        update_fields=["uat_signed_off_by", "uat_signed_off_at", "uat_signoff_recorded_by"],
+        update_fields=[
+            "uat_signed_off_by",
+            "uat_signed_off_at",
+            "uat_signoff_recorded_by",
+            "uat_signoff_exception_reason",
+        ],
     )
     project_touch(project=project)
+
+
+@transaction.atomic
+def project_record_uat_signoff(
+    *, project: ImplementationProject, user: User, contact: Contact, reason: str
+) -> None:
+    """The PM records the client's UAT sign-off on their behalf: an exception, kept with its
+    reason, since the client signs off themselves (in the portal) as a rule."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the client cannot sign off UAT themselves."})
+    _record_uat_signoff(project, contact=contact, user=user, exception_reason=reason)
+
+
+@transaction.atomic
+def project_uat_signoff_by_contact(*, project: ImplementationProject, contact: Contact) -> None:
+    """The client's own UAT sign-off, given by one of their contacts."""
+    _record_uat_signoff(project, contact=contact, user=None, exception_reason="")
 
 
 @transaction.atomic

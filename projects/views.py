@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from clients import roles
 from clients.models import Client
+from common.forms import add_service_errors
 from common.parsing import parse_id
 from common.submissions import REPEATED, create_once
 from common.versions import StaleEdit, show_stale
@@ -358,13 +359,17 @@ def project_uat_signoff(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             services.project_record_uat_signoff(
-                project=project, user=request.user, contact=form.cleaned_data["contact"]
+                project=project,
+                user=request.user,
+                contact=form.cleaned_data["contact"],
+                reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             messages.success(
-                request, f"UAT sign-off by {form.cleaned_data['contact'].name} recorded."
+                request,
+                f"UAT sign-off by {form.cleaned_data['contact'].name} recorded as an exception.",
             )
             return redirect(project)
     return render(
