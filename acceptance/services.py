@@ -182,7 +182,7 @@ def run_case_as_contact(
     )
 
 
-def _critical_problems(project: ImplementationProject) -> list[str]:
+def _critical_case_problems(project: ImplementationProject) -> list[str]:
     counts = project.test_cases.filter(is_critical=True).aggregate(
         failed=Count("pk", filter=Q(latest_run__passed=False)),
         not_run=Count("pk", filter=Q(latest_run__isnull=True)),
@@ -194,6 +194,12 @@ def _critical_problems(project: ImplementationProject) -> list[str]:
     if counts["not_run"]:
         noun = "case has" if counts["not_run"] == 1 else "cases have"
         problems.append(f"{counts['not_run']} critical test {noun} not been run.")
+    return problems
+
+
+def uat_signoff_problems(project: ImplementationProject) -> list[str]:
+    """What testing still has open against a UAT sign-off (registered with projects.gates)."""
+    problems = _critical_case_problems(project)
     defects = (
         Issue.objects.open()
         .critical()
@@ -207,14 +213,10 @@ def _critical_problems(project: ImplementationProject) -> list[str]:
     return problems
 
 
-def uat_signoff_problems(project: ImplementationProject) -> list[str]:
-    """What testing still has open against a UAT sign-off (registered with projects.gates)."""
-    return _critical_problems(project)
-
-
 def go_live_check(project: ImplementationProject) -> tuple[str, list[str]]:
-    """The go-live gate's testing condition (registered with projects.gates)."""
-    return ("Every critical test case passed, no critical defect open", _critical_problems(project))
+    """The go-live gate's testing condition (registered with projects.gates); a critical
+    defect is a critical issue, which the gate already counts."""
+    return ("Every critical test case passed", _critical_case_problems(project))
 
 
 def uat_signoff_refusal(project: ImplementationProject) -> str:

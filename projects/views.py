@@ -247,7 +247,9 @@ def project_detail(request, pk: int):
         else [],
         "can_override_gate": roles.is_manager(request.user),
         "phase_changes": selectors.project_phase_changes(project, limit=RECENT_PHASE_CHANGES),
-        "uat_signoff_open": can_edit and not services.uat_signoff_refusal(project),
+        # What testing has open is told on the sign-off page, not read for every detail page.
+        "uat_signoff_open": can_edit
+        and not services.uat_signoff_refusal(project, with_testing=False),
         "earlier_phases": phases[: current.index],
         "owner_choices": owner_choices(project) if can_edit else [],
         "budget_percent": selectors.budget_percent(parts["hours_burned"], project.budget_hours),
