@@ -1,6 +1,7 @@
 """Named fixtures for each role, shared by every app's tests."""
 
 import pytest
+from django.test import override_settings
 
 from clients.roles import Role, role_groups_ensure
 from clients.tests.factories import UserFactory
@@ -78,3 +79,10 @@ def role_groups_after_a_flush(request, django_db_blocker):
     if committing:
         with django_db_blocker.unblock():
             role_groups_ensure()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def uploads_in_a_temporary_directory(tmp_path_factory):
+    """Files that tests upload (test-run attachments…) go to a directory of their own."""
+    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
+        yield

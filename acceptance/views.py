@@ -3,14 +3,16 @@
 Access follows the project's (projects.access); writes go through acceptance.services.
 """
 
+import mimetypes
 from pathlib import PurePath
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_safe
 
 from acceptance import services
@@ -202,14 +204,24 @@ def run_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_safe
-def run_attachment(request: HttpRequest, pk: int) -> FileResponse:
-    """A run's attachment, for those who may read its project (files are never served bare)."""
+def run_attachment(request: HttpRequest, pk: int) -> HttpResponse:
+    """A run's attachment, for those who may read its project (files are never served bare).
+
+    Always a download, never shown inline: an uploaded HTML file must not run as one of our
+    pages. Attachments are small (GOLIVE_TEST_ATTACHMENTS), so they are read whole.
+    """
     visible = ImplementationProject.objects.visible_to(request.user)
     run = get_object_or_404(TestRun.objects.only("attachment"), pk=pk, case__project__in=visible)
     if not run.attachment:
         raise Http404
     try:
-        handle = run.attachment.open("rb")
+        with run.attachment.open("rb") as handle:
+            body = handle.read()
     except FileNotFoundError as error:
         raise Http404 from error
-    return FileResponse(handle, as_attachment=True, filename=PurePath(run.attachment.name).name)
+    name = PurePath(run.attachment.name).name
+    response = HttpResponse(
+        body, content_type=mimetypes.guess_type(name)[0] or "application/octet-stream"
+    )
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    return response

@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from acceptance import services
 from acceptance.models import TestRun
@@ -167,7 +167,6 @@ def test_the_go_live_gate_holds_a_project_whose_critical_case_failed(uat_project
 def test_an_attachment_is_stored_and_a_refused_one_stores_nothing(
     uat_project, pm, settings, tmp_path
 ):
-    settings.STORAGES = {**settings.STORAGES}
     settings.MEDIA_ROOT = tmp_path
     settings.GOLIVE_TEST_ATTACHMENTS = {"MAX_BYTES": 100, "EXTENSIONS": ["png", "txt"]}
     case = TestCaseFactory(project=uat_project)

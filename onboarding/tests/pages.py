@@ -153,6 +153,17 @@ PAGES = (
         roles=frozenset({SUPPORT}),
         status=403,
     ),
+    # Acceptance testing
+    MainPage("testing", "acceptance:testing", ("testing_project",), phone=True),
+    MainPage("new test case", "acceptance:case_create", ("testing_project",), roles=EDITORS),
+    MainPage("record a test run", "acceptance:run_create", ("test_case",), roles=EDITORS),
+    MainPage(
+        "forbidden (support recording a test run)",
+        "acceptance:run_create",
+        ("test_case",),
+        roles=frozenset({SUPPORT}),
+        status=403,
+    ),
     # Error pages: what a role sees where it may not go, and where nothing is
     MainPage("forbidden (PM in the outbox)", "outbox:list", roles=frozenset({PM}), status=403),
     MainPage(
@@ -231,6 +242,7 @@ NOT_PAGES = {
     "golive:step_state": "POST action (its buttons are on the go-live readiness page)",
     "golive:step_move": "POST action (its buttons are on the go-live readiness page)",
     "golive:handoff_rebuild": "POST action (its button is on the handoff report page)",
+    "acceptance:run_attachment": "a file download (a test run's attachment)",
 }
 
 
