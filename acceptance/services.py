@@ -182,41 +182,62 @@ def run_case_as_contact(
     )
 
 
-def _critical_case_problems(project: ImplementationProject) -> list[str]:
-    counts = project.test_cases.filter(is_critical=True).aggregate(
-        failed=Count("pk", filter=Q(latest_run__passed=False)),
-        not_run=Count("pk", filter=Q(latest_run__isnull=True)),
-    )
+def _testing_counts(project: ImplementationProject, *, defects: bool) -> dict:
+    """Critical cases failed and not run (and open critical defects), in one query."""
+    critical = Q(test_cases__is_critical=True)
+    counts = {
+        "failed": Count(
+            "test_cases", filter=critical & Q(test_cases__latest_run__passed=False), distinct=True
+        ),
+        "not_run": Count(
+            "test_cases", filter=critical & Q(test_cases__latest_run__isnull=True), distinct=True
+        ),
+    }
+    if defects:
+        counts["defects"] = Count(
+            "issues",
+            filter=Q(
+                issues__severity=Issue.Severity.CRITICAL,
+                issues__status__in=[Issue.Status.OPEN, Issue.Status.IN_PROGRESS],
+                issues__test_runs__isnull=False,
+            ),
+            distinct=True,
+        )
+    return ImplementationProject.objects.filter(pk=project.pk).aggregate(**counts)
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def _critical_case_problems(counts: dict) -> list[str]:
     problems = []
     if counts["failed"]:
-        noun = "case has" if counts["failed"] == 1 else "cases have"
-        problems.append(f"{counts['failed']} critical test {noun} failed its latest run.")
+        if counts["failed"] == 1:
+            problems.append("1 critical test case has failed its latest run.")
+        else:
+            problems.append(f"{counts['failed']} critical test cases have failed their latest run.")
     if counts["not_run"]:
-        noun = "case has" if counts["not_run"] == 1 else "cases have"
-        problems.append(f"{counts['not_run']} critical test {noun} not been run.")
+        noun = _plural(counts["not_run"], "critical test case has", "critical test cases have")
+        problems.append(f"{noun} not been run.")
     return problems
 
 
 def uat_signoff_problems(project: ImplementationProject) -> list[str]:
     """What testing still has open against a UAT sign-off (registered with projects.gates)."""
-    problems = _critical_case_problems(project)
-    defects = (
-        Issue.objects.open()
-        .critical()
-        .filter(project=project, test_runs__isnull=False)
-        .distinct()
-        .count()
-    )
-    if defects:
-        noun = "defect is" if defects == 1 else "defects are"
-        problems.append(f"{defects} critical {noun} still open.")
+    counts = _testing_counts(project, defects=True)
+    problems = _critical_case_problems(counts)
+    if counts["defects"]:
+        noun = _plural(counts["defects"], "critical defect is", "critical defects are")
+        problems.append(f"{noun} still open.")
     return problems
 
 
 def go_live_check(project: ImplementationProject) -> tuple[str, list[str]]:
     """The go-live gate's testing condition (registered with projects.gates); a critical
     defect is a critical issue, which the gate already counts."""
-    return ("Every critical test case passed", _critical_case_problems(project))
+    counts = _testing_counts(project, defects=False)
+    return ("Every critical test case passed", _critical_case_problems(counts))
 
 
 def uat_signoff_refusal(project: ImplementationProject) -> str:
