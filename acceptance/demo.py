@@ -13,7 +13,8 @@ from clients.models import Contact
 from projects import services as project_services
 from projects.models import ImplementationProject, Issue, Phase
 
-# (title, steps, expected result, critical) by product; the first product's come first.
+# (title, steps, expected result, critical) by product name; a project whose products have
+# none of these gets OTHER.
 CASES = {
     "Payroll": [
         (
@@ -35,7 +36,7 @@ CASES = {
             False,
         ),
     ],
-    "Time": [
+    "Time & Attendance": [
         (
             "Clock in and out from the mobile app",
             "1. Clock in from the app.\n2. Clock out eight hours later.",
@@ -109,14 +110,14 @@ def seed_project(project: ImplementationProject) -> int:
             critical[0],
             pm,
             passed=False,
-            notes="Net pay off by the rounding of the state tax.",
+            notes="The result did not match the expected one on the first try.",
             severity=Issue.Severity.HIGH,
         )
         project_services.issue_set_status(
             issue=first.defect,
             user=pm,
             status=Issue.Status.RESOLVED,
-            resolution="Rounding rule corrected in the tax setup.",
+            resolution="Setup corrected and moved to the test system.",
         )
         services.run_case_as_user(critical[0], pm, passed=True, notes="Fixed: matches now.")
         for case in critical[1:]:
