@@ -79,6 +79,7 @@ def seed_project(project: ImplementationProject) -> int:
     if project.test_cases.exists():
         return 0
     pm = project.pm
+    last_activity = project.last_activity_at
     contacts = list(Contact.objects.filter(client_id=project.client_id).order_by("pk"))
     lead = next(
         (c for c in contacts if c.role == Contact.ContactRole.PROJECT_LEAD),
@@ -130,7 +131,9 @@ def seed_project(project: ImplementationProject) -> int:
             notes="The screen shows it, the printed copy does not.",
             severity=Issue.Severity.MEDIUM,
         )
-    # Any other minor case stays not run.
+    # Any other minor case stays not run. The services marked the project active just now; the
+    # base set's own activity date stands, so that seeding again finds nothing to change.
+    ImplementationProject.objects.filter(pk=project.pk).update(last_activity_at=last_activity)
     return len(made)
 
 
