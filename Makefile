@@ -23,7 +23,11 @@ PYTEST_ARGS ?=
 CHROMIUM := /usr/bin/chromium
 CHROMIUM_INSTALL := apt-get update && apt-get install -y --no-install-recommends chromium
 
-.PHONY: help setup run test lint bench chromium
+# WeasyPrint (the PDFs of reports) loads Debian's Pango and HarfBuzz when imported.
+PDF_LIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+PDF_LIBS_INSTALL := apt-get update && apt-get install -y --no-install-recommends $(PDF_LIBS)
+
+.PHONY: help setup run test lint bench chromium pdf-libs
 
 help:
 	@echo "make run    set up .venv, migrate, load the demo data, start the web app on"
@@ -81,11 +85,25 @@ chromium:
 	  exit 1
 	fi
 
-test: chromium lint
+# Installed when missing if we may (root, with apt-get), like Chromium; otherwise say what to run.
+pdf-libs: setup
+	@if $(PY) -c 'import weasyprint' >/dev/null 2>&1; then exit 0; fi
+	if [[ $$(id -u) == 0 ]] && command -v apt-get >/dev/null; then
+	  echo "Installing Debian's Pango for WeasyPrint (the PDFs of reports)"
+	  export DEBIAN_FRONTEND=noninteractive
+	  $(PDF_LIBS_INSTALL)
+	else
+	  echo "PDFs of reports need Debian's Pango: run sudo sh -c '$(PDF_LIBS_INSTALL)', then make again." >&2
+	  exit 1
+	fi
+	$(PY) -c 'import weasyprint'
+
+test: chromium pdf-libs lint
 	@$(PY) -m pytest $(PYTEST_ARGS)
 
 # The performance benchmark (bench/run.py says what it does; docs/performance.md has the figures).
 # PostgreSQL at BENCH_DATABASE_URL and Redis at BENCH_REDIS_URL; installs wrk with apt-get.
+# BENCH_ARGS="--skip-office", "--office-users 200", "--scale 10", "--help"...
 BENCH_ARGS ?=
 bench: setup
 	@$(PY) -m bench.run $(BENCH_ARGS)
@@ -94,9 +112,9 @@ bench: setup
 # SIGTERM to make, stops all three (so does any one of them exiting): each gets SIGTERM and
 # stops its own children (runserver's reloader, the worker's pool); whatever of a group is
 # still there after 15 seconds is killed, so nothing is left behind.
-run: setup $(STATIC_STAMP)
+run: setup pdf-libs $(STATIC_STAMP)
 	@$(PY) manage.py migrate --noinput
-	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_demo | tee var/seed_demo.txt
 	$(PY) manage.py run_escalations
 	if (exec 3<>/dev/tcp/$(HOST)/$(PORT)) 2>/dev/null; then
 	  echo "Port $(PORT) on $(HOST) is already in use: stop whatever listens there first." >&2
@@ -142,6 +160,8 @@ run: setup $(STATIC_STAMP)
 	  echo "    sales, sales2    sales reps"
 	  echo "    support          support team"
 	  echo "    admin            administrator (also the Django admin at /admin/)"
+	  echo
+	  sed -n '/^Client portal:/,+1s/^/  /p' var/seed_demo.txt
 	  echo
 	  echo "  Ctrl-C stops the web app, the Celery worker and Celery beat."
 	  echo

@@ -82,7 +82,8 @@ def role_groups_after_a_flush(request, django_db_blocker):
 
 
 @pytest.fixture(scope="session", autouse=True)
-def uploads_in_a_temporary_directory(tmp_path_factory):
-    """Files that tests upload (test-run attachments…) go to a directory of their own."""
+def media_root_of_the_run(tmp_path_factory):
+    """Files the tests upload go to a folder of this run, never to var/media."""
+
     with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
         yield

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import connection
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, Count, IntegerField, Value, When, Window
 
 from alerts.models import Alert, AlertNotification
 from clients import roles
@@ -62,18 +62,37 @@ def alert_list(user, scope: str):
     # PostgreSQL from starting at the few alerts of the scope (join_collapse_limit).
     return (
         alerts.select_related("project", "project__client", "owner")
+        .only(*ALERT_ROW_FIELDS)
         .with_can_act(user)
         .order_by("-first_seen_at", "-pk")
     )
 
 
+# The columns a row of the alerts list shows, and nothing else of the alert or its relations.
+ALERT_ROW_FIELDS = (
+    "kind",
+    "subject",
+    "detail",
+    "level",
+    "status",
+    "first_seen_at",
+    "owner__first_name",
+    "owner__last_name",
+    "owner__username",
+    "project__name",
+    "project__client__name",
+)
+
+
 def alert_for_detail(user):
     """The queryset the detail page picks its alert from."""
+    # Not the task, milestone, risk or issue it is about: at most one of them is set, and read
+    # on its own (one query) it spares PostgreSQL planning a join of twelve tables, which took
+    # 20 ms, forty times the time of running it.
     return (
         Alert.objects.visible_to(user)
-        .with_related()
         .with_can_act(user)
-        .select_related("project__pm", "acknowledged_by", "resolved_by")
+        .select_related("project__client", "project__pm", "owner", "acknowledged_by", "resolved_by")
     )
 
 
@@ -109,15 +128,16 @@ def alert_history(alert: Alert, notifications: list[AlertNotification]) -> list[
 
 
 def project_open_alerts(project: ImplementationProject, limit: int) -> tuple[list[Alert], int]:
-    """The project's unresolved alerts (at most `limit`) and how many there are; ≤ 2 queries."""
+    """The project's unresolved alerts (at most `limit`) and how many there are, in one query.
+
+    The total is a window over the same rows, counted before the LIMIT.
+    """
     alerts = list(
         Alert.objects.filter(project=project)
         .live()
         .unresolved()
         .select_related("owner")
-        .annotate(status_rank=STATUS_RANK)
+        .annotate(status_rank=STATUS_RANK, total=Window(Count("pk")))
         .order_by("status_rank", "-level", "-first_seen_at", "-pk")[:limit]
     )
-    if len(alerts) < limit:
-        return alerts, len(alerts)
-    return alerts, Alert.objects.filter(project=project).live().unresolved().count()
+    return alerts, alerts[0].total if alerts else 0

@@ -15,7 +15,24 @@ from alerts.filters import AlertFilter
 from alerts.forms import ResolveForm
 from alerts.models import Alert
 from clients import roles
+from common.links import pk_link
 from common.parsing import local_next_url, parse_id
+
+# What a row of the list shows, looked up once per row in the view: the labels and the badges
+# of alerts/_level_badge.html and alerts/_status_badge.html.
+LEVEL_BADGES = {
+    Alert.Level.MANAGER: "text-bg-dark",
+    Alert.Level.PM: "text-bg-info",
+    Alert.Level.OWNER: "text-bg-light border",
+}
+KIND_LABELS = dict(Alert.Kind.choices)
+LEVEL_LABELS = dict(Alert.Level.choices)
+STATUS_LABELS = dict(Alert.Status.choices)
+STATUS_BADGES = {
+    Alert.Status.OPEN: "text-bg-danger",
+    Alert.Status.ACKNOWLEDGED: "text-bg-warning",
+    Alert.Status.RESOLVED: "text-bg-success",
+}
 
 
 def _require_reader(request: HttpRequest) -> None:
@@ -33,6 +50,23 @@ def alert_list(request: HttpRequest) -> HttpResponse:
     page_obj = Paginator(filterset.qs, settings.PAGE_SIZE).get_page(
         parse_id(request.GET.get("page"))
     )
+    # What each row links to, and how its badges look, worked out here once per row: in the
+    # template's row loop each tag and include was paid 25 times.
+    alert_url, project_url = pk_link("alerts:detail"), pk_link("projects:detail")
+    acknowledge_url = pk_link("alerts:acknowledge")
+    for alert in page_obj:
+        alert.url = alert_url(alert.pk)
+        alert.project_url = project_url(alert.project_id)
+        alert.subject_id = f"alert-{alert.pk}-subject"
+        alert.kind_label = KIND_LABELS.get(alert.kind, alert.kind)
+        alert.level_label = LEVEL_LABELS.get(alert.level, "")
+        alert.status_label = STATUS_LABELS.get(alert.status, alert.status)
+        alert.level_badge = LEVEL_BADGES.get(alert.level, LEVEL_BADGES[Alert.Level.OWNER])
+        alert.status_badge = STATUS_BADGES.get(alert.status, "text-bg-secondary")
+        owner = alert.owner
+        alert.owner_name = (owner.get_full_name() or owner.username) if owner else "Nobody"
+        if alert.can_act and alert.status == Alert.Status.OPEN:
+            alert.acknowledge_url = acknowledge_url(alert.pk)
     return render(
         request,
         "alerts/alert_list.html",

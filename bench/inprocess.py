@@ -7,32 +7,84 @@ data, timing jobs).
 """
 
 import json
+import statistics
 import sys
 import time
 
-SAMPLES = 20
+SAMPLES = 21
 
 
-def measure(path: str, cookies: dict[str, str]) -> tuple[int, float]:
-    """Queries of one request after a warm-up one, and the CPU ms of each of SAMPLES more."""
+class QueryTimer:
+    """The wall time (ms) and text of each SQL statement run on the connection, in order."""
+
+    def __init__(self) -> None:
+        self.durations: list[float] = []
+        self.statements: list[str] = []
+
+    def __call__(self, execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.durations.append((time.perf_counter() - started) * 1000)
+            self.statements.append(sql)
+
+
+def slowest_query(timers: list[QueryTimer]) -> tuple[float, str]:
+    """The query with the highest median time over the requests, and that median (ms).
+
+    Each request makes the same queries in the same order; should one make more, the requests
+    with the most queries are compared.
+    """
+    most = max((len(timer.durations) for timer in timers), default=0)
+    if not most:
+        return 0.0, ""
+    same = [timer for timer in timers if len(timer.durations) == most]
+    medians = [statistics.median(timer.durations[i] for timer in same) for i in range(most)]
+    slowest = max(range(most), key=medians.__getitem__)
+    return medians[slowest], same[0].statements[slowest]
+
+
+def measure(path: str, cookies: dict[str, str], samples: int = SAMPLES) -> dict:
+    """One page's figures: a warm-up request, then `samples` timed ones.
+
+    The CPU time is the median over the samples (a stray garbage collection or a neighbour's
+    burst moves the mean, not the median). A page makes the same queries on every request; each
+    query's time is its median over the samples too, and the slowest query is the one with the
+    highest median: what it costs, not what the busiest moment of the machine made of it.
+    """
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     client = Client(SERVER_NAME="127.0.0.1")
     for name, value in cookies.items():
         client.cookies[name] = value
-    client.get(path)
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(path)
+    response = client.get(path)
     if response.status_code != 200:
         raise RuntimeError(f"{path} answered {response.status_code} to the test client.")
-    # Read now: each request empties the connection's query log.
-    queries = len(captured.captured_queries)
-    started = time.process_time()
-    for _ in range(SAMPLES):
-        client.get(path)
-    return queries, (time.process_time() - started) / SAMPLES * 1000
+    cpu_ms, timers = [], []
+    for _ in range(samples):
+        timer = QueryTimer()
+        with connection.execute_wrapper(timer):
+            started = time.process_time()
+            response = client.get(path)
+            cpu_ms.append((time.process_time() - started) * 1000)
+        if response.status_code != 200:
+            raise RuntimeError(f"{path} answered {response.status_code} to the test client.")
+        timers.append(timer)
+    counts = sorted({len(timer.durations) for timer in timers})
+    slowest_ms, slowest_sql = slowest_query(timers)
+    return {
+        "cpu_ms": statistics.median(cpu_ms),
+        "cpu_ms_min": min(cpu_ms),
+        "queries": counts[-1],
+        "query_counts": counts,
+        "db_ms": statistics.median(sum(timer.durations) for timer in timers),
+        "slowest_query_ms": slowest_ms,
+        "slowest_query_max_ms": max((max(t.durations, default=0) for t in timers), default=0),
+        "slowest_query": slowest_sql[:300],
+        "samples": samples,
+    }
 
 
 def main() -> None:
@@ -40,10 +92,7 @@ def main() -> None:
 
     django.setup()
     pages = json.load(sys.stdin)
-    results = {}
-    for page in pages:
-        queries, cpu_ms = measure(page["path"], page["cookies"])
-        results[page["name"]] = {"queries": queries, "cpu_ms": cpu_ms}
+    results = {page["name"]: measure(page["path"], page["cookies"]) for page in pages}
     json.dump(results, sys.stdout)
 
 

@@ -14,8 +14,9 @@ Example, a page for a new "meeting detail" view:
 
     Page("meeting detail", PM, "projects:meeting_detail", (first_of(Meeting),)),
 
-`BARE` is the constant view every page is compared with: the same server, middleware and load
-generator, no template and no query.
+`FLOOR` is the page every other page's CPU time is compared with: the base template for a
+logged-in user with no content. `BARE` is the constant view the load figures are set beside: the
+same server, middleware and load generator, no template and no query.
 """
 
 from collections.abc import Callable
@@ -44,6 +45,8 @@ from reports.models import StatusReport
 
 PM, MANAGER, SALES = "pm", "manager", "sales"
 SUPPORT = "support"
+# Not a user: the demo client contact, signed in to the portal by a link (bench/run.py).
+PORTAL = "portal"
 
 
 @dataclass(frozen=True)
@@ -172,6 +175,21 @@ def busiest_meeting() -> int:
     return found.pk
 
 
+@cache
+def busiest_report() -> int:
+    """The busiest project's first status report, sent by its PM if it has none yet.
+
+    A run that does not time the reports tick (`--skip-reports`) may find no report.
+    """
+    found = StatusReport.objects.filter(project_id=busiest_project()).order_by("pk").first()
+    if found is None:
+        from reports import services
+
+        project = ImplementationProject.objects.get(pk=busiest_project())
+        found, _ = services.report_send_now(project=project, user=project.pm)
+    return found.pk
+
+
 def biggest_template() -> int:
     """The template with the most tasks: the heaviest one a manager edits."""
     return first(ProjectTemplate.objects.annotate(n=Count("tasks")).order_by("-n", "pk"))
@@ -195,12 +213,41 @@ def cutover_step() -> int:
     return found.pk
 
 
+def portal_project() -> int:
+    """The project the demo client contact follows in the portal (portal/demo.py)."""
+    from portal.models import PortalAccess
+
+    return first(PortalAccess.objects.active().order_by("pk").values("project_id"))
+
+
+def portal_task() -> int:
+    """That contact's own client-visible task: the portal page with the upload form."""
+    from portal.models import PortalAccess
+
+    access = PortalAccess.objects.active().order_by("pk").first()
+    if access is None:
+        raise MissingBenchData("No contact has portal access: seed_demo gives one.")
+    return first(
+        Task.objects.filter(
+            project_id=access.project_id, owner_contact_id=access.contact_id, visible_to_client=True
+        ).order_by("pk")
+    )
+
+
+def no_such_link() -> str:
+    return "no-such-portal-link-token-0000"
+
+
 PROJECT = (busiest_project,)
 TEMPLATE = (biggest_template,)
 
 BARE = Page("bare view (/healthz)", None, "healthz")
 
+# The base template with no content: every page's CPU time is compared with this one's.
+FLOOR = Page("floor page (base template, no content)", PM, "floor")
+
 PAGES: list[Page] = [
+    FLOOR,
     Page("home (PM)", PM, "home"),
     Page("home (manager: portfolio)", MANAGER, "home"),
     Page("home (sales rep)", SALES, "home"),
@@ -231,7 +278,7 @@ PAGES: list[Page] = [
     Page("alerts list (manager: all)", MANAGER, "alerts:list", query="scope=all"),
     Page("alert detail", PM, "alerts:detail", (pm_alert,)),
     Page("status report history", PM, "reports:project_reports", PROJECT),
-    Page("status report detail", PM, "reports:report_detail", (first_of(StatusReport),)),
+    Page("status report detail", PM, "reports:report_detail", (busiest_report,)),
     Page("status report preview", PM, "reports:preview", PROJECT),
     Page("template list", MANAGER, "playbooks:list"),
     Page("template detail", PM, "playbooks:detail", TEMPLATE),
@@ -291,4 +338,10 @@ PAGES: list[Page] = [
     Page("testing", PM, "acceptance:testing", (testing_project,)),
     Page("new test case", PM, "acceptance:case_create", (testing_project,)),
     Page("record a test run", PM, "acceptance:run_create", (testing_case,)),
+    # The client portal: the team's page, and the client contact's own pages
+    Page("client portal (team)", PM, "portal_staff:project", (portal_project,)),
+    Page("portal link refused", None, "portal:link", (no_such_link,)),
+    Page("portal signed out", None, "portal:signed_out"),
+    Page("portal project", PORTAL, "portal:project", (portal_project,)),
+    Page("portal task", PORTAL, "portal:task", (portal_task,)),
 ]

@@ -6,7 +6,9 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Field, Layout, Row
 from django import forms
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.urls import reverse_lazy
 
 from clients import services
 from clients.models import Client, Contact, Product, SalesHandoff
@@ -15,9 +17,46 @@ from common.parsing import PlainInputFormMixin
 from common.submissions import add_submission_key
 from common.versions import VersionedFormMixin, add_version_field
 
-TIME_ZONE_CHOICES = [
-    (name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())
-]
+TIME_ZONES = frozenset(zoneinfo.available_timezones())
+# What a person may type for a zone: any case, a space for an underscore ("america/new york").
+_TIME_ZONE_SPELLINGS = {name.lower(): name for name in TIME_ZONES}
+TIME_ZONE_LIST_ID = "time-zone-names"
+
+
+class TimeZoneField(forms.CharField):
+    """A time zone typed by its name, with the names as suggestions once the box is focused.
+
+    A <select> of the ~600 names cost more to draw than all the rest of the client form; the
+    <datalist> of suggestions comes from the app (htmx) when the person starts on this field.
+    """
+
+    default_error_messages = {
+        "unknown": "“%(value)s” is not a time zone we know. Type a name such as Europe/London "
+        "or America/New_York and pick one of the suggestions."
+    }
+
+    def __init__(self, **kwargs):
+        attrs = {
+            "list": TIME_ZONE_LIST_ID,
+            "autocomplete": "off",
+            "spellcheck": "false",
+            "hx-get": reverse_lazy("clients:time_zones"),
+            "hx-trigger": "focus once",
+            "hx-swap": "afterend",
+        }
+        kwargs.setdefault("help_text", "Type part of a name, such as London or New York.")
+        super().__init__(max_length=64, widget=forms.TextInput(attrs=attrs), **kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return _TIME_ZONE_SPELLINGS.get(value.replace(" ", "_").lower(), value)
+
+    def validate(self, value):
+        super().validate(value)
+        if value and value not in TIME_ZONES:
+            raise ValidationError(
+                self.error_messages["unknown"], code="unknown", params={"value": value}
+            )
 
 
 class UserChoiceField(forms.ModelChoiceField):
@@ -64,7 +103,7 @@ class _CrispyMixin(VersionedFormMixin):
 
 class ClientForm(PlainInputFormMixin, _CrispyMixin, forms.ModelForm):
     sales_rep = UserChoiceField(queryset=User.objects.none(), required=False)
-    time_zone = forms.ChoiceField(choices=TIME_ZONE_CHOICES, initial="UTC")
+    time_zone = TimeZoneField(initial="UTC")
 
     class Meta:
         model = Client

@@ -113,6 +113,19 @@ class Client(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("clients:detail", args=[self.pk])
 
+    @property
+    def status_badge(self) -> str:
+        """The Bootstrap class of the account status's badge."""
+        return STATUS_BADGES.get(self.account_status, "text-bg-secondary")
+
+
+STATUS_BADGES = {
+    Client.AccountStatus.LIVE: "text-bg-success",
+    Client.AccountStatus.ONBOARDING: "text-bg-primary",
+    Client.AccountStatus.AT_RISK: "text-bg-warning",
+    Client.AccountStatus.CHURNED: "text-bg-dark",
+}
+
 
 class Contact(models.Model):
     """A person at the client."""

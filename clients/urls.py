@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.client_list, name="list"),
     path("new/", views.client_create, name="create"),
     path("options/", views.client_options, name="options"),
+    path("time-zones/", views.time_zone_names, name="time_zones"),
     path("<int:pk>/", views.client_detail, name="detail"),
     path("<int:pk>/edit/", views.client_edit, name="edit"),
     path("<int:pk>/contacts/new/", views.contact_create, name="contact_create"),

@@ -5,19 +5,22 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from clients import roles, services
 from clients.filters import ClientFilter
-from clients.forms import ClientForm, ContactForm, SalesHandoffForm
+from clients.forms import TIME_ZONE_LIST_ID, TIME_ZONES, ClientForm, ContactForm, SalesHandoffForm
 from clients.models import Client, Contact, SalesHandoff
 from clients.widgets import options_html
 from common.forms import add_service_errors
+from common.links import pk_link
 from common.parsing import parse_id, search_text
 from common.submissions import REPEATED, create_once, repeated_url
 
@@ -140,6 +143,9 @@ def client_list(request: HttpRequest) -> HttpResponse:
     filtered = any(
         request.GET.get(name) for name in ("q", "account_status", "segment", "sales_rep")
     )
+    client_url = pk_link("clients:detail")  # one reverse() for the page, not one per row
+    for client in page_obj:
+        client.url = client_url(client.pk)
     return render(
         request,
         "clients/client_list.html",
@@ -155,6 +161,12 @@ def client_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _projects_model():
+    # The model behind the reverse relation "projects", reached by name: clients must not
+    # import projects.
+    return Client._meta.get_field("projects").related_model
+
+
 @login_required
 @require_safe
 def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -167,9 +179,11 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .prefetch_related(
             "products",
             "contacts",
-            "sales_handoffs__submitted_by",
-            "sales_handoffs__acknowledged_by",
-            "projects__pm",
+            Prefetch(
+                "sales_handoffs",
+                SalesHandoff.objects.select_related("submitted_by", "acknowledged_by"),
+            ),
+            Prefetch("projects", _projects_model().objects.select_related("pm")),
         )
     )
     client = get_object_or_404(clients, pk=pk)
@@ -435,3 +449,23 @@ def client_options(request: HttpRequest) -> HttpResponse:
     if not choices:
         empty = [("", f"No account’s name contains “{text}”")]
     return HttpResponse(options_html(empty + choices, selected=chosen))
+
+
+# The same for every request: written once when the app starts.
+TIME_ZONE_DATALIST = format_html(
+    '<datalist id="{}">{}</datalist>',
+    TIME_ZONE_LIST_ID,
+    format_html_join(
+        "",
+        '<option value="{}">{}</option>',
+        # The label lets "new york" find America/New_York.
+        ((name, name.replace("_", " ")) for name in sorted(TIME_ZONES)),
+    ),
+)
+
+
+@login_required
+@require_safe
+def time_zone_names(request: HttpRequest) -> HttpResponse:
+    """The time zone names the client form's time zone field suggests, as a <datalist>."""
+    return HttpResponse(TIME_ZONE_DATALIST)

@@ -23,6 +23,7 @@ from clients.roles import Role
 from golive.models import HandoffMessage
 from outbox.services import Message, emails_queue_bulk
 from outbox.text import one_line
+from projects import handoff_document
 from projects.models import HandoffReport, ImplementationProject, Phase, PhaseChange, Risk, Task
 from projects.scheduling import holidays_from, subtract_business_days
 
@@ -289,7 +290,11 @@ def handoff_report_store_sent(*, report: HandoffReport) -> None:
     facts = report.built_data or handoff_facts(report.project)
     report.built_data = facts
     report.sent_html = handoff_snapshot_html(report, facts)
-    HandoffReport.objects.filter(pk=report.pk).update(built_data=facts, sent_html=report.sent_html)
+    # The PDF is made from the same HTML, once: its download is exactly what support received.
+    report.sent_pdf = handoff_document.document_pdf(report.project, report.sent_html)
+    HandoffReport.objects.filter(pk=report.pk).update(
+        built_data=facts, sent_html=report.sent_html, sent_pdf=report.sent_pdf
+    )
     emails_queue_bulk(messages=[_support_address_message(report)])
 
 

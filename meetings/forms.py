@@ -7,7 +7,6 @@ from django.db.models import Q
 from django.utils import timezone
 
 from clients.models import Contact
-from clients.roles import Role
 from common.forms import DateInput, DateTimeInput, form_helper
 from common.parsing import PlainInputFormMixin
 from common.submissions import add_submission_key
@@ -15,6 +14,7 @@ from common.versions import VersionedFormMixin, add_version_field
 from meetings.models import Decision, Meeting
 from projects.forms import UserChoiceField
 from projects.models import ImplementationProject
+from projects.selectors import owner_candidates
 
 
 def _team(project: ImplementationProject, meeting: Meeting | None = None):
@@ -23,16 +23,6 @@ def _team(project: ImplementationProject, meeting: Meeting | None = None):
     if meeting is not None and meeting.pk:
         people |= Q(meetings_attended=meeting)
     return User.objects.filter(people).distinct().order_by("first_name", "last_name", "username")
-
-
-def _staff():
-    roles = [Role.PM, Role.MANAGER, Role.SUPPORT]
-    return (
-        User.objects.filter(is_active=True)
-        .filter(Q(groups__name__in=roles) | Q(is_superuser=True))
-        .distinct()
-        .order_by("first_name", "last_name", "username")
-    )
 
 
 class PeopleChoices(forms.ModelMultipleChoiceField):
@@ -107,12 +97,13 @@ class ActionItemForm(PlainInputFormMixin, forms.Form):
     def __init__(self, *args, meeting: Meeting, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         project = meeting.project
-        staff = _staff()
-        self.fields["owner_user"].queryset = staff
+        # The project's people, as a task of the project may be owned by (not all the staff).
+        team = owner_candidates(project).order_by("first_name", "last_name", "username")
+        self.fields["owner_user"].queryset = team
         self.fields["owner_contact"].queryset = Contact.objects.filter(
             client_id=project.client_id
         ).order_by("name")
-        if staff.filter(pk=user.pk).exists():
+        if user.pk == project.pm_id or team.filter(pk=user.pk).exists():
             self.fields["owner_user"].initial = user.pk
         self.fields["due_date"].initial = timezone.localdate() + timedelta(days=7)
         self.helper = form_helper(

@@ -32,4 +32,8 @@ def beat_schedule() -> dict:
             "task": "golive.sales_digest",
             "schedule": timedelta(seconds=every["SALES_DIGEST_TICK_SECONDS"]),
         },
+        "survey-reminders": {
+            "task": "portal.survey_reminders",
+            "schedule": timedelta(seconds=every["SURVEY_REMINDER_SECONDS"]),
+        },
     }

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "playbooks",
     "golive",
     "acceptance",
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -148,8 +149,11 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
-# Uploaded files (test-run attachments…), through the default storage above.
-MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
+# Files clients upload in the portal go through Django's storage API: local disk under
+# MEDIA_ROOT by default; production may point STORAGES["default"] at any storage backend
+# (README "Client portal"). Files are never served from a public URL, only through a view
+# that checks who may see them.
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 MEDIA_URL = "/media/"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -216,6 +220,10 @@ GOLIVE_HEALTH = {
     "BUDGET_OVERRUN_AMBER": env.float("HEALTH_BUDGET_OVERRUN_AMBER", default=0.10),
     "BUDGET_OVERRUN_RED": env.float("HEALTH_BUDGET_OVERRUN_RED", default=0.25),
     "HIGH_RISK_SCORE": env.int("HEALTH_HIGH_RISK_SCORE", default=15),
+    # With a money budget, the forecast at completion against it: amber above the budget by
+    # more than this share, red from this share over.
+    "FORECAST_OVERRUN_AMBER": env.float("HEALTH_FORECAST_OVERRUN_AMBER", default=0.0),
+    "FORECAST_OVERRUN_RED": env.float("HEALTH_FORECAST_OVERRUN_RED", default=0.10),
 }
 
 PAGE_SIZE = env.int("PAGE_SIZE", default=25)
@@ -237,6 +245,7 @@ GOLIVE_SCHEDULES = {
     "STATUS_REPORT_TICK_SECONDS": env.int("STATUS_REPORT_TICK_SECONDS", default=300),
     "ESCALATION_SWEEP_SECONDS": env.int("ESCALATION_SWEEP_SECONDS", default=300),
     "OUTBOX_RECOVER_SECONDS": env.int("OUTBOX_RECOVER_SECONDS", default=60),
+    "SURVEY_REMINDER_SECONDS": env.int("SURVEY_REMINDER_SECONDS", default=3600),
     # Reminders of handoff reports nobody acted on, and the weekly sales digest: each tick
     # sends only what is due and never twice, so ticking often only makes them prompt.
     "HANDOFF_REMINDER_TICK_SECONDS": env.int("HANDOFF_REMINDER_TICK_SECONDS", default=3600),
@@ -299,6 +308,23 @@ GOLIVE_ESCALATIONS = {
 GOLIVE_NOTICES = {
     # Days an accepted handoff report stays on its PM's and sales rep's home page.
     "ACCEPTED_HANDOFF_DAYS": env.int("NOTICE_ACCEPTED_HANDOFF_DAYS", default=14),
+}
+
+# The client portal (portal app): sign-in links, portal sessions, uploads and surveys.
+GOLIVE_PORTAL = {
+    # Hours a sign-in link stays valid; each link signs in once.
+    "LINK_HOURS": env.int("PORTAL_LINK_HOURS", default=72),
+    # Hours a portal session lasts after its link was opened.
+    "SESSION_HOURS": env.int("PORTAL_SESSION_HOURS", default=12),
+    # Largest file a contact may upload, in megabytes.
+    "UPLOAD_MAX_MB": env.int("PORTAL_UPLOAD_MAX_MB", default=20),
+    # File types a contact may upload, by extension.
+    "UPLOAD_EXTENSIONS": env.list(
+        "PORTAL_UPLOAD_EXTENSIONS",
+        default=["pdf", "csv", "xlsx", "xls", "docx", "doc", "txt", "png", "jpg", "jpeg", "zip"],
+    ),
+    # Days after which an unanswered satisfaction survey is sent a reminder (once).
+    "SURVEY_REMINDER_DAYS": env.int("SURVEY_REMINDER_DAYS", default=5),
 }
 
 # Delivery of outgoing email (outbox app). Seconds unless stated otherwise.

@@ -2,13 +2,14 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from onboarding.views import favicon, healthz
+from onboarding.views import favicon, floor, healthz
 from projects.views import home
 
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", favicon, name="favicon"),
+    path("floor", floor, name="floor"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
@@ -26,4 +27,6 @@ urlpatterns = [
     path("", include("playbooks.urls")),
     path("", include("golive.urls")),
     path("", include("acceptance.urls")),
+    path("portal/", include("portal.urls")),
+    path("", include("portal.staff_urls")),
 ]

@@ -1,6 +1,8 @@
-"""Views of the project itself, outside any app: the liveness check and the favicon."""
+"""Views of the project itself, outside any app: the liveness check, the favicon, the floor."""
 
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
 from django.templatetags.static import static
 from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
@@ -27,3 +29,14 @@ def favicon(request: HttpRequest) -> HttpResponse:
     response = HttpResponseRedirect(static("favicon.svg"))
     patch_cache_control(response, public=True, max_age=86400)
     return response
+
+
+@login_required
+@require_safe
+def floor(request: HttpRequest) -> HttpResponse:
+    """The base template with no content, for the logged-in user: navigation, alert count, all.
+
+    What every page pays before it shows anything of its own. The benchmark (bench/) compares
+    each page's CPU time with this one's, so the ratio says how much a page adds.
+    """
+    return render(request, "floor.html")

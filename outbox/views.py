@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
 from clients import roles
+from common.links import pk_link
 from common.parsing import parse_id
 from outbox import services
 from outbox.filters import OutgoingEmailFilter
@@ -40,13 +41,16 @@ def require_outbox_reader(user) -> None:
 @require_safe
 def email_list(request: HttpRequest) -> HttpResponse:
     require_outbox_reader(request.user)
-    kinds = list(OutgoingEmail.objects.order_by("kind").values_list("kind", flat=True).distinct())
+    kinds = OutgoingEmail.objects.kinds()
     filterset = OutgoingEmailFilter(
         request.GET, queryset=OutgoingEmail.objects.only(*LIST_FIELDS), kinds=kinds
     )
     page_obj = Paginator(filterset.qs, settings.PAGE_SIZE).get_page(
         parse_id(request.GET.get("page"))
     )
+    email_url = pk_link("outbox:detail")  # one reverse() for the page, not one per row
+    for email in page_obj:
+        email.url = email_url(email.pk)
     return render(
         request,
         "outbox/email_list.html",

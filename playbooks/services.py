@@ -475,6 +475,7 @@ def project_plan_from_templates(
                 due_date=m.due_date,
                 is_key=m.is_key,
                 is_golive_critical=m.is_golive_critical,
+                visible_to_client=m.visible_to_client,
             )
             for m in plan.milestones
         ],

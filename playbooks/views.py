@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from clients import roles
 from common.forms import add_service_errors
+from common.links import pk_link
 from common.parsing import parse_id
 from common.submissions import FIELD as SUBMISSION_KEY
 from common.submissions import REPEATED, create_once
@@ -91,6 +92,9 @@ def template_list(request: HttpRequest) -> HttpResponse:
     )
     template_filter = TemplateFilter(request.GET, queryset=queryset)
     page_obj = Paginator(template_filter.qs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    template_url = pk_link("playbooks:detail")  # one reverse() for the page, not one per row
+    for template in page_obj:
+        template.url = template_url(template.pk)
     return render(
         request,
         "playbooks/template_list.html",
@@ -138,6 +142,12 @@ def template_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request, pk, selectors.template_rows(ProjectTemplate.objects.all())
     )
     milestones, loose_tasks = selectors.template_plan(template)
+    can_edit = can_edit_templates(request.user)
+    if can_edit:
+        # One reverse() per kind of link, not one per row.
+        edit_url, delete_url = pk_link("playbooks:task_edit"), pk_link("playbooks:task_delete")
+        for task in [*loose_tasks, *(t for m in milestones for t in m.task_list)]:
+            task.edit_url, task.delete_url = edit_url(task.pk), delete_url(task.pk)
     return render(
         request,
         "playbooks/template_detail.html",
@@ -146,7 +156,7 @@ def template_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "template": template,
             "milestones": milestones,
             "loose_tasks": loose_tasks,
-            "can_edit": can_edit_templates(request.user),
+            "can_edit": can_edit,
         },
     )
 

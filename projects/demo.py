@@ -1206,7 +1206,10 @@ def build_project_plan(
         "forecast_go_live": go_live.due_date,
         "actual_go_live": go_live.due_date if went_live else None,
         "budget_hours": budget_hours,
-        "budget_amount": budget_hours * HOURLY_RATE[segment],
+        # A project built to overrun its hours keeps an hours budget only: with a money budget
+        # its health would follow the forecast at completion instead, which this data does not
+        # aim at.
+        "budget_amount": None if trouble.budget_over else budget_hours * HOURLY_RATE[segment],
         "uat_signed_off_at": uat.signed_off_at if phase_index > Phase.TESTING.index else None,
         "health_override": override.health if override else "",
         "health_override_reason": override.reason if override else "",
@@ -1888,6 +1891,8 @@ def _milestone_values(m: MilestonePlan, project_id: int) -> dict:
         "phase": m.phase.value,
         "is_key": m.is_key,
         "is_golive_critical": m.is_golive_critical,
+        # The client follows the milestones that gate the project.
+        "visible_to_client": m.is_key or m.is_golive_critical,
         "signed_off_by_id": m.signed_off_by.obj.pk if m.signed_off_by else None,
         "signed_off_at": m.signed_off_at,
     }
@@ -1935,6 +1940,19 @@ def _baseline_values(
     }
 
 
+# Risks and issues the team shares with the client (the client version of status reports
+# lists them); the others, such as a stakeholder who may leave, stay internal.
+SHARED_WITH_CLIENT = {
+    "Legacy data quality is poor",
+    "Year-end close overlaps the go-live window",
+    "Benefits carrier feed certification takes longer than planned",
+    "Census file is missing terminated employees",
+    "General ledger export rejected by the client's ERP",
+    "Bank rejected the test direct-deposit file",
+    "Managers cannot log in with single sign-on",
+}
+
+
 def _risk_values(r: RiskPlan, project_id: int, users: dict[str, User]) -> dict:
     return {
         "project_id": project_id,
@@ -1945,6 +1963,7 @@ def _risk_values(r: RiskPlan, project_id: int, users: dict[str, User]) -> dict:
         "owner_id": _uid(users, r.owner),
         "mitigation_plan": r.mitigation_plan,
         "status": r.status,
+        "visible_to_client": r.title in SHARED_WITH_CLIENT,
         "raised_at": r.raised_at,
         "closed_at": r.closed_at,
     }
@@ -1962,6 +1981,7 @@ def _issue_values(i: IssuePlan, project_id: int, users: dict[str, User]) -> dict
         "resolved_at": i.resolved_at,
         "resolution": i.resolution,
         "escalation_level": i.escalation_level,
+        "visible_to_client": i.title in SHARED_WITH_CLIENT,
         "from_risk_id": i.from_risk.obj.pk if i.from_risk else None,
     }
 

@@ -1,27 +1,39 @@
 import django_filters
-from django.contrib.auth.models import User
 from django.db.models import Q
 
 from clients.models import Product
-from clients.roles import Role
-from common.parsing import SEARCH_LENGTH
-from projects.forms import UserChoiceField
+from common.parsing import SEARCH_LENGTH, parse_id, search_text
 from projects.models import Health, ImplementationProject, Phase
 
 
-class PersonFilter(django_filters.ModelChoiceFilter):
-    """A choice of people by name: hundreds of PMs in a large team, listed cheaply."""
+class PersonFilter(django_filters.CharFilter):
+    """A PM by any part of their name (or by id, as links write it): a search box rather than a
+    list of every PM, which in a large team is hundreds of options on every page view."""
 
-    field_class = UserChoiceField
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", SEARCH_LENGTH)
+        kwargs.setdefault("help_text", "")
+        super().__init__(**kwargs)
+
+    def filter(self, qs, value):
+        text = search_text(value)
+        if not text:
+            return qs
+        pk = parse_id(text)
+        if pk is not None:
+            return qs.filter(**{f"{self.field_name}_id": pk})
+        for word in text.split():
+            qs = qs.filter(
+                Q(**{f"{self.field_name}__first_name__icontains": word})
+                | Q(**{f"{self.field_name}__last_name__icontains": word})
+                | Q(**{f"{self.field_name}__username__icontains": word})
+            )
+        return qs
 
 
 class ProjectFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label="Search", max_length=SEARCH_LENGTH)
-    pm = PersonFilter(
-        queryset=User.objects.filter(groups__name=Role.PM).order_by("first_name", "last_name"),
-        label="PM",
-        empty_label="Any PM",
-    )
+    pm = PersonFilter(label="PM")
     phase = django_filters.ChoiceFilter(choices=Phase.choices, empty_label="Any phase")
     status = django_filters.ChoiceFilter(
         choices=ImplementationProject.Status.choices, empty_label="Any status"
@@ -58,11 +70,7 @@ class ProjectFilter(django_filters.FilterSet):
 class PortfolioTimelineFilter(django_filters.FilterSet):
     """The portfolio timeline's filters: whose projects, of which product, in what health."""
 
-    pm = PersonFilter(
-        queryset=User.objects.filter(groups__name=Role.PM).order_by("first_name", "last_name"),
-        label="PM",
-        empty_label="Any PM",
-    )
+    pm = PersonFilter(label="PM")
     product = django_filters.ModelChoiceFilter(
         field_name="products",
         queryset=Product.objects.all(),

@@ -5,7 +5,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Row
 from django import forms
 from django.contrib.auth.models import User
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,7 +13,7 @@ from clients.models import Contact, SalesHandoff
 from clients.roles import Role
 from clients.widgets import SearchableSelect
 from common.forms import DateInput, form_helper
-from common.parsing import PlainInputFormMixin, search_text
+from common.parsing import PlainInputFormMixin, parse_id, search_text
 from common.submissions import add_submission_key
 from common.versions import VersionedFormMixin, add_version_field
 from projects.models import (
@@ -113,13 +113,54 @@ class ClientChoiceField(forms.ModelChoiceField):
         ]
 
 
+def person_choices(users, text: str, chosen=None, *, limit: int) -> list[tuple[int, str]]:
+    """(id, name) of the first `limit` of `users` whose name holds every word of `text`, the
+    chosen one first: what a searchable person field offers, in one query."""
+    matching = Q()
+    for word in text.split():
+        matching &= (
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(username__icontains=word)
+        )
+    chosen = parse_id(getattr(chosen, "pk", chosen))
+    if chosen:
+        users = users.filter(matching | Q(pk=chosen)).annotate(
+            later=Case(When(pk=chosen, then=Value(0)), default=Value(1))
+        )
+        users = users.order_by("later", *users.query.order_by)
+    else:
+        users = users.filter(matching)
+    return _people(users[:limit])
+
+
+class PersonSearchField(UserChoiceField):
+    """Any of many people may be chosen; the page lists a few, and a search box finds the others.
+
+    A large team has hundreds of PMs: listing all of them was most of the project form's time.
+    """
+
+    widget = SearchableSelect
+    shown = 50
+
+    def offer(self, text: str, chosen, options_url: str) -> None:
+        """List the first people whose name holds `text`, and the chosen one."""
+        self.widget.find_text = text
+        self.widget.find_label = f"Find a {self.label.lower()} by name"
+        self.widget.options_url = options_url
+        self.widget.choices = [
+            ("", self.empty_label),
+            *person_choices(self.queryset, text, chosen, limit=self.shown),
+        ]
+
+
 class TaskChoiceField(forms.ModelChoiceField):
     iterator = NameChoiceIterator
     name_field = "title"
 
 
 class ProjectForm(PlainInputFormMixin, VersionedFormMixin, forms.ModelForm):
-    pm = UserChoiceField(queryset=_user_choices(Role.PM), required=False, label="Project manager")
+    pm = PersonSearchField(queryset=_user_choices(Role.PM), required=False, label="Project manager")
 
     class Meta:
         model = ImplementationProject
@@ -153,6 +194,11 @@ class ProjectForm(PlainInputFormMixin, VersionedFormMixin, forms.ModelForm):
         else:
             find, chosen = "", self.initial.get("client", self.instance.client_id)
         self.fields["client"].offer(find, getattr(chosen, "pk", chosen))
+        if self.is_bound:
+            find, chosen = search_text(self.data.get("pm_find")), self.data.get("pm")
+        else:
+            find, chosen = "", self.initial.get("pm", self.instance.pm_id)
+        self.fields["pm"].offer(find, chosen, reverse("projects:pm_options"))
         handoffs = SalesHandoff.objects.select_related("client").filter(project__isnull=True)
         if self.instance.pk and self.instance.sales_handoff_id:
             handoffs = handoffs | SalesHandoff.objects.filter(pk=self.instance.sales_handoff_id)
@@ -264,6 +310,7 @@ class MilestoneForm(PlainInputFormMixin, VersionedFormMixin, forms.ModelForm):
             "due_date",
             "is_key",
             "is_golive_critical",
+            "visible_to_client",
         ]
         widgets = {"baseline_date": DateInput(), "due_date": DateInput()}
         help_texts = {
@@ -278,7 +325,7 @@ class MilestoneForm(PlainInputFormMixin, VersionedFormMixin, forms.ModelForm):
             Row(Column("name", css_class="col-md-9"), Column("order", css_class="col-md-3")),
             "phase",
             Row(Column("baseline_date"), Column("due_date")),
-            Row(Column("is_key"), Column("is_golive_critical")),
+            Row(Column("is_key"), Column("is_golive_critical"), Column("visible_to_client")),
         )
         # A post without it (an older page, a script) keeps the phase the form started with.
         self.fields["phase"].required = False
@@ -394,6 +441,12 @@ def owner_choices(project: ImplementationProject) -> list[tuple[str, object]]:
     return [("", "Unassigned"), ("Team", team), ("Client", contacts)]
 
 
+CLIENT_VISIBLE_HELP = (
+    "Listed, by its title and status, in the client version of status reports. Its "
+    "description, plan and comments never are."
+)
+
+
 class RiskForm(PlainInputFormMixin, VersionedFormMixin, forms.ModelForm):
     owner = UserChoiceField(queryset=User.objects.none(), required=False)
 
@@ -407,7 +460,10 @@ class RiskForm(PlainInputFormMixin, VersionedFormMixin, forms.ModelForm):
             "owner",
             "status",
             "mitigation_plan",
+            "visible_to_client",
         ]
+        labels = {"visible_to_client": "Shared with the client"}
+        help_texts = {"visible_to_client": CLIENT_VISIBLE_HELP}
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "mitigation_plan": forms.Textarea(attrs={"rows": 3}),
@@ -425,6 +481,7 @@ class RiskForm(PlainInputFormMixin, VersionedFormMixin, forms.ModelForm):
             Row(Column("probability"), Column("impact"), Column("status")),
             "owner",
             "mitigation_plan",
+            "visible_to_client",
         )
 
 
@@ -433,7 +490,17 @@ class IssueForm(PlainInputFormMixin, VersionedFormMixin, forms.ModelForm):
 
     class Meta:
         model = Issue
-        fields = ["title", "description", "severity", "status", "owner", "resolution"]
+        fields = [
+            "title",
+            "description",
+            "severity",
+            "status",
+            "owner",
+            "resolution",
+            "visible_to_client",
+        ]
+        labels = {"visible_to_client": "Shared with the client"}
+        help_texts = {"visible_to_client": CLIENT_VISIBLE_HELP}
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "resolution": forms.Textarea(attrs={"rows": 2}),
@@ -449,6 +516,7 @@ class IssueForm(PlainInputFormMixin, VersionedFormMixin, forms.ModelForm):
             "description",
             Row(Column("severity"), Column("status"), Column("owner")),
             "resolution",
+            "visible_to_client",
         )
 
 
@@ -545,10 +613,28 @@ class TimesheetForm(PlainInputFormMixin, forms.Form):
     def cell_name(task_id: int, day) -> str:
         return f"h-{task_id}-{day:%Y%m%d}"
 
-    def rows(self) -> list[tuple[Task, list]]:
-        return [
-            (task, [self[self.cell_name(task.pk, day)] for day in self.days]) for task in self.tasks
-        ]
+    def rows(self) -> list[tuple[Task, list[dict]]]:
+        """Each task with its cells, as the page writes them: plain values read once, since a
+        week of tasks is hundreds of cells and a BoundField's lookups were most of the page."""
+        errors = self.errors if self.is_bound else {}
+        rows = []
+        for task in self.tasks:
+            cells = []
+            for day in self.days:
+                name = self.cell_name(task.pk, day)
+                field = self.fields[name]
+                value = self.data.get(self.add_prefix(name)) if self.is_bound else field.initial
+                cells.append(
+                    {
+                        "name": self.add_prefix(name),
+                        "id": self.auto_id % self.add_prefix(name),
+                        "label": field.label,
+                        "value": "" if value is None else value,
+                        "errors": errors.get(name, []),
+                    }
+                )
+            rows.append((task, cells))
+        return rows
 
     def hours(self) -> dict:
         """Every cell's hours, a blank cell as 0 (it clears that day)."""

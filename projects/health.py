@@ -14,6 +14,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from projects.account_status import account_status_refresh
+from projects.budget import budgets_of
 from projects.models import (
     Health,
     ImplementationProject,
@@ -37,6 +38,10 @@ class ProjectFacts:
     hours_burned: Decimal = Decimal(0)
     open_critical_issues: int = 0
     unmitigated_high_risks: int = 0
+    # Cost burned plus the work left at the rate burned so far; None without a money budget.
+    forecast_at_completion: Decimal | None = None
+    # The project's money facts (projects.budget.BudgetMoney) when it has a money budget.
+    money: object = None
 
 
 def _reason(dimension: str, level: Health, text: str) -> dict:
@@ -94,7 +99,21 @@ def assess(project: ImplementationProject, facts: ProjectFacts, thresholds: dict
     reasons += schedule or [_reason("schedule", Health.GREEN, on_plan)]
 
     budget: list[dict] = []
-    if project.budget_hours:
+    if project.budget_amount and facts.forecast_at_completion is not None:
+        # With a money budget, what matters is where the project will end, not what it has
+        # burned so far: the forecast at completion against the budget.
+        ratio = float(facts.forecast_at_completion / project.budget_amount)
+        text = (
+            f"Forecast at completion {ratio:.0%} of the budget "
+            f"({facts.forecast_at_completion:,.0f} of {project.budget_amount:,.0f})"
+        )
+        if ratio - 1 >= thresholds["FORECAST_OVERRUN_RED"]:
+            budget.append(_reason("budget", Health.RED, text))
+        elif ratio - 1 > thresholds["FORECAST_OVERRUN_AMBER"]:
+            budget.append(_reason("budget", Health.AMBER, text))
+        else:
+            budget.append(_reason("budget", Health.GREEN, text))
+    elif project.budget_hours:
         burned = float(facts.hours_burned / project.budget_hours)
         done = facts.task_done / facts.task_total if facts.task_total else 0.0
         overrun = burned - done
@@ -177,6 +196,15 @@ def gather_facts(project_ids: list[int], today: date, thresholds: dict) -> dict[
     )
     for pk, n in _count_by_project(high_risks, project_ids).items():
         facts[pk].unmitigated_high_risks = n
+    priced = list(
+        ImplementationProject.objects.filter(pk__in=project_ids, budget_amount__isnull=False).only(
+            "pk", "pm_id", "budget_amount"
+        )
+    )
+    if priced:
+        for pk, money in budgets_of(priced).items():
+            facts[pk].forecast_at_completion = money.forecast_at_completion
+            facts[pk].money = money
     return facts
 
 
@@ -195,6 +223,7 @@ def refresh_health(*, project_ids: Iterable[int] | None = None, today: date | No
         "forecast_go_live",
         "actual_go_live",
         "budget_hours",
+        "budget_amount",
         "health_override",
         "health_override_until",
         "status",

@@ -320,6 +320,8 @@ class Milestone(models.Model):
     phase = models.CharField(max_length=20, choices=Phase.choices, default=Phase.TESTING)
     is_key = models.BooleanField("key milestone", default=False)
     is_golive_critical = models.BooleanField("go-live critical", default=False)
+    # Shown to the client's contacts in the portal and its client status report.
+    visible_to_client = models.BooleanField(default=False)
     signed_off_by = models.ForeignKey(
         Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -501,6 +503,8 @@ class Risk(models.Model):
     )
     mitigation_plan = models.TextField(blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    # Only risks flagged so appear in what the client reads (the client version of reports).
+    visible_to_client = models.BooleanField(default=False)
     raised_at = models.DateTimeField(default=timezone.now)
     closed_at = models.DateTimeField(null=True, blank=True)
     # Counts the saves; an edit form sends back the one it was opened at.
@@ -563,6 +567,8 @@ class Issue(models.Model):
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_issues"
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    # Only issues flagged so appear in what the client reads (the client version of reports).
+    visible_to_client = models.BooleanField(default=False)
     raised_at = models.DateTimeField(default=timezone.now)
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolution = models.TextField(blank=True)
@@ -696,13 +702,16 @@ class HandoffReport(models.Model):
     # The HTML of the report exactly as support received it at the last sending; the page and
     # any PDF show this rather than the project as it is now.
     sent_html = models.TextField("what support received", blank=True, editable=False)
+    sent_pdf = models.BinaryField(blank=True, editable=False, default=bytes)
     # When support (or, for a returned report, the PM) was reminded: once per report.
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
     # How many questions and answers its thread holds (golive.HandoffMessage): a page shows
     # the thread without asking the database when there is none.
     message_count = models.PositiveIntegerField(default=0, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["built_data", "sent_html", "message_count"])
+    history = HistoricalRecords(
+        excluded_fields=["built_data", "sent_html", "sent_pdf", "message_count"]
+    )
     objects = HandoffReportQuerySet.as_manager()
 
     class Meta:

@@ -9,24 +9,24 @@ from operator import or_
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db.models import (
+    Aggregate,
     Case,
+    CharField,
     Count,
-    DecimalField,
     IntegerField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Subquery,
-    Sum,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
 
 from clients import roles
 from clients.models import Client, SalesHandoff
 from projects.baselines import holidays_between
+from projects.budget import money_annotations
 from projects.history import history_entries
 from projects.models import (
     Comment,
@@ -54,6 +54,7 @@ SEVERITY_RANK = Case(
 # which it links to for the rest): each is a row of in-place controls.
 DETAIL_OPEN_TASK_LIMIT = 25
 UPCOMING_GO_LIVE_DAYS = 45
+DETAIL_COMMENT_LIMIT = 20
 
 # What a row of projects/_project_table.html shows. A page of rows reads nothing else of a
 # project, its client or its PM: the health reasons (JSON), budgets and times cost more to load
@@ -96,14 +97,37 @@ def task_rows(tasks: QuerySet[Task]) -> QuerySet[Task]:
     return tasks.select_related("owner_user", "owner_contact", "milestone").only(*TASK_ROW_FIELDS)
 
 
+class _NameList(Aggregate):
+    """Names joined with commas: GROUP_CONCAT in SQLite, STRING_AGG (sorted) in PostgreSQL."""
+
+    function = "GROUP_CONCAT"
+    template = "%(function)s(%(expressions)s, ', ')"
+    output_field = CharField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler,
+            connection,
+            function="STRING_AGG",
+            template="%(function)s(%(expressions)s, ', ' ORDER BY %(expressions)s)",
+            **extra_context,
+        )
+
+
 def project_detail_queryset() -> QuerySet[ImplementationProject]:
-    """Projects with what the project page shows of them, their progress and hours burned."""
-    hours = (
-        TimeEntry.objects.filter(project=OuterRef("pk"))
+    """Projects with what the project page shows of them, their progress, products and money.
+
+    The products' names and the budget's sums are subqueries of the project row rather than
+    queries of their own: the page's query count is its budget.
+    """
+    product_names = (
+        ImplementationProject.products.through.objects.filter(
+            implementationproject_id=OuterRef("pk")
+        )
         .order_by()
-        .values("project")
-        .annotate(total=Sum("hours"))
-        .values("total")
+        .values("implementationproject_id")
+        .annotate(names=_NameList("product__name"))
+        .values("names")
     )
     return (
         ImplementationProject.objects.select_related(
@@ -115,22 +139,21 @@ def project_detail_queryset() -> QuerySet[ImplementationProject]:
             "uat_signoff_recorded_by",
         )
         .prefetch_related(
-            "products",
             Prefetch(
                 "memberships",
-                queryset=ProjectMembership.objects.select_related("user").order_by(
-                    "user__first_name"
-                ),
+                queryset=ProjectMembership.objects.select_related("user")
+                .only(
+                    "project_id",
+                    "role",
+                    "user__first_name",
+                    "user__last_name",
+                    "user__username",
+                )
+                .order_by("user__first_name"),
             ),
         )
         .with_progress()
-        .annotate(
-            hours_burned=Coalesce(
-                Subquery(hours),
-                Value(Decimal(0)),
-                output_field=DecimalField(max_digits=12, decimal_places=2),
-            )
-        )
+        .annotate(product_names=Subquery(product_names), **money_annotations())
         .annotate(holidays_in_slip=holidays_between("baseline_go_live", "forecast_go_live"))
     )
 
@@ -150,9 +173,23 @@ def project_detail_parts(project: ImplementationProject) -> dict:
     )
     return {
         "milestones": list(
-            project.milestones.select_related("signed_off_by", "completed_by").annotate(
-                holidays_in_slip=holidays_between("baseline_date", "due_date")
+            project.milestones.select_related("signed_off_by", "completed_by")
+            .only(
+                "project_id",
+                "name",
+                "phase",
+                "is_key",
+                "is_golive_critical",
+                "baseline_date",
+                "due_date",
+                "completed_on",
+                "signed_off_at",
+                "signed_off_by__name",
+                "completed_by__first_name",
+                "completed_by__last_name",
+                "completed_by__username",
             )
+            .annotate(holidays_in_slip=holidays_between("baseline_date", "due_date"))
         ),
         "open_tasks": open_tasks,
         "open_task_count": project.task_total - project.task_done,
@@ -162,13 +199,22 @@ def project_detail_parts(project: ImplementationProject) -> dict:
             .order_by("-score", "pk")
         ),
         "issues": list(project.issues.open().select_related("owner").order_by("-raised_at")),
+        # The latest comments, oldest of them first as a conversation reads.
         "comments": list(
             Comment.objects.filter(
                 project=project, task__isnull=True, risk__isnull=True, issue__isnull=True
-            ).select_related("author")
-        ),
+            )
+            .select_related("author")
+            .only(
+                "body",
+                "created_at",
+                "author__first_name",
+                "author__last_name",
+                "author__username",
+            )
+            .order_by("-created_at", "-pk")[:DETAIL_COMMENT_LIMIT]
+        )[::-1],
         "hours_burned": project.hours_burned,
-        "contacts": list(project.client.contacts.all()),
     }
 
 

@@ -193,7 +193,10 @@ class GateCheck:
 
 
 def go_live_gate(
-    project: ImplementationProject, milestones: list[Milestone] | None = None
+    project: ImplementationProject,
+    milestones: list[Milestone] | None = None,
+    *,
+    critical_open_issues: int | None = None,
 ) -> list[GateCheck]:
     """Every condition of reaching Go-live, met or not: the phase change refuses on any problem
     here, and the readiness page shows each one. A new condition is one more check here."""
@@ -211,7 +214,11 @@ def go_live_gate(
             milestone_problems.append(
                 f"Go-live critical milestone “{milestone.name}” has no client sign-off."
             )
-    critical = project.issues.open().critical().count()
+    critical = (
+        project.issues.open().critical().count()
+        if critical_open_issues is None
+        else critical_open_issues
+    )
     noun = "issue is" if critical == 1 else "issues are"
     extra = [GateCheck(*check(project)) for check in gates.GO_LIVE_CHECKS]
     return [
@@ -233,10 +240,11 @@ def phase_gate_problems(
     to_phase: Phase,
     *,
     milestones: list[Milestone] | None = None,
+    critical_open_issues: int | None = None,
 ) -> list[str]:
     """What stops the project from entering `to_phase`, in words a PM can act on.
 
-    `milestones`, the project's, when the caller has them already.
+    `milestones` and `critical_open_issues`, the project's, when the caller has them already.
     """
     current = Phase(project.phase)
     if to_phase.index <= current.index:
@@ -251,7 +259,7 @@ def phase_gate_problems(
     if current == Phase.SALES_HANDOFF:
         problems += _sales_handoff_problems(project)
     if to_phase == Phase.GO_LIVE:
-        for check in go_live_gate(project, milestones):
+        for check in go_live_gate(project, milestones, critical_open_issues=critical_open_issues):
             problems += check.problems
     if to_phase == Phase.HANDED_OFF:
         report = HandoffReport.objects.filter(project=project).first()
@@ -486,6 +494,7 @@ def milestone_save(
         "due_date",
         "is_key",
         "is_golive_critical",
+        "visible_to_client",
     ]
     if milestone is None:
         milestone = Milestone(project=project)
@@ -691,7 +700,15 @@ def task_set_owner(
 
 # Risks and issues
 
-RISK_FIELDS = ["title", "description", "probability", "impact", "owner", "mitigation_plan"]
+RISK_FIELDS = [
+    "title",
+    "description",
+    "probability",
+    "impact",
+    "owner",
+    "mitigation_plan",
+    "visible_to_client",
+]
 
 
 @transaction.atomic
@@ -753,7 +770,7 @@ def risk_set_status(*, risk: Risk, user: User, status: str) -> Risk:
     return risk
 
 
-ISSUE_FIELDS = ["title", "description", "severity", "owner", "resolution"]
+ISSUE_FIELDS = ["title", "description", "severity", "owner", "resolution", "visible_to_client"]
 
 
 @transaction.atomic
@@ -862,6 +879,8 @@ def handoff_report_send(*, report: HandoffReport, user: User) -> HandoffReport:
     report.status = HandoffReport.Status.SENT
     report.sent_by = user
     report.sent_at = timezone.now()
+    # What support receives (its HTML and PDF) is stored by the receiver of
+    # handoff_report_changed, which builds the report's facts (golive.handoff).
     _save(report, user=user, update_fields=["status", "sent_by", "sent_at"])
     project_touch(project=report.project)
     handoff_report_changed.send(sender=HandoffReport, report=report)

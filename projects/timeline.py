@@ -10,7 +10,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
+from common.dates import month_abbreviations, short_date
 from projects.baselines import current_baseline, task_baseline, variance
 from projects.models import Baseline, ImplementationProject, Milestone, Phase, PhaseChange, Task
 from projects.scheduling import PlannedTask, company_holidays, critical_path
@@ -53,6 +56,10 @@ class Row:
     label_y: float = 0.0
     bar_y: float = 0.0
     diamond: str = ""
+    # The row's phase bars (SVG) and their dates in words (the table), each written once here:
+    # a page of rows holds hundreds of segments, too many for a template loop of each.
+    bars_svg: str = ""
+    phases_text: str = ""
     baseline_diamond: str = ""
 
     @property
@@ -361,6 +368,10 @@ class PortfolioRow:
     label_y: float = 0.0
     bar_y: float = 0.0
     diamond: str = ""
+    # The row's phase bars (SVG) and their dates in words (the table), each written once here:
+    # a page of rows holds hundreds of segments, too many for a template loop of each.
+    bars_svg: str = ""
+    phases_text: str = ""
 
 
 @dataclass
@@ -465,7 +476,28 @@ def portfolio_layout(
             seg.width = round(max(day, (seg.end - seg.start).days * day), 1)
         if row.go_live is not None:
             row.diamond = _diamond(x_of(row.go_live) + day / 2, row.bar_y + BAR_HEIGHT / 2, 7)
+        _write_segments(row)
     return Portfolio(rows, months, width + 40, height, x_of(today) + day / 2, start, end, legend)
+
+
+def _write_segments(row: PortfolioRow) -> None:
+    """Set the row's bars_svg and phases_text from its placed segments.
+
+    Numbers and colours are the layout's own; labels are escaped.
+    """
+    months = month_abbreviations()
+    bars, phases = [], []
+    for seg in row.segments:
+        label = escape(seg.label)
+        start, end = short_date(seg.start, months=months), short_date(seg.end, months=months)
+        stroke = ' stroke="#6c757d" stroke-dasharray="3 2"' if seg.forecast else ""
+        bars.append(
+            f'<rect x="{seg.x}" y="{row.bar_y}" width="{seg.width}" height="12" '
+            f'fill="{seg.colour}"{stroke}><title>{label}: {start} to {end}</title></rect>'
+        )
+        phases.append(f"{seg.label} {short_date(seg.start, False, months)}–{end}")
+    row.bars_svg = mark_safe("".join(bars))  # noqa: S308  # nosec B308 B703: escaped parts
+    row.phases_text = "; ".join(phases)
 
 
 def portfolio_phase_changes(project_ids: list[int]) -> list[tuple[int, str, str, date]]:

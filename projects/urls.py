@@ -19,6 +19,7 @@ urlpatterns = [
     path("my-work/", views_work.my_work, name="my_work"),
     path("timesheet/", views_work.timesheet, name="timesheet"),
     path("projects/new/", views.project_create, name="create"),
+    path("projects/pm-options/", views.pm_options, name="pm_options"),
     path("projects/<int:pk>/", views.project_detail, name="detail"),
     path("projects/<int:pk>/edit/", views.project_edit, name="edit"),
     path("projects/<int:pk>/phase/", views.project_phase, name="phase"),
@@ -90,6 +91,11 @@ urlpatterns = [
     # Time and the handoff report
     path("projects/<int:pk>/time/", views_handoff.time_entry_create, name="time_entry_create"),
     path("projects/<int:pk>/handoff-report/", views_handoff.handoff_report, name="handoff_report"),
+    path(
+        "projects/<int:pk>/handoff-report/pdf/",
+        views_handoff.handoff_report_pdf,
+        name="handoff_report_pdf",
+    ),
     path(
         "projects/<int:pk>/handoff-report/edit/",
         views_handoff.handoff_report_edit,

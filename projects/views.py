@@ -5,6 +5,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Value, When
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,12 +13,19 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from clients import roles
 from clients.models import Client
+from clients.widgets import options_html
 from common.forms import add_service_errors
-from common.parsing import parse_id
+from common.parsing import parse_id, search_text
 from common.submissions import REPEATED, create_once
 from common.versions import StaleEdit, show_stale
 from projects import selectors, services
-from projects.access import can_edit_project, get_project_for_edit, get_project_for_view
+from projects.access import (
+    can_edit_project,
+    get_item_for_edit,
+    get_project_for_edit,
+    get_project_for_view,
+)
+from projects.budget import can_see_budget, money_of
 from projects.filters import ProjectFilter
 from projects.forms import (
     CommentForm,
@@ -25,11 +33,11 @@ from projects.forms import (
     MembershipForm,
     PhaseChangeForm,
     ProjectForm,
-    TimeEntryForm,
     UatSignoffForm,
     owner_choices,
+    person_choices,
 )
-from projects.models import Health, ImplementationProject, Phase
+from projects.models import Health, ImplementationProject, Issue, Phase, Task
 
 # Changes the project page shows; the history page has the rest.
 RECENT_HISTORY = 10
@@ -47,8 +55,13 @@ def _form_error_messages(error: ValidationError) -> list[str]:
     return list(error.messages)
 
 
-def _paginate(request, queryset):
-    return Paginator(queryset, settings.PAGE_SIZE).get_page(parse_id(request.GET.get("page")))
+def _paginate(request, queryset, count: int | None = None):
+    """A page of the queryset; `count`, when the caller knows how many rows it holds, spares
+    the paginator its COUNT query."""
+    paginator = Paginator(queryset, settings.PAGE_SIZE)
+    if count is not None:
+        paginator.count = count
+    return paginator.get_page(parse_id(request.GET.get("page")))
 
 
 @login_required
@@ -76,11 +89,13 @@ def home(request):
         .annotate(health_rank=HEALTH_RANK)
         .order_by("-health_rank", "forecast_go_live", "pk")
     )
+    health_counts = selectors.health_counts(scope)
     context.update(
         {
             "is_portfolio": roles.is_manager(user),
-            "projects": _paginate(request, my_projects),
-            "health_counts": selectors.health_counts(scope),
+            # The in-flight projects by health are the table's rows: their sum is its count.
+            "projects": _paginate(request, my_projects, count=sum(health_counts.values())),
+            "health_counts": health_counts,
             "go_lives": selectors.upcoming_go_lives(scope, today),
             **selectors.my_tasks(user, today),
         }
@@ -133,6 +148,27 @@ def project_list(request):
             "can_create": roles.is_manager(request.user) or roles.is_pm(request.user),
         },
     )
+
+
+PM_CHOICES_SHOWN = 50
+
+
+@login_required
+@require_GET
+def pm_options(request):
+    """The PMs whose name holds ?pm_find=, as <option>s for the project form's PM search; the
+    chosen one (?pm=) kept among them."""
+    if not (roles.is_manager(request.user) or roles.is_pm(request.user)):
+        raise PermissionDenied("Only PMs and managers choose a project's PM.")
+    text = search_text(request.GET.get("pm_find"))
+    chosen = request.GET.get("pm", "")
+    choices = person_choices(
+        ProjectForm.base_fields["pm"].queryset, text, chosen, limit=PM_CHOICES_SHOWN
+    )
+    empty = [("", "---------")]
+    if not choices:
+        empty = [("", f"No PM’s name contains “{text}”")]
+    return HttpResponse(options_html(empty + choices, selected=chosen))
 
 
 def _project_form_page(request, form, *, title, cancel_url, breadcrumbs):
@@ -216,22 +252,87 @@ def project_edit(request, pk: int):
     )
 
 
-@login_required
-@require_GET
-def project_detail(request, pk: int):
-    if request.htmx and request.GET.get("fragment") == "progress":
+# The project page's parts that load when opened or scrolled to (htmx), each its own answer:
+# the page itself stays within its query budget whatever the project holds.
+DETAIL_FRAGMENTS = {
+    "progress",
+    "task-row",
+    "history",
+    "phases",
+    "more",
+    "team-form",
+    "override-form",
+    "sign-off",
+}
+
+
+def _project_fragment(request, pk: int, fragment: str):
+    """One part of the project page, answered alone (see DETAIL_FRAGMENTS)."""
+    if fragment == "progress":
         # Asked for after each in-place task change: the bar alone, not the whole page's reads.
         project = get_project_for_view(request, pk)
         selectors.project_task_counts(project)
         return render(request, "projects/_project_progress.html", {"project": project})
+    if fragment == "task-row":
+        task = get_item_for_edit(
+            request,
+            Task,
+            parse_id(request.GET.get("task")) or 0,
+            selectors.task_rows(Task.objects.filter(project_id=pk)).select_related("project"),
+        )
+        return render(
+            request,
+            "projects/items/_task_row.html",
+            {
+                "task": task,
+                "can_edit": True,
+                "owner_choices": owner_choices(task.project),
+                "today": timezone.localdate(),
+                "next_url": reverse("projects:detail", args=[pk]) + "#tasks",
+            },
+        )
+    project = get_project_for_view(request, pk)
+    context = {"project": project, "can_edit": can_edit_project(request.user, project)}
+    if fragment == "history":
+        records = selectors.project_history_records(project, per_kind=RECENT_HISTORY)
+        context["entries"] = selectors.history_entries_of(
+            records[:RECENT_HISTORY], records[RECENT_HISTORY:]
+        )
+        return render(request, "projects/items/_history.html", context)
+    if fragment == "phases":
+        context["changes"] = selectors.project_phase_changes(project, limit=RECENT_PHASE_CHANGES)
+        return render(request, "projects/_phase_changes.html", context)
+    if fragment == "more":
+        return render(request, "projects/_project_more.html", context)
+    if not context["can_edit"]:
+        raise PermissionDenied("Only the project's PM, its team and managers change it.")
+    if fragment == "team-form":
+        context["membership_form"] = MembershipForm()
+        return render(request, "projects/_team_form.html", context)
+    if fragment == "override-form":
+        context["override_form"] = HealthOverrideForm(
+            initial={"health": project.computed_health, "until": timezone.localdate()}
+        )
+        return render(request, "projects/_health_override_form.html", context)
+    milestone = get_object_or_404(
+        project.milestones.only("name"), pk=parse_id(request.GET.get("milestone")) or 0
+    )
+    context.update(milestone=milestone, contacts=project.client.contacts.only("name"))
+    return render(request, "projects/_milestone_sign_off_form.html", context)
+
+
+@login_required
+@require_GET
+def project_detail(request, pk: int):
+    fragment = request.GET.get("fragment")
+    if request.htmx and fragment in DETAIL_FRAGMENTS:
+        return _project_fragment(request, pk, fragment)
     project = get_project_for_view(request, pk, selectors.project_detail_queryset())
     parts = selectors.project_detail_parts(project)
     can_edit = can_edit_project(request.user, project)
     current = Phase(project.phase)
     phases = list(Phase)
     next_phase = phases[current.index + 1] if current.index + 1 < len(phases) else None
-    records = selectors.project_history_records(project, per_kind=RECENT_HISTORY)
-    history = selectors.history_entries_of(records[:RECENT_HISTORY], records[RECENT_HISTORY:])
     context = {
         "nav": "projects",
         "project": project,
@@ -241,27 +342,23 @@ def project_detail(request, pk: int):
         "current_phase": current,
         "next_phase": next_phase,
         "next_phase_problems": services.phase_gate_problems(
-            project, next_phase, milestones=parts["milestones"]
+            project,
+            next_phase,
+            milestones=parts["milestones"],
+            critical_open_issues=sum(
+                issue.severity == Issue.Severity.CRITICAL for issue in parts["issues"]
+            ),
         )
         if next_phase and can_edit
         else [],
         "can_override_gate": roles.is_manager(request.user),
-        "phase_changes": selectors.project_phase_changes(project, limit=RECENT_PHASE_CHANGES),
         # What testing has open is told on the sign-off page, not read for every detail page.
         "uat_signoff_open": can_edit
         and not services.uat_signoff_refusal(project, with_testing=False),
         "earlier_phases": phases[: current.index],
-        "owner_choices": owner_choices(project) if can_edit else [],
+        "money": money_of(project) if can_see_budget(request.user) else None,
         "budget_percent": selectors.budget_percent(parts["hours_burned"], project.budget_hours),
-        "history": history,
         "comment_form": CommentForm(),
-        "override_form": HealthOverrideForm(
-            initial={"health": project.computed_health, "until": timezone.localdate()}
-        ),
-        "membership_form": MembershipForm(),
-        "time_form": TimeEntryForm(project=project, initial={"spent_on": timezone.localdate()})
-        if can_edit
-        else None,
         **parts,
     }
     return render(request, "projects/project_detail.html", context)

@@ -11,6 +11,7 @@ from django.utils.timezone import localtime
 from django.views.decorators.http import require_safe
 
 from common.forms import form_helper
+from common.parsing import PlainInputFormMixin
 from projects.access import can_edit_project, get_item_for_view, get_project_for_view
 from projects.baseline_comparison import (
     CURRENT,
@@ -102,7 +103,7 @@ def _kept(project: ImplementationProject) -> list[Baseline]:
     return baselines
 
 
-class BaselineCompareForm(forms.Form):
+class BaselineCompareForm(PlainInputFormMixin, forms.Form):
     """Which two versions of the plan to put side by side."""
 
     left = forms.ChoiceField(label="Compare")

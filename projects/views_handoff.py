@@ -1,11 +1,8 @@
 """The handoff report support reads at go-live, and time logged on a project."""
 
-from decimal import Decimal
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch, Q, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from common.forms import add_service_errors
 from common.submissions import create_once
-from projects import selectors, services
+from projects import handoff_document, selectors, services
 from projects.access import (
     can_decide_handoff_report,
     can_edit_project,
@@ -37,10 +34,7 @@ from projects.item_pages import (
 from projects.models import (
     HandoffReport,
     ImplementationProject,
-    Milestone,
     Phase,
-    ProjectMembership,
-    Risk,
 )
 
 SEVERITY_RANK = selectors.SEVERITY_RANK
@@ -89,20 +83,7 @@ def time_entry_create(request: HttpRequest, pk: int) -> HttpResponse:
 # The handoff report
 
 
-def _handoff_project_queryset():
-    return ImplementationProject.objects.select_related(
-        "client", "client__sales_rep", "pm"
-    ).prefetch_related(
-        "products",
-        "client__contacts",
-        Prefetch("milestones", queryset=Milestone.objects.select_related("signed_off_by")),
-        Prefetch(
-            "memberships",
-            queryset=ProjectMembership.objects.select_related("user").order_by(
-                "user__first_name", "user__last_name"
-            ),
-        ),
-    )
+_handoff_project_queryset = handoff_document.handoff_project_queryset
 
 
 def _handoff_report_response(
@@ -118,13 +99,6 @@ def _handoff_report_response(
         .select_related("sent_by", "decided_by")
         .first()
     )
-    hours = project.time_entries.aggregate(
-        total=Sum("hours"), billable=Sum("hours", filter=Q(billable=True))
-    )
-    hours_used = hours["total"] or Decimal(0)
-    budget_percent = (
-        round(100 * hours_used / project.budget_hours) if project.budget_hours else None
-    )
     can_edit = can_edit_project(user, project)
     status = report.status if report else HandoffReport.Status.DRAFT
     return render(
@@ -135,21 +109,7 @@ def _handoff_report_response(
             "project": project,
             "report": report,
             "status_label": report.get_status_display() if report else "Not started",
-            "milestones": list(project.milestones.all()),
-            "open_issues": list(
-                project.issues.open()
-                .select_related("owner")
-                .annotate(severity_rank=SEVERITY_RANK)
-                .order_by("severity_rank", "-raised_at")
-            ),
-            "open_risks": list(
-                project.risks.filter(status__in=[Risk.Status.OPEN, Risk.Status.MITIGATING])
-                .select_related("owner")
-                .order_by("-score", "pk")
-            ),
-            "hours_used": hours_used,
-            "hours_billable": hours["billable"] or Decimal(0),
-            "budget_percent": budget_percent,
+            **handoff_document.document_context(project, report),
             "at_go_live": Phase(project.phase).index >= Phase.GO_LIVE.index,
             "can_edit": can_edit and status != HandoffReport.Status.ACCEPTED,
             "can_send": can_edit
@@ -166,6 +126,23 @@ def _handoff_report_response(
 def handoff_report(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_project_for_handoff_report(request, pk, _handoff_project_queryset())
     return _handoff_report_response(request, project)
+
+
+@login_required
+@require_safe
+def handoff_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The report as a PDF: once sent, the very file support received; before, a draft."""
+    project = get_project_for_handoff_report(request, pk, _handoff_project_queryset())
+    report = HandoffReport.objects.filter(project=project).first()
+    if report and report.sent_pdf and report.status in handoff_document.SHOWS_SENT:
+        pdf, name = bytes(report.sent_pdf), f"handoff-report-{project.pk}.pdf"
+    else:
+        html = handoff_document.render_document(project, report)
+        pdf = handoff_document.document_pdf(project, html)
+        name = f"handoff-report-{project.pk}-draft.pdf"
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @login_required

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from clients.models import Contact
 from projects.models import Health, ImplementationProject
 
 User = settings.AUTH_USER_MODEL
@@ -52,6 +53,12 @@ class StatusReportSettings(models.Model):
         blank=True,
         help_text="Shown in the next report, scheduled or sent now, then cleared.",
     )
+    # The client contacts who receive the client version. Until the PM first chooses, the
+    # client's contacts flagged for status reports do (client_recipients_chosen is False).
+    client_recipients = models.ManyToManyField(
+        Contact, blank=True, related_name="+", verbose_name="client contacts who receive reports"
+    )
+    client_recipients_chosen = models.BooleanField(default=False, editable=False)
     # Periods that began before the schedule last changed are not made up: moving the day from
     # Monday to Tuesday on a Wednesday must not send a second report that same week.
     schedule_changed_on = models.DateField(null=True, blank=True)
@@ -120,3 +127,35 @@ class StatusReport(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("reports:report_detail", args=[self.pk])
+
+
+class Audience(models.TextChoices):
+    INTERNAL = "internal", "Internal version"
+    CLIENT = "client", "Client version"
+
+
+class ReportDocument(models.Model):
+    """One version of a report (internal or client) exactly as it went out.
+
+    The email body went to that version's recipients; the document (the same content with the
+    full timeline) is what the report page shows, and its PDF was made from it when the report
+    was sent, so a download is the stored file, never a new rendering.
+    """
+
+    report = models.ForeignKey(StatusReport, on_delete=models.CASCADE, related_name="documents")
+    audience = models.CharField(max_length=10, choices=Audience.choices)
+    subject = models.CharField(max_length=250)
+    snapshot = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
+    body_html = models.TextField()
+    body_text = models.TextField()
+    document_html = models.TextField()
+    pdf = models.BinaryField()
+
+    class Meta:
+        ordering = ["report", "audience"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "audience"], name="one_document_per_audience")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_audience_display()} of {self.report}"

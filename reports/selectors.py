@@ -17,13 +17,14 @@ from django.db.models import (
     F,
     IntegerField,
     Max,
+    Min,
     Prefetch,
     Q,
     QuerySet,
     When,
     Window,
 )
-from django.db.models.functions import RowNumber
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
 from clients import roles
@@ -34,6 +35,7 @@ from projects.models import (
     ImplementationProject,
     Issue,
     Milestone,
+    Phase,
     ProjectMembership,
     Risk,
     Task,
@@ -114,11 +116,30 @@ def report_project_queryset() -> QuerySet[ImplementationProject]:
         "memberships__user__groups",
         "pm__groups",
         "client__sales_rep__groups",
+        # Every contact of the client: the PM picks from them who gets the client version.
         Prefetch(
             "client__contacts",
-            queryset=Contact.objects.filter(receives_status_reports=True).order_by("name", "pk"),
-            to_attr="report_contacts",
+            queryset=Contact.objects.order_by("name", "pk"),
+            to_attr="all_contacts",
         ),
+        Prefetch(
+            "report_settings__client_recipients",
+            queryset=Contact.objects.only("pk"),
+        ),
+    )
+
+
+def recipient_choice_queryset() -> QuerySet[ImplementationProject]:
+    """A project with its client's contacts and its choice of who gets the client version."""
+    return ImplementationProject.objects.select_related(
+        "client", "report_settings"
+    ).prefetch_related(
+        Prefetch(
+            "client__contacts",
+            queryset=Contact.objects.order_by("name", "pk"),
+            to_attr="all_contacts",
+        ),
+        Prefetch("report_settings__client_recipients", queryset=Contact.objects.only("pk")),
     )
 
 
@@ -157,12 +178,34 @@ def link_for_user(user, project: ImplementationProject) -> str:
     return LINK_NONE
 
 
-def recipients(project: ImplementationProject) -> list[dict]:
-    """The team, the client contacts flagged for reports and the sales rep, one per address.
+INTERNAL = "internal"
+CLIENT = "client"
 
-    Each says which page the link in their email opens (`link`): one they may open, which for a
-    sales rep is the account status page, not the report. Needs a project from
-    report_project_queryset().
+
+def default_client_recipients(project: ImplementationProject) -> list[Contact]:
+    """The client contacts the project's reports go to unless the PM picks others for one.
+
+    The PM's choice for the project once made; before that, the client's contacts flagged to
+    receive status reports. Needs a project from report_project_queryset().
+    """
+    contacts = project.client.all_contacts
+    settings_row = report_settings_of(project)
+    if settings_row is not None and settings_row.client_recipients_chosen:
+        chosen = {contact.pk for contact in settings_row.client_recipients.all()}
+        return [contact for contact in contacts if contact.pk in chosen]
+    return [contact for contact in contacts if contact.receives_status_reports]
+
+
+def recipients(
+    project: ImplementationProject, client_contact_ids: list[int] | None = None
+) -> list[dict]:
+    """The team and the sales rep (the internal version) and the client contacts chosen for the
+    client version, one per address; a person both on the team and a contact gets the internal one.
+
+    Each says which version they get (`version`) and which page the link in their email opens
+    (`link`): one they may open, which for a sales rep is the account status page, not the
+    report. `client_contact_ids` overrides the project's choice for one report (only contacts
+    of the project's client count). Needs a project from report_project_queryset().
     """
     people: list[tuple[str, str, str, str]] = []
     team = [project.pm] + [membership.user for membership in project.memberships.all()]
@@ -171,10 +214,15 @@ def recipients(project: ImplementationProject) -> list[dict]:
         for user in team
         if user and user.is_active
     ]
-    people += [(c.email, c.name, "client", LINK_NONE) for c in project.client.report_contacts]
     rep = project.client.sales_rep
     if rep and rep.is_active:
         people.append((rep.email, person(rep), "sales", link_for_user(rep, project)))
+    if client_contact_ids is None:
+        contacts = default_client_recipients(project)
+    else:
+        wanted = set(client_contact_ids)
+        contacts = [c for c in project.client.all_contacts if c.pk in wanted]
+    people += [(c.email, c.name, "client", LINK_NONE) for c in contacts]
     seen: set[str] = set()
     result = []
     for email, name, kind, link in people:
@@ -182,7 +230,10 @@ def recipients(project: ImplementationProject) -> list[dict]:
         if not address or address.lower() in seen:
             continue
         seen.add(address.lower())
-        result.append({"email": address, "name": name, "kind": kind, "link": link})
+        version = CLIENT if kind == "client" else INTERNAL
+        result.append(
+            {"email": address, "name": name, "kind": kind, "link": link, "version": version}
+        )
     return result
 
 
@@ -225,6 +276,18 @@ class ReportInputs:
     top_risks: dict[int, list[Risk]]
     open_issue_count: dict[int, int]
     listed_issues: dict[int, list[Issue]]
+    # For the timeline: every milestone of each project, and where the work of each begins.
+    plan_milestones: dict[int, list[Milestone]]
+    work_starts: dict[int, date]
+    # What the client version shows: the client's own open tasks, the sign-offs waiting for
+    # them, and only the risks and issues flagged client-visible.
+    client_task_count: dict[int, int]
+    client_tasks: dict[int, list[Task]]
+    signoffs_waiting: dict[int, list[Milestone]]
+    client_risk_count: dict[int, int]
+    client_risks: dict[int, list[Risk]]
+    client_issue_count: dict[int, int]
+    client_issues: dict[int, list[Issue]]
 
 
 def _period(
@@ -240,17 +303,31 @@ def _period(
 
 def _top(queryset: QuerySet, order_by: list, limit: int) -> dict[int, list]:
     """The first `limit` rows of each project, in `order_by` order, in one query."""
-    rank = Window(RowNumber(), partition_by=[F("project_id")], order_by=order_by)
-    rows = queryset.annotate(rank=rank).filter(rank__lte=limit).order_by("project_id", "rank")
+    return _top_and_count(queryset, order_by, limit)[0]
+
+
+def _top_and_count(
+    queryset: QuerySet, order_by: list, limit: int
+) -> tuple[dict[int, list], dict[int, int]]:
+    """The first `limit` rows of each project and how many it has in all, in one query.
+
+    The count is a window over the rows before the first `limit` are kept, so it counts all.
+    """
+    by = [F("project_id")]
+    rows = (
+        queryset.annotate(
+            rank=Window(RowNumber(), partition_by=by, order_by=order_by),
+            in_all=Window(Count("pk"), partition_by=by),
+        )
+        .filter(rank__lte=limit)
+        .order_by("project_id", "rank")
+    )
     by_project: dict[int, list] = defaultdict(list)
+    counts: dict[int, int] = {}
     for row in rows:
         by_project[row.project_id].append(row)
-    return by_project
-
-
-def _count_by_project(queryset: QuerySet) -> dict[int, int]:
-    rows = queryset.order_by().values("project_id").annotate(n=Count("pk"))
-    return {row["project_id"]: row["n"] for row in rows}
+        counts[row.project_id] = row.in_all
+    return by_project, counts
 
 
 def report_inputs(projects: list[ImplementationProject], *, now: datetime) -> ReportInputs:
@@ -293,27 +370,179 @@ def report_inputs(projects: list[ImplementationProject], *, now: datetime) -> Re
     by_due = [F("due_date").asc(), F("pk").asc()]
     open_risks = Risk.objects.filter(OPEN_RISK, project_id__in=ids)
     open_issues = Issue.objects.open().filter(project_id__in=ids)
+    client_tasks = tasks.open().filter(owner_contact__isnull=False)
+    client_risks = open_risks.filter(visible_to_client=True)
+    client_issues = open_issues.filter(visible_to_client=True)
+    plan_milestones: dict[int, list[Milestone]] = defaultdict(list)
+    signoffs: dict[int, list[Milestone]] = defaultdict(list)
+    plan_rows = (
+        Milestone.objects.filter(project_id__in=ids)
+        .only(
+            "pk",
+            "project_id",
+            "name",
+            "order",
+            "baseline_date",
+            "due_date",
+            "completed_on",
+            "is_key",
+            "is_golive_critical",
+            "signed_off_at",
+        )
+        .order_by("project_id", "order", "due_date", "pk")
+    )
+    for milestone in plan_rows:
+        plan_milestones[milestone.project_id].append(milestone)
+        # Done but not yet signed off by the client: key and go-live-critical ones need it.
+        if (
+            milestone.completed_on
+            and milestone.signed_off_at is None
+            and (milestone.is_key or milestone.is_golive_critical)
+        ):
+            signoffs[milestone.project_id].append(milestone)
+    work_starts = dict(
+        Task.objects.filter(project_id__in=ids, milestone__isnull=False)
+        .order_by()
+        .values("milestone_id")
+        .annotate(start=Min(Coalesce("start_date", "due_date")))
+        .values_list("milestone_id", "start")
+    )
+    by_score = [F("score").desc(), F("pk").asc()]
+    by_severity = [SEVERITY_RANK.asc(), F("raised_at").asc(), F("pk").asc()]
+    blocked_tasks, blocked_count = _top_and_count(blocked.with_related(), by_due, limit)
+    top_risks, open_risk_count = _top_and_count(
+        open_risks.select_related("owner"), by_score, config["TOP_RISKS"]
+    )
+    listed_issues, open_issue_count = _top_and_count(
+        open_issues.select_related("owner"), by_severity, limit
+    )
+    client_task_rows, client_task_count = _top_and_count(client_tasks.with_related(), by_due, limit)
+    client_risk_rows, client_risk_count = _top_and_count(client_risks, by_score, limit)
+    client_issue_rows, client_issue_count = _top_and_count(client_issues, by_severity, limit)
     return ReportInputs(
         today=today,
         facts=gather_facts(ids, today, settings.GOLIVE_HEALTH),
         last_sent_at=last_sent_at,
-        blocked_count=_count_by_project(blocked),
+        blocked_count=blocked_count,
         overdue_tasks=_top(tasks.overdue(today).with_related(), by_due, limit),
-        blocked_tasks=_top(blocked.with_related(), by_due, limit),
+        blocked_tasks=blocked_tasks,
         milestones=milestones,
-        open_risk_count=_count_by_project(open_risks),
-        top_risks=_top(
-            open_risks.select_related("owner"),
-            [F("score").desc(), F("pk").asc()],
-            config["TOP_RISKS"],
-        ),
-        open_issue_count=_count_by_project(open_issues),
-        listed_issues=_top(
-            open_issues.select_related("owner"),
-            [SEVERITY_RANK.asc(), F("raised_at").asc(), F("pk").asc()],
-            limit,
-        ),
+        open_risk_count=open_risk_count,
+        top_risks=top_risks,
+        open_issue_count=open_issue_count,
+        listed_issues=listed_issues,
+        plan_milestones=plan_milestones,
+        work_starts=work_starts,
+        client_task_count=client_task_count,
+        client_tasks=client_task_rows,
+        signoffs_waiting=signoffs,
+        client_risk_count=client_risk_count,
+        client_risks=client_risk_rows,
+        client_issue_count=client_issue_count,
+        client_issues=client_issue_rows,
     )
+
+
+def _timeline(project: ImplementationProject, inputs: ReportInputs, today: date) -> list[dict]:
+    """Each milestone as a bar: from where its work begins (its earliest task, else the previous
+    milestone, else kick-off) to its due date, with its baseline, for the report's Gantt."""
+    rows = []
+    previous = project.kickoff_date
+    for m in inputs.plan_milestones.get(project.pk, []):
+        end = m.completed_on or m.due_date
+        start = inputs.work_starts.get(m.pk) or previous or end
+        if end is not None and start is not None and start > end:
+            start = end
+        rows.append(
+            {
+                "name": m.name,
+                "start": start,
+                "end": end,
+                "baseline": m.baseline_date,
+                "done": m.completed_on is not None,
+                "overdue": m.completed_on is None and m.due_date is not None and m.due_date < today,
+                "is_key": m.is_key,
+            }
+        )
+        previous = end or previous
+    return rows
+
+
+def _money(facts: ProjectFacts) -> dict | None:
+    money = facts.money
+    if money is None or not money.budget_amount:
+        return None
+    budget = money.budget_amount
+    return {
+        "budget_amount": budget,
+        "cost_burned": money.cost_burned,
+        "forecast_at_completion": money.forecast_at_completion,
+        "forecast_overrun": money.forecast_overrun,
+        "burned_percent": round(100 * money.cost_burned / budget),
+        "forecast_percent": round(100 * money.forecast_at_completion / budget),
+    }
+
+
+def client_content(project: ImplementationProject, content: dict, inputs: ReportInputs) -> dict:
+    """What the client version shows, built from a list of what may be shown, never by taking
+    away from the internal version: a field added to the internal report stays out of it.
+
+    No budget, health reasons, internal risks or issues, comments or the PM's notes.
+    """
+    pk = project.pk
+    today = inputs.today
+    return {
+        "project": {
+            key: content["project"][key]
+            for key in ("id", "name", "client", "pm", "pm_email", "phase", "phase_label")
+        },
+        "generated_at": content["generated_at"],
+        "today": today,
+        "since": content["since"],
+        "until": content["until"],
+        "dates": content["dates"],
+        "progress": content["progress"],
+        "milestones_completed": content["milestones_completed"],
+        "milestones_overdue": content["milestones_overdue"],
+        "milestones_due": content["milestones_due"],
+        "timeline": content["timeline"],
+        "client_tasks": {
+            "count": inputs.client_task_count.get(pk, 0),
+            "items": [_task_row(task, today) for task in inputs.client_tasks.get(pk, [])],
+        },
+        "signoffs_waiting": [
+            {"name": m.name, "completed_on": m.completed_on}
+            for m in inputs.signoffs_waiting.get(pk, [])
+        ]
+        + (
+            [{"name": "User acceptance testing (UAT)", "completed_on": None}]
+            if project.phase == Phase.TESTING and project.uat_signed_off_at is None
+            else []
+        ),
+        "risks": {
+            "count": inputs.client_risk_count.get(pk, 0),
+            "items": [
+                {
+                    "title": risk.title,
+                    "score": risk.score,
+                    "status_label": risk.get_status_display(),
+                }
+                for risk in inputs.client_risks.get(pk, [])
+            ],
+        },
+        "issues": {
+            "count": inputs.client_issue_count.get(pk, 0),
+            "items": [
+                {
+                    "title": issue.title,
+                    "severity": issue.severity,
+                    "severity_label": issue.get_severity_display(),
+                    "status_label": issue.get_status_display(),
+                }
+                for issue in inputs.client_issues.get(pk, [])
+            ],
+        },
+    }
 
 
 def report_content(
@@ -448,6 +677,8 @@ def report_content(
         }
         if project.budget_hours
         else None,
+        "money": _money(facts),
+        "timeline": _timeline(project, inputs, today),
         "hours_burned": hours,
         "notes": settings_row.next_notes if settings_row else "",
     }

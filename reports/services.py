@@ -19,16 +19,19 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 
+from common.pdf import html_to_pdf
 from outbox.services import Message, emails_queue_bulk, subject_line
 from projects.models import ImplementationProject
+from reports import gantt
 from reports import schedule as sched
-from reports.models import StatusReport, StatusReportSettings
+from reports.models import Audience, ReportDocument, StatusReport, StatusReportSettings
 from reports.selectors import (
     LINK_ACCOUNT,
     LINK_BY_KIND,
     LINK_NONE,
     LINK_REPORT,
     ReportInputs,
+    client_content,
     due_reports,
     recipients,
     report_content,
@@ -61,12 +64,34 @@ class StatusReportsFailed(Exception):
 
 
 @dataclass
+class Version:
+    """One version of a report as its readers get it: the email, and the document (the same
+    content with the full timeline) that the page shows and the PDF is made from."""
+
+    audience: str
+    content: dict
+    subject: str
+    body_html: str
+    body_text: str
+    document_html: str
+
+
+@dataclass
 class ReportDraft:
     content: dict
     subject: str
     body_html: str
     body_text: str
     recipients: list[dict]
+    versions: dict[str, Version]
+
+    @property
+    def internal(self) -> Version:
+        return self.versions[Audience.INTERNAL]
+
+    @property
+    def client(self) -> Version:
+        return self.versions[Audience.CLIENT]
 
 
 @transaction.atomic
@@ -77,9 +102,14 @@ def report_settings_update(
     cadence: str,
     weekday: int,
     notes: str,
+    client_recipients: list | None = None,
     now: datetime | None = None,
 ) -> StatusReportSettings:
-    """Save a project's report schedule and notes; a new schedule starts with its next period."""
+    """Save a project's report schedule and notes; a new schedule starts with its next period.
+
+    `client_recipients` (contacts of the project's client) become the project's choice of who
+    receives the client version; None leaves the choice as it was.
+    """
     # A new row holds the defaults, which is what applied to the project before it existed.
     row, _ = StatusReportSettings.objects.get_or_create(project=project)
     before = sched.schedule_of(row)
@@ -88,8 +118,15 @@ def report_settings_update(
     if (before.cadence, before.weekday) != (cadence, weekday):
         row.schedule_changed_on = sched.report_day(now)
         fields.append("schedule_changed_on")
+    if client_recipients is not None:
+        row.client_recipients_chosen = True
+        fields.append("client_recipients_chosen")
     row.full_clean()
     row.save(update_fields=fields)
+    if client_recipients is not None:
+        row.client_recipients.set(
+            [contact for contact in client_recipients if contact.client_id == project.client_id]
+        )
     return row
 
 
@@ -99,31 +136,80 @@ def report_subject(content: dict) -> str:
     return subject_line(f"Status report: {project['name']}, {day} ({content['health']['label']})")
 
 
-def report_render(content: dict) -> tuple[str, str]:
-    """The report's HTML and plain-text bodies, the part that is the same for every reader."""
-    context = {"r": content, "high_risk_score": settings.GOLIVE_HEALTH["HIGH_RISK_SCORE"]}
-    text = render_to_string("reports/_report_body.txt", context)
+def client_subject(content: dict) -> str:
+    # No health in the client's subject: its colour may come from the budget or internal risks.
+    project = content["project"]
+    day = date_format(content["today"], "j M Y")
+    return subject_line(f"Status report: {project['name']}, {day}")
+
+
+TEMPLATES = {
+    Audience.INTERNAL: "reports/_report_body",
+    Audience.CLIENT: "reports/_client_body",
+}
+
+
+def report_render(
+    content: dict, audience: str = Audience.INTERNAL, *, document_only: bool = False
+) -> tuple[str, str, str]:
+    """A version's email HTML, plain text, and document HTML (page and PDF).
+
+    The email shows the timeline as table bars, the document as the SVG chart (see
+    reports/gantt.py for why). `document_only` leaves the email parts empty (the preview).
+    """
+    template = TEMPLATES[audience]
+    context = {
+        "r": content,
+        "high_risk_score": settings.GOLIVE_HEALTH["HIGH_RISK_SCORE"],
+        "chart": gantt.chart(content["timeline"], content["today"]),
+    }
+    document = render_to_string(f"{template}.html", {**context, "medium": "document"})
+    if document_only:
+        return "", "", document
+    text = render_to_string(f"{template}.txt", context)
     # Template tags leave runs of blank lines behind; one blank line separates sections.
     text = re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
-    return render_to_string("reports/_report_body.html", context), text
+    email = render_to_string(f"{template}.html", {**context, "medium": "email"})
+    return email, text, document
 
 
 def report_build(
-    *, project: ImplementationProject, now: datetime, inputs: ReportInputs | None = None
+    *,
+    project: ImplementationProject,
+    now: datetime,
+    inputs: ReportInputs | None = None,
+    client_contact_ids: list[int] | None = None,
+    preview: str | None = None,
 ) -> ReportDraft:
     """Compose a report from current data without saving it (the preview, and report_create).
 
     Needs a project from reports.selectors.report_project_queryset(), and the inputs read for
-    it (alone, when none are given: see reports.selectors.report_inputs).
+    it (alone, when none are given: see reports.selectors.report_inputs). `preview` (an
+    audience) renders only that version's document, for the preview page.
     """
+    if inputs is None:
+        inputs = report_inputs([project], now=now)
     content = report_content(project, now=now, inputs=inputs)
-    body_html, body_text = report_render(content)
+    client = client_content(project, content, inputs)
+    versions = {}
+    for audience, data, subject in (
+        (Audience.INTERNAL, content, report_subject(content)),
+        (Audience.CLIENT, client, client_subject(client)),
+    ):
+        if preview is not None and preview != audience:
+            body_html = body_text = document_html = ""
+        else:
+            body_html, body_text, document_html = report_render(
+                data, audience, document_only=preview is not None
+            )
+        versions[audience] = Version(audience, data, subject, body_html, body_text, document_html)
     return ReportDraft(
         content=content,
-        subject=report_subject(content),
-        body_html=body_html,
-        body_text=body_text,
-        recipients=recipients(project),
+        subject=versions[Audience.INTERNAL].subject,
+        body_html=versions[Audience.INTERNAL].body_html,
+        body_text=versions[Audience.INTERNAL].body_text,
+        recipients=recipients(project, client_contact_ids),
+        versions=versions,
     )
 
 
@@ -164,26 +250,36 @@ def _link_of(recipient: dict) -> str:
     return recipient.get("link", LINK_BY_KIND.get(recipient["kind"], LINK_NONE))
 
 
-def _queue_emails(report: StatusReport) -> None:
-    # Readers whose link opens the same page get the same email: one context each, so each is
-    # rendered once.
-    contexts: dict[str, dict] = {}
-    for link in {_link_of(recipient) for recipient in report.recipients}:
-        contexts[link] = {
+def _version_of(recipient: dict) -> str:
+    # Reports stored before there were versions went to everyone as the internal one.
+    return recipient.get("version", Audience.INTERNAL)
+
+
+def _queue_emails(report: StatusReport, documents: dict[str, ReportDocument]) -> None:
+    # Readers of the same version whose link opens the same page get the same email: one
+    # context each, so each is rendered once.
+    contexts: dict[tuple[str, str], dict] = {}
+    for recipient in report.recipients:
+        key = (_version_of(recipient), _link_of(recipient))
+        if key in contexts:
+            continue
+        document = documents[key[0]]
+        contexts[key] = {
             "report": report,
-            # Safe: body_html is the output of our autoescaping _report_body.html template.
-            "body_html": mark_safe(report.body_html),  # noqa: S308  # nosec B308 B703
-            "body_text": report.body_text,
-            **_link_for(report, link),
+            "subject": document.subject,
+            # Safe: body_html is the output of our autoescaping report body templates.
+            "body_html": mark_safe(document.body_html),  # noqa: S308  # nosec B308 B703
+            "body_text": document.body_text,
+            **_link_for(report, key[1]),
         }
     emails_queue_bulk(
         messages=[
             Message(
                 kind=EMAIL_KIND,
                 to=recipient["email"],
-                subject=report.subject,
+                subject=documents[_version_of(recipient)].subject,
                 template=EMAIL_TEMPLATE,
-                context=contexts[_link_of(recipient)],
+                context=contexts[(_version_of(recipient), _link_of(recipient))],
                 dedup_key=_dedup_key(report.pk, recipient["email"]),
                 about=report,
             )
@@ -201,6 +297,7 @@ def report_create(
     period_start: date | None = None,
     project: ImplementationProject | None = None,
     inputs: ReportInputs | None = None,
+    client_contact_ids: list[int] | None = None,
 ) -> StatusReport | None:
     """Make, store and queue one report; None when this report exists already.
 
@@ -223,7 +320,15 @@ def report_create(
     # Composed first, then stored in one insert under its unique key: an attempt at the same
     # report running at the same time waits for this transaction, fails on the key and sends
     # nothing.
-    draft = report_build(project=project, now=now, inputs=inputs)
+    draft = report_build(
+        project=project, now=now, inputs=inputs, client_contact_ids=client_contact_ids
+    )
+    # Made before the transaction (rendering takes a while): each version's PDF from the very
+    # document stored beside it, so a download later is exactly what was sent.
+    pdfs = {
+        audience: html_to_pdf(title=version.subject, body_html=version.document_html)
+        for audience, version in draft.versions.items()
+    }
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -245,7 +350,21 @@ def report_create(
             if StatusReport.objects.filter(key=key).exists():
                 return None
             raise
-        _queue_emails(report)
+        documents = {
+            audience: ReportDocument(
+                report=report,
+                audience=audience,
+                subject=version.subject[:250],
+                snapshot=version.content,
+                body_html=version.body_html,
+                body_text=version.body_text,
+                document_html=version.document_html,
+                pdf=pdfs[audience],
+            )
+            for audience, version in draft.versions.items()
+        }
+        ReportDocument.objects.bulk_create(documents.values())
+        _queue_emails(report, documents)
         if draft.content["notes"]:
             StatusReportSettings.objects.filter(
                 project=project, next_notes=draft.content["notes"]
@@ -254,14 +373,25 @@ def report_create(
 
 
 def report_send_now(
-    *, project: ImplementationProject, user: User | None, now: datetime | None = None
+    *,
+    project: ImplementationProject,
+    user: User | None,
+    now: datetime | None = None,
+    client_contact_ids: list[int] | None = None,
 ) -> tuple[StatusReport, bool]:
     """Send a report outside the schedule; a second request in the same minute sends nothing.
 
-    Returns the report and whether this call made it.
+    `client_contact_ids` are the contacts who get the client version of this report (the
+    project's choice when None). Returns the report and whether this call made it.
     """
     now = now or timezone.now()
-    report = report_create(project_id=project.pk, kind=StatusReport.Kind.MANUAL, now=now, user=user)
+    report = report_create(
+        project_id=project.pk,
+        kind=StatusReport.Kind.MANUAL,
+        now=now,
+        user=user,
+        client_contact_ids=client_contact_ids,
+    )
     if report is not None:
         return report, True
     return StatusReport.objects.get(key=_manual_key(project.pk, now)), False

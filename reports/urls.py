@@ -10,4 +10,5 @@ urlpatterns = [
     path("projects/<int:pk>/reports/send/", views.report_send_now, name="send_now"),
     path("projects/<int:pk>/reports/schedule/", views.report_schedule, name="schedule"),
     path("reports/<int:pk>/", views.report_detail, name="report_detail"),
+    path("reports/<int:pk>/pdf/", views.report_pdf, name="report_pdf"),
 ]

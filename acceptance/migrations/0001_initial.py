@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('clients', '0003_edit_versions'),
-        ('projects', '0010_uat_signoff_exception'),
+        ('projects', '0012_uat_signoff_exception'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

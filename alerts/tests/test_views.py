@@ -182,6 +182,22 @@ def test_the_acknowledge_button_is_offered_to_those_who_may_use_it(
     assert "Send census file" in page and "Acknowledge</button>" not in page
 
 
+def test_a_rows_acknowledge_button_sends_the_lists_one_form_to_that_alert(client_as, owner, alert):
+    browser = client_as(owner)
+    url = list_url(level="0")
+    page = browser.get(url).content.decode()
+    button = re.search(r'<button type="submit" form="([\w-]+)" formaction="([^"]+)"', page)
+    form = re.search(rf'<form method="post" id="{button[1]}" hidden>(.*?)</form>', page, re.S)
+
+    assert button[2] == reverse("alerts:acknowledge", args=[alert.pk])
+    assert 'name="csrfmiddlewaretoken"' in form[1]
+    assert f'name="next" value="{url}"' in form[1]
+    response = browser.post(button[2], {"next": url})
+    assert response.status_code == 302 and response.url == url
+    alert.refresh_from_db()
+    assert alert.status == Alert.Status.ACKNOWLEDGED
+
+
 def _many_alerts(n: int, pm) -> None:
     for i in range(n):
         project = ProjectFactory(pm=pm if i % 2 else None)
@@ -256,14 +272,14 @@ def test_support_reads_an_alert_without_being_offered_actions(client_as, support
 def test_the_detail_page_makes_the_same_number_of_queries_for_a_long_history(
     client_as, pm, alert, django_assert_num_queries
 ):
-    # Session, user, roles, the alert with its project and people, its notifications with
-    # their emails, and the navigation count.
+    # Session, user, roles, the alert with its project and people, the task it is about, its
+    # notifications with their emails, and the navigation count.
     browser = client_as(pm)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         browser.get(alert.get_absolute_url())
     for _ in range(6):
         AlertNotificationFactory(alert=alert, level=Alert.Level.MANAGER)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = browser.get(alert.get_absolute_url())
     assert len(response.context["history"]) == 8
 

@@ -24,6 +24,7 @@ def project_feed_card(context, project) -> dict:
     return {
         "project": project,
         "url": url,
-        "here": request.get_full_path(),
+        # The card is loaded into the project page: its buttons come back to that page.
+        "here": project.get_absolute_url(),
         "csrf_token": context.get("csrf_token"),
     }

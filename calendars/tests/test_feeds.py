@@ -181,13 +181,18 @@ def test_the_calendar_feeds_page_lists_the_link_and_resets_it(client_as, pm, pro
     feed = CalendarFeed.objects.get(user=pm)
     page = browser.get(reverse("calendars:settings")).content.decode()
     assert reverse("calendars:user_feed", args=[feed.token]) in page and "Reset link" in page
-    project_page = browser.get(project.get_absolute_url()).content.decode()
+    # The project page loads its calendar card when scrolled to.
+    project_page = browser.get(
+        project.get_absolute_url(), {"fragment": "more"}, HTTP_HX_REQUEST="true"
+    ).content.decode()
     assert reverse("calendars:project_feed", args=[feed.token, project.pk]) in project_page
 
 
 def test_a_project_page_offers_a_link_and_comes_back_to_the_project(client_as, pm, project):
     browser = client_as(pm)
-    assert "Get a calendar link" in browser.get(project.get_absolute_url()).content.decode()
+    card = browser.get(project.get_absolute_url(), {"fragment": "more"}, HTTP_HX_REQUEST="true")
+    assert "Get a calendar link" in card.content.decode()
+    assert f'name="next" value="{project.get_absolute_url()}"' in card.content.decode()
     response = browser.post(reverse("calendars:reset"), {"next": project.get_absolute_url()})
     assert response.url == project.get_absolute_url()
     response = browser.post(reverse("calendars:reset"), {"next": "https://evil.example/"})

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from clients.forms import TIME_ZONE_LIST_ID
 from clients.models import Client, Contact, SalesHandoff
 from clients.tests.factories import (
     ClientFactory,
@@ -311,8 +312,8 @@ class TestClientDetail:
         url = reverse("clients:detail", args=[account.pk])
 
         # session, user, groups, open alerts in the menu, client + sales rep, products,
-        # contacts, handoffs, their submitters, their acknowledgers, projects, their PMs
-        with django_assert_num_queries(12):
+        # contacts, handoffs with their submitters and acknowledgers, projects with their PMs
+        with django_assert_num_queries(9):
             response = browser.get(url)
 
         assert len(response.context["projects"]) == rows
@@ -593,3 +594,38 @@ def test_admin_lists_and_searches_every_clients_model(client_as, admin_user, mod
     )
 
     assert response.status_code == 200
+
+
+class TestTimeZoneField:
+    def test_a_time_zone_typed_loosely_is_saved_by_its_name(self, client_as, manager):
+        client_as(manager).post(
+            reverse("clients:create"), client_form(time_zone="america/new york")
+        )
+
+        assert Client.objects.get().time_zone == "America/New_York"
+
+    def test_an_unknown_time_zone_says_how_to_write_one(self, client_as, manager):
+        response = client_as(manager).post(
+            reverse("clients:create"), client_form(time_zone="Mars/Olympus")
+        )
+
+        assert "“Mars/Olympus” is not a time zone we know." in response.text
+        assert not Client.objects.exists()
+
+    def test_the_form_suggests_names_from_the_app_not_a_list_of_every_zone(
+        self, client_as, manager
+    ):
+        account = ClientFactory(time_zone="Europe/Berlin")
+        browser = client_as(manager)
+
+        form_page = browser.get(reverse("clients:edit", args=[account.pk])).text
+        names = browser.get(reverse("clients:time_zones")).text
+
+        assert (
+            'value="Europe/Berlin"' in form_page
+            and "<option" not in form_page.split('name="time_zone"')[1].split("</div>")[0]
+        )
+        assert f'list="{TIME_ZONE_LIST_ID}"' in form_page
+        assert f'hx-get="{reverse("clients:time_zones")}"' in form_page
+        assert names.startswith(f'<datalist id="{TIME_ZONE_LIST_ID}">')
+        assert '<option value="America/New_York">America/New York</option>' in names

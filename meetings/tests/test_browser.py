@@ -35,6 +35,7 @@ def test_pm_records_a_meeting_with_an_action_item_and_sees_the_task(page, pm):  
 
     log_in(page, pm.username)
     page.goto(project.get_absolute_url())
+    page.locator("#project-more").scroll_into_view_if_needed()  # the card loads when seen
     meetings_card = page.get_by_role("region", name="Meetings and decisions")
     expect(meetings_card).to_contain_text("No meeting planned.")
     meetings_card.get_by_role("link", name="New meeting").click()
@@ -76,6 +77,7 @@ def test_pm_records_a_meeting_with_an_action_item_and_sees_the_task(page, pm):  
     assert task.owner_user == pm and task.due_date == due
 
     page.goto(project.get_absolute_url())
+    page.locator("#project-more").scroll_into_view_if_needed()
     expect(page.get_by_role("region", name="Meetings and decisions")).to_contain_text(
         "Kick-off with Acme"
     )

@@ -8,6 +8,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
+from clients.roles import Role
 from clients.tests.factories import ClientFactory, ContactFactory, UserFactory
 from meetings.models import ActionItem, Decision, Meeting
 from meetings.tests.factories import DecisionFactory, MeetingFactory
@@ -160,7 +161,10 @@ def test_a_pm_records_a_meeting_with_attendees_and_sees_it_on_the_project(
     assert again.status_code == 302 and again.url == meeting.get_absolute_url()
     assert "already been sent" in str(list(get_messages(again.wsgi_request))[-1])
     assert Meeting.objects.filter(project=project).count() == 1
-    project_page = page(browser.get(project.get_absolute_url()))
+    # The project page loads its meetings card when scrolled to.
+    project_page = page(
+        browser.get(project.get_absolute_url(), {"fragment": "more"}, HTTP_HX_REQUEST="true")
+    )
     assert "Meetings and decisions" in project_page and "Weekly status 3" in project_page
 
 
@@ -272,9 +276,9 @@ def test_decisions_are_recorded_and_listed_on_the_meeting_and_the_project(
     for shown_on in (
         meeting.get_absolute_url(),
         reverse("meetings:decision_list", args=[project.pk]),
-        project.get_absolute_url(),
+        project.get_absolute_url() + "?fragment=more",
     ):
-        text = page(reader.get(shown_on))
+        text = page(reader.get(shown_on, HTTP_HX_REQUEST="true"))
         assert "Hourly staff are paid bi-weekly." in text and "Acme payroll lead" in text
 
 
@@ -365,3 +369,23 @@ def test_the_meeting_list_filters_by_kind_and_by_upcoming_or_past(client_as, sup
     by_kind = page(browser.get(list_url, {"kind": "weekly_status"}))
     assert "Old status" in by_kind and "Readiness" not in by_kind
     assert browser.get(list_url, {"kind": "nonsense"}).status_code == 200
+
+
+def test_an_action_item_is_owned_by_one_of_the_projects_people(client_as, pm, project, meeting):
+    outsider = UserFactory(first_name="Olga", last_name="Outsider", role=Role.PM)
+    browser = client_as(pm)
+    create_url = reverse("meetings:action_item_create", args=[meeting.pk])
+
+    form_page = browser.get(create_url)
+    data = {
+        "title": "Map the pay codes",
+        "owner_user": outsider.pk,
+        "due_date": TODAY.isoformat(),
+        "submission_key": form_page.context["form"]["submission_key"].value(),
+    }
+    refused = browser.post(create_url, data)
+
+    assert "Olga Outsider" not in page(form_page)
+    assert f'<option value="{pm.pk}" selected>' in page(form_page)
+    assert refused.context["form"].errors["owner_user"]
+    assert not Task.objects.exists()

@@ -163,6 +163,8 @@ ACCESS: dict[str, Route] = {
     # A logged-in user is sent on from the login page; an empty login shows the form's errors.
     "login": Route(get=everyone(302, anonymous=200), post=everyone(302, anonymous=200)),
     "logout": Route(get=everyone(405, anonymous=405), post=everyone(LOGIN)),
+    # The base template with no content: what every page pays (the benchmark's floor).
+    "floor": page(EVERY_ROLE),
     # The Django admin is for admins only: everyone else is asked to log in as staff.
     "admin:index": Route(
         get=answers(*[ADMIN_LOGIN] * 6, 200, anonymous=ADMIN_LOGIN),
@@ -172,6 +174,10 @@ ACCESS: dict[str, Route] = {
     "clients:list": page(EVERY_ROLE),
     "clients:create": form(CLIENT_CREATE),
     "clients:options": page(PROJECT_CREATE),
+    # The time zone names the client form suggests: public knowledge, for anyone logged in.
+    "clients:time_zones": page(EVERY_ROLE),
+    # The project form's PM search (htmx): for those who open projects.
+    "projects:pm_options": page(PROJECT_CREATE),
     "clients:detail": page(CLIENT_READ),
     "clients:edit": form(CLIENT_EDIT),
     "clients:contact_create": form(CLIENT_EDIT),
@@ -249,6 +255,9 @@ ACCESS: dict[str, Route] = {
     "reports:send_now": action(PROJECT_ACTION),
     "reports:schedule": form(PROJECT_FORM),
     "reports:report_detail": page(PROJECT_READ),
+    # PDF downloads: a status report's follows the report, the handoff report's follows it.
+    "reports:report_pdf": page(PROJECT_READ),
+    "projects:handoff_report_pdf": page(HANDOFF_REPORT_READ),
     # Alerts
     "alerts:list": page(PROJECT_READ),
     "alerts:detail": page(PROJECT_READ),
@@ -310,6 +319,28 @@ ACCESS: dict[str, Route] = {
     "outbox:list": page(OUTBOX_READ),
     "outbox:detail": page(OUTBOX_READ),
     "outbox:retry": action(OUTBOX_ACTION),
+    # The client portal is for client contacts with a portal session, never for a staff login:
+    # every role is refused (403), a visitor without a portal session is sent to the page that
+    # says how to sign in again (302). A sign-in link with a bad token answers everyone with
+    # the same page (200). The team's own portal pages follow the project.
+    "portal:home": Route(get=everyone(403, anonymous=302), post=everyone(405, anonymous=405)),
+    "portal:link": Route(get=everyone(200, anonymous=200), post=everyone(200, anonymous=200)),
+    "portal:signed_out": Route(get=everyone(200, anonymous=200), post=everyone(405, anonymous=405)),
+    "portal:sign_out": Route(get=everyone(405, anonymous=405), post=everyone(403, anonymous=302)),
+    "portal:project": Route(get=everyone(403, anonymous=302), post=everyone(405, anonymous=405)),
+    "portal:task": Route(get=everyone(403, anonymous=302), post=everyone(403, anonymous=302)),
+    "portal:task_done": Route(get=everyone(405, anonymous=405), post=everyone(403, anonymous=302)),
+    "portal:download": Route(get=everyone(403, anonymous=302), post=everyone(405, anonymous=405)),
+    "portal:signoff": Route(get=everyone(403, anonymous=302), post=everyone(403, anonymous=302)),
+    "portal:survey": Route(get=everyone(403, anonymous=302), post=everyone(403, anonymous=302)),
+    "portal_staff:project": page(PROJECT_READ),
+    "portal_staff:invite": action(PROJECT_ACTION),
+    "portal_staff:revoke": action(PROJECT_ACTION),
+    "portal_staff:signoff_request": action(PROJECT_ACTION),
+    "portal_staff:task_file": page(PROJECT_READ),
+    "portal_staff:project_card": page(PROJECT_READ),
+    "portal_staff:task_files": page(PROJECT_READ),
+    "portal_staff:client_surveys": page(CLIENT_READ),
 }
 
 # What the `pk` (or other) argument of a URL stands for, by the path segment before it:
@@ -336,4 +367,9 @@ OBJECT_BY_SEGMENT = {
     "go-live-steps": "cutover_step",
     "test-cases": "test_case",
     "test-runs": "test_run",
+    # The client portal
+    "in": "portal_token",
+    "files": "task_upload",
+    "sign-offs": "signoff_request",
+    "surveys": "survey",
 }

@@ -164,6 +164,15 @@ PAGES = (
         roles=frozenset({SUPPORT}),
         status=403,
     ),
+    # The client portal: the team's page, and what a visitor without a portal session sees
+    MainPage("client portal (team)", "portal_staff:project", ("project",), phone=True),
+    MainPage(
+        "portal link refused",
+        "portal:link",
+        roles=frozenset({ANONYMOUS}),
+        path="/portal/in/no-such-portal-link-token-0000/",
+    ),
+    MainPage("portal signed out", "portal:signed_out", roles=frozenset({ANONYMOUS}), phone=True),
     # Error pages: what a role sees where it may not go, and where nothing is
     MainPage("forbidden (PM in the outbox)", "outbox:list", roles=frozenset({PM}), status=403),
     MainPage(
@@ -200,11 +209,14 @@ NOT_PAGES = {
     "logout": "POST: logs out and redirects",
     "healthz": "a probe for load balancers, plain text",
     "favicon": "a redirect to the icon file",
+    "floor": "the base template with no content, the benchmark's floor (bench/pages.py)",
     "alerts:acknowledge": "POST action",
     "alerts:resolve": "POST action",
     "clients:handoff_acknowledge": "POST action",
     "clients:options": "htmx fragment: the options of the project form's account search",
     "projects:task_baseline": "htmx fragment: a task's baseline dates, loaded into its page",
+    "clients:time_zones": "htmx fragment: the time zone names the client form suggests",
+    "projects:pm_options": "htmx fragment: the options of the project form's PM search",
     "outbox:retry": "POST action",
     "projects:comment": "POST action (its form is on the project page)",
     "projects:task_comment": "POST action (its form is on the task page)",
@@ -230,6 +242,10 @@ NOT_PAGES = {
     "projects:handoff_report_send": "POST action",
     "projects:handoff_report_decide": "POST action",
     "reports:send_now": "POST action",
+    # PDF downloads, not pages: reports/tests/test_versions.py and
+    # projects/tests/test_handoff_pdf.py check them.
+    "reports:report_pdf": "a PDF download (the file stored when the report was sent)",
+    "projects:handoff_report_pdf": "a PDF download (stored when sent; a draft before)",
     "calendars:reset": "POST action (its button is on the calendar feeds and project pages)",
     "calendars:revoke": "POST action",
     "calendars:user_feed": "iCalendar feed that calendar apps fetch (tests pin its queries)",
@@ -243,6 +259,23 @@ NOT_PAGES = {
     "golive:step_move": "POST action (its buttons are on the go-live readiness page)",
     "golive:handoff_rebuild": "POST action (its button is on the handoff report page)",
     "acceptance:run_attachment": "a file download (a test run's attachment)",
+    # The client portal: its pages are for a client contact's portal session, which no role
+    # here has; portal/tests/test_pages.py walks them (HTML, hostile text, queries).
+    "portal:home": "client portal page (portal/tests/test_pages.py)",
+    "portal:project": "client portal page (portal/tests/test_pages.py)",
+    "portal:task": "client portal page (portal/tests/test_pages.py)",
+    "portal:signoff": "client portal page (portal/tests/test_pages.py)",
+    "portal:survey": "client portal page (portal/tests/test_pages.py)",
+    "portal:task_done": "POST action (its button is on the portal's task page)",
+    "portal:sign_out": "POST action (its button is in the portal's header)",
+    "portal:download": "a file download",
+    "portal_staff:task_file": "a file download",
+    "portal_staff:invite": "POST action (its form is on the project's client portal page)",
+    "portal_staff:revoke": "POST action (its button is on the project's client portal page)",
+    "portal_staff:signoff_request": "POST action (its form is on the client portal page)",
+    "portal_staff:project_card": "htmx fragment: the client portal card of the project page",
+    "portal_staff:task_files": "htmx fragment: the client's files on the task page",
+    "portal_staff:client_surveys": "htmx fragment: the satisfaction card of the client page",
 }
 
 

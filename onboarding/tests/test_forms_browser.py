@@ -18,8 +18,10 @@ browser.live_server_on_committed_data); the recipes run in order on it, each cha
 """
 
 import datetime
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from html import unescape
 from html.parser import HTMLParser
 from io import StringIO
 
@@ -29,7 +31,7 @@ from django.contrib.auth.models import User
 from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from django.test import Client as DjangoClient
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
@@ -49,6 +51,8 @@ from onboarding.tests.browser import (  # noqa: F401 (fixtures are found by name
 )
 from onboarding.tests.test_security import World, build_world, url_for
 from playbooks.models import ProjectTemplate, TemplateMilestone, TemplateTask
+from portal.models import PortalLink, SignOffRequest, Survey
+from portal.services import portal_access_grant, portal_link_create
 from projects.models import (
     Baseline,
     Comment,
@@ -61,7 +65,7 @@ from projects.models import (
     Task,
     TimeEntry,
 )
-from reports.models import StatusReportSettings
+from reports.models import StatusReport, StatusReportSettings
 
 # django_db: so that pytest-django sets up the test database (the module's data is committed
 # outside any test, by `site`).
@@ -126,6 +130,22 @@ def url_name(path: str) -> str:
         return f"(no URL pattern: {path})"
 
 
+# A page's parts that load when opened (a disclosure, a "Change" link) or scrolled to: htmx asks
+# the page itself for them, by ?fragment=.
+FRAGMENT_URL = re.compile(r'hx-get="([^"]*\?fragment=[^"]*)"')
+
+
+def fragments_on(html: str, page_url: str) -> list[str]:
+    """The URLs of the page's parts that load when opened, one of each kind."""
+    kinds: dict[str, str] = {}
+    for url in FRAGMENT_URL.findall(html):
+        url = unescape(url)
+        kind = url.split("fragment=")[1].split("&")[0]
+        if url.startswith(page_url.split("?")[0]) and kind != "progress":
+            kinds.setdefault(kind, url)
+    return list(kinds.values())
+
+
 def forms_on(html: str, page_url: str) -> set[str]:
     """The URL names the page's fillable POST forms post to."""
     reader = PostForms()
@@ -174,11 +194,21 @@ def _session_cookie(user: User) -> str:
     return client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
+def _portal_cookie(world: World) -> str:
+    """The session of the walk's client contact, signed in to the portal by a link."""
+    client = DjangoClient()
+    portal_access_grant(contact=world.contact, project=world.project, user=None)
+    _, token = portal_link_create(contact=world.contact, project=world.project, user=None)
+    client.post(reverse("portal:link", args=[token]))
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
 def _load() -> tuple[World, dict[str, str]]:
     call_command("seed_demo", stdout=StringIO())
     alerts_sweep()
     world = build_world()
-    return world, {role: _session_cookie(user) for role, user in world.users.items()}
+    sessions = {role: _session_cookie(user) for role, user in world.users.items()}
+    return world, {**sessions, PORTAL: _portal_cookie(world)}
 
 
 @pytest.fixture(scope="module")
@@ -201,6 +231,11 @@ def site(request: pytest.FixtureRequest, django_db_setup, django_db_blocker) -> 
 
 
 # Recipes
+
+# Not a role: the walk's client contact in the client portal, and the portal pages with forms
+# that need no file (the upload is filled in by portal/tests/test_portal_browser.py).
+PORTAL = "portal"
+PORTAL_FORM_PAGES = ("portal:survey", "portal:signoff")
 
 
 def _typed(name: str) -> Callable[[dict[str, str]], str]:
@@ -273,6 +308,11 @@ class _FirstCell(dict):
         return self.value
 
 
+def _client_recipients_of_latest_report(w: World) -> list[str]:
+    report = StatusReport.objects.filter(project=w.project).order_by("-created_at", "-pk").first()
+    return [r["email"] for r in report.recipients if r.get("version") == "client"]
+
+
 def _hours_of(w: World):
     return sorted(TimeEntry.objects.filter(user=w.users["pm"]).values_list("pk", "hours"))
 
@@ -285,11 +325,18 @@ RECIPES: dict[FormKey, Recipe] = {
         expected=lambda typed: None,  # any other number: a new session
         shown=lambda typed: "What needs you today",
     ),
+    # The time zone is typed, as a person picks it from the suggestions.
     FormKey("clients:create", "clients:create"): _text(
-        "name", lambda w, pk: _latest(Client).name, role="manager"
+        "name",
+        lambda w, pk: _latest(Client).name,
+        role="manager",
+        values={"time_zone": "Europe/Berlin"},
     ),
     FormKey("clients:edit", "clients:edit"): _text(
-        "name", lambda w, pk: Client.objects.get(pk=pk).name, role="manager"
+        "name",
+        lambda w, pk: Client.objects.get(pk=pk).name,
+        role="manager",
+        values={"time_zone": "Europe/Berlin"},
     ),
     FormKey("clients:contact_create", "clients:contact_create"): _text(
         "name", lambda w, pk: _latest(Contact, client=w.client).name, role="manager"
@@ -345,13 +392,6 @@ RECIPES: dict[FormKey, Recipe] = {
         expected=_typed("status"),
         shown=lambda typed: "is now blocked.",
         values={"status": "blocked"},
-    ),
-    FormKey("projects:detail", "projects:time_entry_create"): Recipe(
-        role="pm",
-        stored=lambda w, pk: _latest(TimeEntry, project=w.project).note,
-        expected=_typed("note"),
-        shown=lambda typed: "Logged 1.5 h",
-        values={"hours": "1.5"},
     ),
     FormKey("projects:time_entry_create", "projects:time_entry_create"): Recipe(
         role="pm",
@@ -534,6 +574,40 @@ RECIPES: dict[FormKey, Recipe] = {
         # Both outcome radios are required and get ticked in turn: the last, Failed, stands.
         shown=lambda typed: "recorded: failed; defect",
     ),
+    # The client portal: the team's page, and the client contact's own forms
+    FormKey("portal_staff:project", "portal_staff:invite"): Recipe(
+        role="pm",
+        stored=lambda w, pk: PortalLink.objects.filter(project_id=pk).count(),
+        expected=lambda typed: None,
+        shown=lambda typed: "A sign-in link is on its way",
+    ),
+    FormKey("portal_staff:project", "portal_staff:signoff_request"): Recipe(
+        role="pm",
+        stored=lambda w, pk: SignOffRequest.objects.filter(milestone__project_id=pk).count(),
+        expected=lambda typed: None,
+        shown=lambda typed: "is asked to sign off",
+    ),
+    FormKey("portal:survey", "portal:survey"): _text(
+        "comment",
+        lambda w, pk: Survey.objects.get(pk=pk).comment,
+        role="portal",
+        shown=lambda typed: "You answered",
+    ),
+    FormKey("portal:signoff", "portal:signoff"): Recipe(
+        role="portal",
+        stored=lambda w, pk: Milestone.objects.get(signoff_requests=pk).signed_off_at,
+        expected=lambda typed: None,
+        shown=lambda typed: "is signed off",
+        values={"confirm": "on"},
+    ),
+    # Status report versions: the PM sends the next report to no client contact this once.
+    FormKey("reports:preview", "reports:send_now"): Recipe(
+        role="pm",
+        stored=lambda w, pk: _client_recipients_of_latest_report(w),
+        expected=lambda typed: [],
+        shown=lambda typed: "Status report sent to",
+        values={"client_recipients": "off"},
+    ),
     # Last: moving the project back a phase changes what the other forms may do.
     FormKey("projects:detail", "projects:phase"): Recipe(
         role="pm",
@@ -552,7 +626,7 @@ RECIPES: dict[FormKey, Recipe] = {
 def test_every_form_has_a_recipe(site: Site):
     """Each form that any role is shown, on any page, has a recipe below."""
     found: dict[FormKey, set[str]] = {}
-    clients = {role: DjangoClient() for role in ROLES}
+    clients = {role: DjangoClient() for role in (*ROLES, PORTAL)}
     for role, session in site.sessions.items():
         clients[role].cookies[settings.SESSION_COOKIE_NAME] = session
     for name in sorted(ACCESS):
@@ -563,8 +637,20 @@ def test_every_form_has_a_recipe(site: Site):
             response = clients[role].get(url)
             if not response.headers.get("Content-Type", "").startswith("text/html"):
                 continue
-            for action in forms_on(response.content.decode(), url):
+            html = response.content.decode()
+            for fragment in fragments_on(html, url):
+                html += clients[role].get(fragment, HTTP_HX_REQUEST="true").content.decode()
+            for action in forms_on(html, url):
                 found.setdefault(FormKey(name, action), set()).add(role)
+    # The client contact opens the portal's pages, which every role is refused.
+    portal = DjangoClient()
+    portal.cookies[settings.SESSION_COOKIE_NAME] = site.sessions[PORTAL]
+    for name in PORTAL_FORM_PAGES:
+        url = url_for(name, site.world)
+        response = portal.get(url)
+        assert response.status_code == 200, f"{name} as the client contact"
+        for action in forms_on(response.content.decode(), url):
+            found.setdefault(FormKey(name, action), set()).add(PORTAL)
     missing = sorted(set(found) - set(RECIPES))
     assert not missing, (
         "Add a recipe to RECIPES in onboarding/tests/test_forms_browser.py for each of these "
@@ -600,6 +686,30 @@ def _form_on_page(page: Page, action: str, button: str) -> tuple[Locator, int | 
     return page.locator("form").nth(index), resolve(path).kwargs.get("pk")
 
 
+def _load_what_opens(page: Page) -> None:
+    """Load the page's parts that load when opened or scrolled to, as a person would: open the
+    disclosures, click the first link or button of each kind that loads an editor, scroll down."""
+    opened = page.evaluate(
+        """() => {
+            const clicked = new Set();
+            const loaders = [...document.querySelectorAll("[hx-get*='fragment=']")];
+            for (const e of loaders) {
+                const kind = e.getAttribute("hx-get").split("fragment=")[1].split("&")[0];
+                if (e.tagName === "DETAILS") {
+                    e.open = true;
+                } else if (!e.getAttribute("hx-trigger") && !clicked.has(kind)) {
+                    clicked.add(kind);
+                    e.click();
+                }
+            }
+            return loaders.length;
+        }"""
+    )
+    if opened:
+        page.mouse.wheel(0, 20000)
+        page.wait_for_load_state("networkidle")
+
+
 def _reveal(form: Locator) -> None:
     """Open the disclosure (<details>) the form sits in, as a person would, by its summary."""
     if not form.is_visible():
@@ -612,7 +722,11 @@ def _in_place(form: Locator) -> bool:
 
 
 def _buttons(form: Locator) -> Locator:
-    return form.locator("button[type=submit], button:not([type]), input[type=submit]")
+    # A <noscript> fallback that htmx swapped in is parsed into elements, hidden: not a button.
+    return form.locator(
+        "button[type=submit]:not(noscript *), button:not([type]):not(noscript *), "
+        "input[type=submit]:not(noscript *)"
+    )
 
 
 def _choose(element: Locator, value: str, *, page: Page, in_place: bool) -> str:
@@ -721,6 +835,7 @@ def test_a_person_fills_in_the_form_submits_it_and_sees_the_change(key: FormKey,
     site.problems.clear()
     label = f"Form test {list(RECIPES).index(key) + 1}"
     page.goto(url_for(key.page, site.world))
+    _load_what_opens(page)
     form, pk = _form_on_page(page, key.action, recipe.button)
     before = recipe.stored(site.world, pk)
 

@@ -287,8 +287,7 @@ def test_every_form_of_the_project_refuses_what_plain_input_refuses():
 def test_a_line_break_or_control_character_in_a_one_line_field_is_refused_with_a_message(
     text_field, world, db
 ):
-    browser = HttpClient()
-    browser.force_login(world.users[text_field.role])
+    browser = walk.browser_for(text_field.role, world)
     multi_line = isinstance(widget_of(text_field), forms.Textarea)
     before = text_field.stored(world)
 

@@ -34,6 +34,7 @@ from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import transaction
@@ -64,6 +65,8 @@ from onboarding.tests.access_table import (
 )
 from outbox.models import OutgoingEmail
 from playbooks.models import ProjectTemplate, TemplateMilestone, TemplateTask
+from portal.models import SignOffRequest, Survey, TaskUpload
+from portal.services import portal_access_grant, portal_link_create
 from projects.models import (
     Baseline,
     Comment,
@@ -122,6 +125,11 @@ class World:
     cutover_step: CutoverStep
     test_case: TestCase
     test_run: TestRun
+    # The client portal's objects (made by build_world; the token opens nothing).
+    task_upload: "TaskUpload | None" = None
+    signoff_request: "SignOffRequest | None" = None
+    survey: "Survey | None" = None
+    portal_token: str = "no-such-portal-link-token-000000"
 
     def pk_of(self, kind: str) -> int | str:
         found = getattr(self, kind)
@@ -230,7 +238,36 @@ def build_world() -> World:
         ),
         test_case=test_case,
         test_run=test_run,
+        **portal_objects(project),
     )
+
+
+def portal_objects(project: ImplementationProject) -> dict:
+    """A file a contact sent for the walk's task, a sign-off request and a survey."""
+    task = project.tasks.order_by("pk").first()
+    contact = project.client.contacts.order_by("pk").first()
+    # Two completed, client-visible milestones: one the contact is asked to sign off, one the
+    # PM may still ask about.
+    milestone, _ = (
+        Milestone.objects.create(
+            project=project,
+            name=name,
+            order=900 + index,
+            completed_on=timezone.localdate(),
+            due_date=timezone.localdate(),
+            visible_to_client=True,
+        )
+        for index, name in enumerate(("Payroll parallel run", "Bank file tested"))
+    )
+    upload = TaskUpload(task=task, token="walk", original_name="census.csv", size=5)
+    upload.file.save("census.csv", ContentFile(b"a,b\n"), save=True)
+    return {
+        "task_upload": upload,
+        "signoff_request": SignOffRequest.objects.create(milestone=milestone, contact=contact),
+        "survey": Survey.objects.create(
+            project=project, contact=contact, reason=Survey.Reason.GO_LIVE
+        ),
+    }
 
 
 @pytest.fixture(scope="module")
@@ -251,6 +288,19 @@ def world(django_db_setup, django_db_blocker):
         transaction.set_rollback(True)
 
 
+def browser_for(role: str, world: World) -> HttpClient:
+    """A test client logged in as the role's user, or, for "portal", the walk's client
+    contact signed in to the client portal by a link."""
+    browser = HttpClient()
+    if role == "portal":
+        portal_access_grant(contact=world.contact, project=world.project, user=None)
+        _, token = portal_link_create(contact=world.contact, project=world.project, user=None)
+        browser.post(reverse("portal:link", args=[token]))
+    else:
+        browser.force_login(world.users[role])
+    return browser
+
+
 @pytest.fixture(scope="module")
 def browsers(world, django_db_blocker) -> dict[str, HttpClient]:
     """One test client per role, logged in once for the whole module."""
@@ -259,6 +309,8 @@ def browsers(world, django_db_blocker) -> dict[str, HttpClient]:
         for role, user in world.users.items():
             clients[role] = HttpClient()
             clients[role].force_login(user)
+        # Not a role of the walk: the client contact in the portal, for the portal's forms.
+        clients["portal"] = browser_for("portal", world)
     return clients
 
 
@@ -643,7 +695,8 @@ TEXT_FIELDS = (
     # A manager passes the gate to Handed off (support has not accepted the report yet).
     TextField("PhaseChangeForm.override_reason", "projects:detail", "manager",
               lambda w: _latest(PhaseChange, project=w.project).override_reason,
-              ("projects:history", "projects:detail"),
+              # The project page loads its phase history when opened: the history page shows it.
+              ("projects:history",),
               action="projects:phase", extra={"to_phase": Phase.HANDED_OFF.value}),
     TextField("BaselineForm.reason", "projects:timeline", "pm",
               lambda w: getattr(_latest(Baseline, project=w.project), "reason", None),
@@ -722,7 +775,8 @@ TEXT_FIELDS = (
     *(
         TextField(f"MeetingForm.{name}", "meetings:meeting_edit", "pm",
                   lambda w, name=name: getattr(Meeting.objects.get(pk=w.meeting.pk), name),
-                  ("meetings:meeting_detail", "meetings:meeting_list", "projects:detail")
+                  # The project page loads its meetings card when scrolled to.
+                  ("meetings:meeting_detail", "meetings:meeting_list")
                   if name == "title" else ("meetings:meeting_detail",))
         for name in ("title", "agenda", "minutes")
     ),
@@ -734,7 +788,7 @@ TEXT_FIELDS = (
               (), extra={"title": "Send the census file"}),
     TextField("DecisionForm.text", "meetings:decision_create", "pm",
               lambda w: _latest(Decision, meeting=w.meeting).text,
-              ("meetings:meeting_detail", "meetings:decision_list", "projects:detail"),
+              ("meetings:meeting_detail", "meetings:decision_list"),
               extra={"decided_by": "Client payroll lead"}),
     TextField("DecisionForm.decided_by", "meetings:decision_create", "pm",
               lambda w: _latest(Decision, meeting=w.meeting).decided_by,
@@ -762,6 +816,10 @@ TEXT_FIELDS = (
               lambda w: _project(w).uat_signoff_exception_reason, ("acceptance:testing",),
               extra={"contact": lambda w: str(w.contact.pk), "confirm": "on"},
               setup=_uat_not_signed_off),
+    # The client portal: typed by the walk's client contact, signed in by a link.
+    TextField("SurveyForm.comment", "portal:survey", "portal",
+              lambda w: Survey.objects.get(pk=w.survey.pk).comment, ("portal:survey",),
+              extra={"csat": "4", "nps": "8"}),
 )  # fmt: skip
 
 
@@ -778,12 +836,18 @@ def project_forms() -> list[type[BaseForm]]:
 
 
 def free_text_form_fields() -> dict[str, int | None]:
-    """Each plain text field of the project's forms ("Form.field"), with its max_length."""
+    """Each plain text field of the project's forms ("Form.field"), with its max_length.
+
+    Hidden fields are left out: they carry what the app itself wrote into the page (a signed
+    preview token, a return address), which nobody types; test_hostile_input.py posts hostile
+    values to every parameter of every page, those included.
+    """
     return {
         f"{form_class.__name__}.{name}": form_field.max_length
         for form_class in project_forms()
         for name, form_field in form_class.base_fields.items()
         if type(form_field) is forms.CharField
+        and not isinstance(form_field.widget, forms.HiddenInput)
     }
 
 
@@ -898,6 +962,9 @@ def test_hostile_text_in_every_field_at_once_is_escaped_on_every_page_and_in_eve
         for name, route in ACCESS.items():
             if route.get[role] == 200:
                 response = browsers[role].get(url_for(name, world))
+                if response.streaming:
+                    response.close()
+                    continue  # a file a client sent, downloaded as the bytes it was
                 if response["Content-Type"].startswith("text/calendar"):
                     # iCalendar is plain text, not HTML: there the text stands as typed.
                     assert RAW_SCRIPT in response.content, f"{name}: the meeting's title"

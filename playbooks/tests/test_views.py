@@ -1,5 +1,6 @@
 """Template pages and a project's plan from templates, as each role meets them."""
 
+import re
 from datetime import date
 
 import pytest
@@ -445,3 +446,25 @@ def test_plan_templates_page_query_count_does_not_grow_with_templates(
     add(4)
     with django_assert_num_queries(15):
         logged_in.get(url)
+
+
+def test_the_remove_buttons_send_the_pages_one_form_with_the_version_it_was_read_at(
+    client_as, manager, templates
+):
+    payroll = templates[0]
+    task = payroll.tasks.get(title="Go/no-go")
+    browser = client_as(manager)
+    page = browser.get(payroll.get_absolute_url()).content.decode()
+    form = re.search(
+        r'<form method="post" id="remove-template-item" hidden>(.*?)</form>', page, re.S
+    )
+    removes = re.findall(r'form="remove-template-item" formaction="([^"]+)"', page)
+
+    assert 'name="csrfmiddlewaretoken"' in form[1]
+    assert f'name="version" value="{payroll.version}"' in form[1]
+    assert reverse("playbooks:task_delete", args=[task.pk]) in removes
+    assert {
+        reverse("playbooks:milestone_delete", args=[m.pk]) for m in payroll.milestones.all()
+    } <= set(removes)
+    browser.post(reverse("playbooks:task_delete", args=[task.pk]), {"version": payroll.version})
+    assert not TemplateTask.objects.filter(pk=task.pk).exists()

@@ -6,6 +6,7 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
+from common.dates import short_date
 from projects.models import Task
 
 register = template.Library()
@@ -17,6 +18,9 @@ def person(user, fallback: str = "—") -> str:
     if user is None or user == "":
         return fallback
     return user.get_full_name() or user.username
+
+
+register.filter("short_date", short_date)
 
 
 @register.filter

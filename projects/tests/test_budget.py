@@ -51,7 +51,7 @@ def test_cost_burned_prices_each_persons_hours_by_their_role_on_the_project(
     TimeEntryFactory(project=project, task=task, user=engineer, hours=Decimal(5))
     TimeEntryFactory(project=project, task=None, user=outsider, hours=Decimal(3))
 
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(1):
         money = project_budget(project)
 
     assert money.hours_burned == Decimal(10)

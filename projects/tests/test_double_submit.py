@@ -1,5 +1,6 @@
 """A create form sent twice (a double click, a resent POST) creates one object."""
 
+import re
 import threading
 
 import pytest
@@ -178,16 +179,14 @@ def test_a_comment_sent_twice_is_posted_once(client, pm, project, on):
     assert Comment.objects.filter(body="The census file arrived.").count() == 1
 
 
-def test_time_logged_twice_from_the_project_page_burns_the_budget_once(client, pm, project):
+def test_time_logged_twice_burns_the_budget_once(client, pm, project):
     client.force_login(pm)
     action = reverse("projects:time_entry_create", args=[project.pk])
-    page = client.get(project.get_absolute_url()).content.decode()
-    data = {
-        "spent_on": "2026-01-05",
-        "hours": "3",
-        "billable": "on",
-        "submission_key": submission_key_after(page, action),
-    }
+    # The project page links to this form.
+    assert action in client.get(project.get_absolute_url()).content.decode()
+    page = client.get(action).content.decode()
+    key = re.search(r'name="submission_key" value="([0-9a-f-]{36})"', page).group(1)
+    data = {"spent_on": "2026-01-05", "hours": "3", "billable": "on", "submission_key": key}
 
     twice(client, action, data)
 
@@ -198,7 +197,11 @@ def test_a_team_member_added_twice_is_added_once(client, pm, project):
     trainer = UserFactory(username="trainer", role=Role.PM)
     client.force_login(pm)
     action = reverse("projects:member_add", args=[project.pk])
-    key = submission_key_after(client.get(project.get_absolute_url()).content.decode(), action)
+    # The project page loads its team form when "Add to team" is opened.
+    team_form = client.get(
+        project.get_absolute_url(), {"fragment": "team-form"}, HTTP_HX_REQUEST="true"
+    )
+    key = submission_key_after(team_form.content.decode(), action)
 
     twice(client, action, {"user": trainer.pk, "role": "trainer", "submission_key": key})
 

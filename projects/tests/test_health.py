@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from projects.health import refresh_health
-from projects.models import Health, ImplementationProject, Issue, Phase
+from projects.models import Health, ImplementationProject, Issue, Phase, RoleRate
 from projects.services import project_update
 from projects.tests.factories import (
     IssueFactory,
@@ -119,14 +119,46 @@ def test_an_active_override_wins_and_an_expired_one_does_not(pm):
 
 
 def test_refreshing_many_projects_takes_the_same_queries_as_few(django_assert_max_num_queries):
+    def priced_project_with_work():
+        task = TaskFactory(due_date=days(-3), estimate_hours=Decimal("10"))
+        ImplementationProject.objects.filter(pk=task.project_id).update(budget_amount=1000)
+        TimeEntryFactory(project=task.project, task=task, hours=Decimal("2"))
+
     for _ in range(3):
-        TaskFactory(due_date=days(-3))
-    with django_assert_max_num_queries(10):
+        priced_project_with_work()
+    with django_assert_max_num_queries(15):
         refresh_health()
     for _ in range(12):
-        TaskFactory(due_date=days(-3))
-    with django_assert_max_num_queries(10):
+        priced_project_with_work()
+    with django_assert_max_num_queries(15):
         assert refresh_health() == 15
+
+
+def _priced_project(budget: str, estimate: str, logged: str):
+    """A project whose consultant-rate hours forecast a known cost at completion (100/h)."""
+    RoleRate.objects.update_or_create(role="consultant", defaults={"hourly_rate": 100})
+    project = ProjectFactory(budget_amount=Decimal(budget), budget_hours=Decimal("1000"))
+    task = TaskFactory(project=project, status="in_progress", estimate_hours=Decimal(estimate))
+    TaskFactory(project=project, status="done")
+    TimeEntryFactory(project=project, task=task, hours=Decimal(logged))
+    return project
+
+
+def test_a_forecast_over_budget_turns_the_budget_red_while_hours_look_fine():
+    # 30 h logged of a 1000 h budget, half the work done: the hours rule would say green.
+    # But 30 h of 150 h are done: the forecast is 15,000 against a budget of 10,000.
+    project = refreshed(_priced_project(budget="10000", estimate="150", logged="30"))
+    assert project.health == Health.RED
+    assert "Forecast at completion 150% of the budget (15,000 of 10,000)" in reason_texts(project)
+
+
+def test_a_forecast_a_little_over_budget_is_amber_and_within_it_green():
+    project = refreshed(_priced_project(budget="10000", estimate="105", logged="10"))
+    assert project.health == Health.AMBER
+    assert "Forecast at completion 105% of the budget (10,500 of 10,000)" in reason_texts(project)
+    within = refreshed(_priced_project(budget="10000", estimate="80", logged="10"))
+    assert within.health == Health.GREEN
+    assert "Forecast at completion 80% of the budget (8,000 of 10,000)" in reason_texts(within)
 
 
 # After go-live, and projects that are not active

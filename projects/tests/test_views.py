@@ -1,17 +1,20 @@
 """The project pages: home, account status, list, detail, create/edit and project actions."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from clients.models import Client
+from clients.roles import Role
 from clients.tests.factories import (
     ClientFactory,
     ContactFactory,
     ProductFactory,
     SalesHandoffFactory,
+    UserFactory,
 )
 from projects.health import refresh_health
 from projects.models import (
@@ -22,6 +25,7 @@ from projects.models import (
     Phase,
     PhaseChange,
     ProjectMembership,
+    RoleRate,
     Task,
 )
 from projects.tests.factories import (
@@ -183,11 +187,12 @@ def test_home_query_count_does_not_grow_with_projects(client_as, pm, django_asse
     logged_in = client_as(pm)
     add(2)
     logged_in.get(reverse("home"))
-    # 13: with the "Waiting for you" card's sales handoffs and handoff reports.
-    with django_assert_num_queries(13):
+    # 12: with the "Waiting for you" card's sales handoffs and handoff reports; the table's
+    # count is the sum of the projects by health.
+    with django_assert_num_queries(12):
         logged_in.get(reverse("home"))
     add(6)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         logged_in.get(reverse("home"))
 
 
@@ -293,12 +298,29 @@ def test_project_list_query_count_is_fixed(client_as, pm, django_assert_num_quer
     for _ in range(3):
         TaskFactory()
     logged_in.get(reverse("projects:list"))
-    with django_assert_num_queries(8):
+    # Session, user, groups, alert count, the page's count and rows, the products to filter by.
+    with django_assert_num_queries(7):
         logged_in.get(reverse("projects:list"))
     for _ in range(10):
-        TaskFactory()
-    with django_assert_num_queries(8):
+        TaskFactory(project=ProjectFactory(pm=UserFactory(role=Role.PM)))
+    with django_assert_num_queries(7):
         logged_in.get(reverse("projects:list"))
+
+
+def test_project_list_finds_a_pm_by_name_or_by_id(client_as, pm, other_pm):
+    pm.first_name, pm.last_name = "Pat", "Morgan"
+    pm.save()
+    ProjectFactory(name="Pat's project", pm=pm)
+    ProjectFactory(name="Someone else's", pm=other_pm)
+    logged_in = client_as(pm)
+
+    def names(query):
+        response = logged_in.get(reverse("projects:list"), query)
+        return [p.name for p in response.context["page_obj"]]
+
+    assert names({"pm": "pat morg"}) == ["Pat's project"]
+    assert names({"pm": str(pm.pk)}) == ["Pat's project"]
+    assert names({"pm": "nobody"}) == []
 
 
 # Project detail
@@ -387,12 +409,78 @@ def test_project_detail_query_count_is_fixed(client_as, pm, django_assert_num_qu
     logged_in = client_as(pm)
     add(2)
     logged_in.get(project.get_absolute_url())
-    # The phase history, with who made each change, is one query.
-    with django_assert_num_queries(29):
+    # Session, user, groups, alert count; the project (with its products and money), team,
+    # milestones, open tasks, risks, issues, alerts and comments. The history, the phase
+    # history, the editors and the reports and meetings cards load when opened.
+    with django_assert_num_queries(12):
         logged_in.get(project.get_absolute_url())
     add(6)
-    with django_assert_num_queries(29):
+    with django_assert_num_queries(12):
         logged_in.get(project.get_absolute_url())
+
+
+def test_project_page_shows_the_budget_in_money_to_the_pm(client_as, pm):
+    RoleRate.objects.create(role=RoleRate.PM, hourly_rate=Decimal(200))
+    project = ProjectFactory(pm=pm, budget_amount=Decimal(1000), budget_hours=Decimal(10))
+    task = TaskFactory(project=project, estimate_hours=Decimal(10))
+    TimeEntryFactory(project=project, task=task, user=pm, hours=Decimal(4))
+    page = client_as(pm).get(project.get_absolute_url()).content.decode()
+    assert "$800 for 4 h of a $1,000 budget" in page
+    assert 'aria-label="Money budget burned" aria-valuenow="80"' in page
+    assert "$2,000" in page  # forecast: 800 + the 6 h left × 200
+    assert "$1,000 over budget" in page
+
+
+def test_support_reads_the_project_page_without_its_budget(client_as, pm, support):
+    project = ProjectFactory(pm=pm, budget_amount=Decimal(1000), budget_hours=Decimal(10))
+    TimeEntryFactory(project=project, user=pm, hours=Decimal(4))
+    page = client_as(support).get(project.get_absolute_url()).content.decode()
+    assert project.name in page
+    assert "Cost burned" not in page and "Budget hours" not in page and "$1,000" not in page
+
+
+def test_a_task_row_opens_its_editors_in_place(client_as, pm, other_pm):
+    project = ProjectFactory(pm=pm)
+    task = TaskFactory(project=project, title="Load pay codes", owner_user=pm)
+    url = project.get_absolute_url()
+    page = client_as(pm).get(url).content.decode()
+    assert "Load pay codes" in page and 'name="owner"' not in page
+    row = client_as(pm).get(url, {"fragment": "task-row", "task": task.pk}, HTTP_HX_REQUEST="true")
+    assert f'<tr id="task-{task.pk}">' in row.content.decode()
+    assert 'name="owner"' in row.content.decode() and 'name="status"' in row.content.decode()
+    refused = client_as(other_pm).get(
+        url, {"fragment": "task-row", "task": task.pk}, HTTP_HX_REQUEST="true"
+    )
+    assert refused.status_code == 403
+    missing = client_as(pm).get(url, {"fragment": "task-row", "task": "x"}, HTTP_HX_REQUEST="true")
+    assert missing.status_code == 404
+
+
+def test_team_form_and_sign_off_form_load_when_opened_by_an_editor(client_as, pm, support):
+    project = ProjectFactory(pm=pm)
+    ContactFactory(client=project.client, name="Dana Client")
+    milestone = MilestoneFactory(project=project, completed_on=days(-1))
+    url = project.get_absolute_url()
+    team = client_as(pm).get(url, {"fragment": "team-form"}, HTTP_HX_REQUEST="true")
+    assert "Add to team" in team.content.decode()
+    sign_off = client_as(pm).get(
+        url, {"fragment": "sign-off", "milestone": milestone.pk}, HTTP_HX_REQUEST="true"
+    )
+    assert "Dana Client" in sign_off.content.decode()
+    for fragment in ("team-form", "sign-off"):
+        refused = client_as(support).get(
+            url, {"fragment": fragment, "milestone": milestone.pk}, HTTP_HX_REQUEST="true"
+        )
+        assert refused.status_code == 403
+
+
+def test_recent_changes_load_when_scrolled_to(client_as, pm):
+    project = ProjectFactory(pm=pm)
+    TaskFactory(project=project, title="Load pay codes")
+    url = project.get_absolute_url()
+    assert 'hx-get="' + url + '?fragment=history"' in client_as(pm).get(url).content.decode()
+    history = client_as(pm).get(url, {"fragment": "history"}, HTTP_HX_REQUEST="true")
+    assert "Load pay codes" in history.content.decode()
 
 
 def _member(i, n):

@@ -415,7 +415,7 @@ def test_recipients_are_the_team_flagged_contacts_and_sales_rep_once_each(make_p
         "client": ["lead1@client.example", "sponsor@client.example"],
         "sales": ["rep1@vendor.example"],
     }
-    assert [p["kind"] for p in people] == ["team", "team", "client", "client", "sales"]
+    assert [p["kind"] for p in people] == ["team", "team", "sales", "client", "client"]
 
 
 def test_the_report_shows_progress_milestones_tasks_risks_issues_and_budget(make_project):
@@ -470,7 +470,12 @@ def test_the_report_shows_progress_milestones_tasks_risks_issues_and_budget(make
     assert "1 critical issue open" in report.body_text
     for text in ("Design signed", "Parallel run", "Late task", "Stuck task", "Payroll down"):
         assert text in report.body_html and text in report.body_text
-    assert "Long done" not in report.body_html and "Solved" not in report.body_html
+    assert "Solved" not in report.body_html
+    # The timeline shows the whole plan; the milestone lists only what the period touched.
+    assert [m["name"] for m in snap["timeline"]][:1] == ["Design signed"] or "Long done" in [
+        m["name"] for m in snap["timeline"]
+    ]
+    assert "Long done" not in report.body_text.split("TIMELINE")[0]
 
 
 def test_milestones_done_are_those_since_the_last_report(make_project):
@@ -536,7 +541,14 @@ def test_the_email_has_html_and_text_and_team_members_get_a_link_to_the_stored_r
     assert url in to_pm.body_html and url in to_pm.body_text
     assert "MILESTONES COMPLETED SINCE" in to_pm.body_text and "<" not in to_pm.body_text
     to_client = OutgoingEmail.objects.get(to_email="lead1@client.example")
-    assert report.body_html in to_client.body_html
+    client_version = report.documents.get(audience="client")
+    assert (
+        to_client.subject
+        == client_version.subject
+        == "Status report: Acme payroll onboarding, 3 Mar 2025"
+    )
+    assert client_version.body_html in to_client.body_html
+    assert report.body_html not in to_client.body_html
     assert "golive.example" not in to_client.body_html
     to_rep = OutgoingEmail.objects.get(to_email="rep1@vendor.example")
     assert f"https://golive.example/clients/{project.client_id}/status/" in to_rep.body_html
@@ -571,4 +583,7 @@ def test_a_line_break_in_the_project_name_does_not_stop_the_report_email(make_pr
     assert report.subject == "Status report: Acme payroll onboarding, 3 Mar 2025 (Green)"
     emails = OutgoingEmail.objects.filter(kind="status_report")
     assert [email_deliver(email_id=email.pk) for email in emails] == ["sent"] * 4
-    assert {message.subject for message in mail.outbox} == {report.subject}
+    assert {message.subject for message in mail.outbox} == {
+        report.subject,
+        "Status report: Acme payroll onboarding, 3 Mar 2025",
+    }

@@ -41,9 +41,13 @@ class Command(BaseCommand):
             f"{created:,} rows created, {updated:,} updated."
         )
         # Apps built on projects (templates…) add their demo data through their own demo.seed().
+        # A line one returns (a client portal sign-in link) is printed beside the demo logins.
+        notes = []
         for config in apps.get_app_configs():
             if config.name != "projects" and module_has_submodule(config.module, "demo"):
-                import_module(f"{config.name}.demo").seed(base)
+                note = import_module(f"{config.name}.demo").seed(base)
+                if isinstance(note, str) and note:
+                    notes.append(note)
         health = Counter(
             ImplementationProject.objects.filter(pk__in=base.project_ids).values_list(
                 "health", flat=True
@@ -68,6 +72,8 @@ class Command(BaseCommand):
             )
         self._totals()
         self._logins()
+        for note in notes:
+            self.stdout.write(note)
 
     def _totals(self) -> None:
         counts = {

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('projects', '0009_golive_handoff'),
+        ('projects', '0011_client_versions'),
     ]
 
     operations = [

@@ -1,0 +1,81 @@
+"""A few seconds of the simulated office against a live server: every click a person makes works.
+
+The office of `make bench` is Locust's people clicking for minutes on the benchmark data; here a
+handful of them click every few tenths of a second on the demo data, half their clicks changes,
+so that each page kind and each change (with its CSRF token and form fields) is tried at least
+once, and none may fail.
+"""
+
+import os
+
+import pytest
+from django.contrib.staticfiles.handlers import StaticFilesHandler
+from django.core.management import call_command
+from django.core.servers.basehttp import WSGIServer
+from django.db import connections
+from django.test import override_settings
+from django.test.testcases import LiveServerThread
+
+from bench import office
+
+
+class OneRequestAtATime(WSGIServer):
+    """The live server without a thread per request: on SQLite the tests' in-memory database is
+    one connection, which concurrent requests cannot share (gunicorn's workers, in `make bench`,
+    each have their own PostgreSQL connection)."""
+
+    def __init__(self, *args, connections_override=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+class SerialLiveServer(LiveServerThread):
+    server_class = OneRequestAtATime
+
+
+@pytest.fixture
+def demo_server(transactional_db):
+    call_command("seed_demo", verbosity=0)
+    shared = {
+        connection.alias: connection
+        for connection in connections.all()
+        if connection.vendor == "sqlite" and connection.is_in_memory_db()
+    }
+    for connection in shared.values():
+        connection.inc_thread_sharing()
+    server = SerialLiveServer("127.0.0.1", StaticFilesHandler, connections_override=shared)
+    server.daemon = True
+    server.start()
+    server.is_ready.wait()
+    if server.error:
+        raise server.error
+    try:
+        with override_settings(ALLOWED_HOSTS=["127.0.0.1"]):
+            yield f"http://127.0.0.1:{server.port}"
+    finally:
+        server.terminate()
+        for connection in shared.values():
+            connection.dec_thread_sharing()
+
+
+def test_every_click_of_the_office_works(demo_server, tmp_path):
+    people = office.Office().people(20)
+    assert {person["role"] for person in people} == {"pm", "manager", "sales", "support"}
+
+    result = office.run_locust(
+        env=dict(os.environ),
+        port=None,
+        host=demo_server,
+        people=people,
+        seconds=8,
+        out=tmp_path / "office",
+        spawn_seconds=1,
+        wait=(0.05, 0.2),
+        write_share=0.5,
+    )
+
+    assert result["errors"] == []
+    assert result["failures"] == 0
+    kinds = {kind["kind"] for kind in result["kinds"] if kind["requests"]}
+    changes = {"task status", "task owner", "comment", "time entry", "risk"}
+    assert {f"{change} (change)" for change in changes} <= kinds
+    assert {"home", "project detail", "account status", "new risk"} <= kinds

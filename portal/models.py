@@ -1,0 +1,208 @@
+"""The client portal: who of a client's contacts may enter, how, and what they do there.
+
+A contact never has a password. A PM grants a contact access to a project (PortalAccess) and
+sends a personal link (PortalLink): a random token of which only the hash is stored, valid
+until it expires, once. Opening it starts a PortalSession; revoking access ends them all.
+"""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from clients.models import Contact
+from projects.models import ImplementationProject, Milestone, Task
+
+User = settings.AUTH_USER_MODEL
+
+
+class PortalAccessQuerySet(models.QuerySet):
+    def active(self) -> "PortalAccessQuerySet":
+        return self.filter(revoked_at__isnull=True)
+
+
+class PortalAccess(models.Model):
+    """A contact may see one project of their client in the portal, until revoked."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="portal_accesses")
+    project = models.ForeignKey(
+        ImplementationProject, on_delete=models.CASCADE, related_name="portal_accesses"
+    )
+    granted_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    granted_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = PortalAccessQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "portal access"
+        verbose_name_plural = "portal accesses"
+        ordering = ["contact__name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["contact", "project"], name="unique_portal_access")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contact} on {self.project}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+class PortalLink(models.Model):
+    """A personal, single-use, expiring sign-in link; the token itself is never stored."""
+
+    class Purpose(models.TextChoices):
+        SIGN_IN = "sign_in", "Sign in"
+        SIGN_OFF = "sign_off", "Milestone sign-off"
+        SURVEY = "survey", "Satisfaction survey"
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="portal_links")
+    project = models.ForeignKey(
+        ImplementationProject, on_delete=models.CASCADE, related_name="portal_links"
+    )
+    purpose = models.CharField(max_length=20, choices=Purpose.choices, default=Purpose.SIGN_IN)
+    # Where the link leads once opened (a sign-off request or a survey), for its purpose.
+    target_id = models.PositiveBigIntegerField(null=True, blank=True)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["contact", "used_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} link for {self.contact}"
+
+
+class PortalSession(models.Model):
+    """A contact's time in the portal, begun by opening a link; ended by revocation or age."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="portal_sessions")
+    link = models.OneToOneField(
+        PortalLink, null=True, blank=True, on_delete=models.SET_NULL, related_name="session"
+    )
+    started_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        indexes = [models.Index(fields=["contact", "ended_at"])]
+
+    def __str__(self) -> str:
+        return f"Portal session of {self.contact} from {self.started_at:%Y-%m-%d %H:%M}"
+
+
+def upload_path(instance: "TaskUpload", filename: str) -> str:
+    # The stored name never holds what the client typed: the original is kept in a column.
+    return f"portal/tasks/{instance.task_id}/{timezone.now():%Y%m%d%H%M%S}-{instance.token}"
+
+
+class TaskUpload(models.Model):
+    """A file a client contact sent for a task, stored through Django's storage API."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="portal_uploads")
+    file = models.FileField(upload_to=upload_path, max_length=300)
+    token = models.CharField(max_length=32, editable=False)
+    original_name = models.CharField(max_length=255)
+    size = models.PositiveBigIntegerField()
+    content_type = models.CharField(max_length=100, blank=True)
+    uploaded_by = models.ForeignKey(
+        Contact, null=True, on_delete=models.SET_NULL, related_name="portal_uploads"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+        indexes = [models.Index(fields=["task", "-uploaded_at"])]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class SignOffRequest(models.Model):
+    """A PM asks a contact to sign a milestone off; the contact confirms in the portal."""
+
+    milestone = models.ForeignKey(
+        Milestone, on_delete=models.CASCADE, related_name="signoff_requests"
+    )
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="signoff_requests")
+    requested_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    signed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            # One open request per milestone and contact: a second click sends nothing new.
+            models.UniqueConstraint(
+                fields=["milestone", "contact"],
+                condition=Q(signed_at__isnull=True),
+                name="one_open_signoff_request",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Sign-off of {self.milestone} by {self.contact}"
+
+
+class Survey(models.Model):
+    """A satisfaction survey sent to a contact about a project; answered once."""
+
+    class Reason(models.TextChoices):
+        GO_LIVE = "go_live", "Go-live"
+        HYPERCARE_EXIT = "hypercare_exit", "End of hypercare"
+
+    project = models.ForeignKey(
+        ImplementationProject, on_delete=models.CASCADE, related_name="surveys"
+    )
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="surveys")
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    sent_at = models.DateTimeField(default=timezone.now)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    csat = models.PositiveSmallIntegerField(
+        "satisfaction (1–5)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+    nps = models.PositiveSmallIntegerField(
+        "likely to recommend (0–10)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(10)],
+    )
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+        constraints = [
+            # What makes send_survey idempotent: one survey per project, contact and occasion.
+            models.UniqueConstraint(
+                fields=["project", "contact", "reason"], name="one_survey_per_occasion"
+            )
+        ]
+        indexes = [models.Index(fields=["answered_at", "reminded_at", "sent_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} survey of {self.project} for {self.contact}"
+
+    @property
+    def is_answered(self) -> bool:
+        return self.answered_at is not None

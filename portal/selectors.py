@@ -1,0 +1,101 @@
+"""What the portal pages read: only what is flagged client-visible, in a fixed number of queries."""
+
+from clients.models import Contact
+from portal.models import SignOffRequest, Survey, TaskUpload
+from projects.models import ImplementationProject, Milestone, Phase, Task
+
+CLIENT_TASK_FIELDS = (
+    "title",
+    "description",
+    "status",
+    "start_date",
+    "due_date",
+    "milestone_id",
+    "owner_contact_id",
+    "owner_contact__name",
+    "visible_to_client",
+    "project_id",
+)
+
+
+def client_milestones(project: ImplementationProject) -> list[Milestone]:
+    return list(
+        Milestone.objects.filter(project=project, visible_to_client=True).only(
+            "name", "order", "due_date", "completed_on", "signed_off_at", "phase", "project_id"
+        )
+    )
+
+
+def client_tasks(project: ImplementationProject) -> list[Task]:
+    return list(
+        Task.objects.filter(project=project, visible_to_client=True)
+        .select_related("owner_contact")
+        .only(*CLIENT_TASK_FIELDS)
+        .order_by("due_date", "pk")
+    )
+
+
+def open_signoffs(contact: Contact, project_ids) -> list[SignOffRequest]:
+    return list(
+        SignOffRequest.objects.filter(
+            contact=contact,
+            signed_at__isnull=True,
+            milestone__project_id__in=project_ids,
+            milestone__visible_to_client=True,
+        )
+        .select_related("milestone")
+        .only("requested_at", "milestone__name", "milestone__project_id", "milestone__due_date")
+    )
+
+
+def open_surveys(contact: Contact, project_ids) -> list[Survey]:
+    return list(
+        Survey.objects.filter(
+            contact=contact, answered_at__isnull=True, project_id__in=project_ids
+        ).only("reason", "project_id", "sent_at")
+    )
+
+
+def project_documents(project: ImplementationProject) -> list[TaskUpload]:
+    """Files sent for the project's client-visible tasks (what the client's side sent)."""
+    return list(
+        TaskUpload.objects.filter(task__project=project, task__visible_to_client=True)
+        .select_related("task", "uploaded_by")
+        .only(
+            "original_name",
+            "size",
+            "uploaded_at",
+            "task__title",
+            "uploaded_by__name",
+        )
+    )
+
+
+def task_uploads(task: Task) -> list[TaskUpload]:
+    return list(
+        TaskUpload.objects.filter(task=task)
+        .select_related("uploaded_by")
+        .only("original_name", "size", "uploaded_at", "task_id", "uploaded_by__name")
+    )
+
+
+def timeline(project: ImplementationProject, milestones, tasks) -> dict:
+    """Milestones in order, each with its client-visible tasks; tasks of none at the end."""
+    by_milestone: dict[int | None, list[Task]] = {}
+    for task in tasks:
+        by_milestone.setdefault(task.milestone_id, []).append(task)
+    rows = [{"milestone": m, "tasks": by_milestone.pop(m.pk, [])} for m in milestones]
+    loose = [task for tasks_ in by_milestone.values() for task in tasks_]
+    return {"rows": rows, "loose": sorted(loose, key=lambda t: (t.due_date is None, t.due_date))}
+
+
+def phases() -> list[Phase]:
+    return Phase.ordered()
+
+
+def projects_with_progress(visitor) -> list[ImplementationProject]:
+    return list(
+        visitor.projects()
+        .only("name", "phase", "status", "forecast_go_live", "actual_go_live")
+        .order_by("name")
+    )
