@@ -197,9 +197,12 @@ def go_live_gate(
     milestones: list[Milestone] | None = None,
     *,
     critical_open_issues: int | None = None,
+    registered: bool = True,
 ) -> list[GateCheck]:
     """Every condition of reaching Go-live, met or not: the phase change refuses on any problem
-    here, and the readiness page shows each one. A new condition is one more check here."""
+    here, and the readiness page shows each one. A new condition is one more check here, or
+    one registered in projects.gates by an app built on projects (`registered=False` leaves
+    those out, for a page that only hints at the gate)."""
     if milestones is None:
         milestones = list(project.milestones.all())
     milestone_problems = []
@@ -220,7 +223,7 @@ def go_live_gate(
         else critical_open_issues
     )
     noun = "issue is" if critical == 1 else "issues are"
-    extra = [GateCheck(*check(project)) for check in gates.GO_LIVE_CHECKS]
+    extra = [GateCheck(*check(project)) for check in gates.GO_LIVE_CHECKS] if registered else []
     return [
         GateCheck("Go-live critical milestones complete and signed off", milestone_problems),
         GateCheck(
@@ -241,10 +244,12 @@ def phase_gate_problems(
     *,
     milestones: list[Milestone] | None = None,
     critical_open_issues: int | None = None,
+    registered: bool = True,
 ) -> list[str]:
     """What stops the project from entering `to_phase`, in words a PM can act on.
 
-    `milestones` and `critical_open_issues`, the project's, when the caller has them already.
+    `milestones` and `critical_open_issues`, the project's, when the caller has them already;
+    `registered=False` leaves out the go-live checks other apps registered (see go_live_gate).
     """
     current = Phase(project.phase)
     if to_phase.index <= current.index:
@@ -259,7 +264,10 @@ def phase_gate_problems(
     if current == Phase.SALES_HANDOFF:
         problems += _sales_handoff_problems(project)
     if to_phase == Phase.GO_LIVE:
-        for check in go_live_gate(project, milestones, critical_open_issues=critical_open_issues):
+        checks = go_live_gate(
+            project, milestones, critical_open_issues=critical_open_issues, registered=registered
+        )
+        for check in checks:
             problems += check.problems
     if to_phase == Phase.HANDED_OFF:
         report = HandoffReport.objects.filter(project=project).first()

@@ -180,3 +180,13 @@ def test_pages_make_a_fixed_number_of_queries(
     add(6)
     with django_assert_num_queries(len(small.captured_queries)):
         browser.get(url)
+
+
+def test_the_project_page_of_a_project_in_testing_stays_within_its_queries(
+    client_as, pm, uat_project, django_assert_max_num_queries
+):
+    TestCaseFactory(project=uat_project, is_critical=True)
+    browser = client_as(pm)
+    browser.get(uat_project.get_absolute_url())
+    with django_assert_max_num_queries(12):
+        assert browser.get(uat_project.get_absolute_url()).status_code == 200
