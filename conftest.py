@@ -1,6 +1,7 @@
 """Named fixtures for each role, shared by every app's tests."""
 
 import pytest
+from django.test import override_settings
 
 from clients.roles import Role, role_groups_ensure
 from clients.tests.factories import UserFactory
@@ -83,7 +84,6 @@ def role_groups_after_a_flush(request, django_db_blocker):
 @pytest.fixture(scope="session", autouse=True)
 def media_root_of_the_run(tmp_path_factory):
     """Files the tests upload go to a folder of this run, never to var/media."""
-    from django.test import override_settings
 
     with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
         yield

@@ -26,6 +26,7 @@ from functools import cache
 from django.db.models import Count, Model, QuerySet
 from django.urls import reverse
 
+from acceptance.models import TestCase
 from alerts.models import Alert
 from clients.models import Client, Contact, SalesHandoff
 from meetings.models import Meeting
@@ -129,6 +130,11 @@ def testing_project() -> int:
         .active()
         .order_by("pk")
     )
+
+
+def testing_case() -> int:
+    """The first test case of the demo PM's project in Testing (acceptance/demo.py makes them)."""
+    return first(TestCase.objects.filter(project_id=testing_project()).order_by("pk"))
 
 
 def handoff_project() -> int:
@@ -328,6 +334,10 @@ PAGES: list[Page] = [
     Page("new go-live step", PM, "golive:step_create", (testing_project,)),
     Page("edit go-live step", PM, "golive:step_edit", (cutover_step,)),
     Page("handoff question or answer", PM, "golive:handoff_message", (handoff_project,)),
+    # Acceptance testing
+    Page("testing", PM, "acceptance:testing", (testing_project,)),
+    Page("new test case", PM, "acceptance:case_create", (testing_project,)),
+    Page("record a test run", PM, "acceptance:run_create", (testing_case,)),
     # The client portal: the team's page, and the client contact's own pages
     Page("client portal (team)", PM, "portal_staff:project", (portal_project,)),
     Page("portal link refused", None, "portal:link", (no_such_link,)),

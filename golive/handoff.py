@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -57,6 +57,19 @@ def _decisions(project: ImplementationProject) -> list[dict]:
         {"text": d.text, "decided_on": _day(d.decided_on), "decided_by": d.decided_by}
         for d in decision.objects.filter(meeting__project=project).order_by("decided_on", "pk")
     ]
+
+
+def _test_results(project: ImplementationProject) -> dict:
+    """Test cases by their latest run, where the acceptance app holds any."""
+    if not apps.is_installed("acceptance"):
+        return {}
+    case = apps.get_model("acceptance", "TestCase")
+    return case.objects.filter(project=project).aggregate(
+        total=Count("pk"),
+        passed=Count("pk", filter=Q(latest_run__passed=True)),
+        failed=Count("pk", filter=Q(latest_run__passed=False)),
+        not_run=Count("pk", filter=Q(latest_run__isnull=True)),
+    )
 
 
 def handoff_facts(project: ImplementationProject) -> dict:
@@ -146,6 +159,8 @@ def handoff_facts(project: ImplementationProject) -> dict:
             if project.uat_signed_off_by
             else "",
             "uat_recorded_by": _name(project.uat_signoff_recorded_by),
+            "uat_exception_reason": project.uat_signoff_exception_reason,
+            "results": _test_results(project),
             "sign_offs": [
                 {
                     "milestone": m.name,

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "calendars",
     "playbooks",
     "golive",
+    "acceptance",
     "portal",
 ]
 
@@ -252,6 +253,15 @@ GOLIVE_SCHEDULES = {
 }
 
 # Go-live, the handoff to support and the sales digest (golive app).
+# Attachments to test runs (a screenshot of what went wrong): largest size and allowed types.
+GOLIVE_TEST_ATTACHMENTS = {
+    "MAX_BYTES": env.int("TEST_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024),
+    "EXTENSIONS": env.list(
+        "TEST_ATTACHMENT_EXTENSIONS",
+        default=["png", "jpg", "jpeg", "gif", "pdf", "txt", "csv", "xlsx", "docx"],
+    ),
+}
+
 GOLIVE_HANDOFF = {
     # Where a handoff report sent to support is emailed, besides every support user.
     "SUPPORT_EMAIL": env.str("HANDOFF_SUPPORT_EMAIL", default="support@golive.example"),

@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("calendars.urls")),
     path("", include("playbooks.urls")),
     path("", include("golive.urls")),
+    path("", include("acceptance.urls")),
     path("portal/", include("portal.urls")),
     path("", include("portal.staff_urls")),
 ]

@@ -277,10 +277,18 @@ class ContactChoiceForm(PlainInputFormMixin, forms.Form):
 
 
 class UatSignoffForm(ContactChoiceForm):
-    """The client's UAT sign-off, recorded once the PM has seen what is still open."""
+    """The client's UAT sign-off recorded by the PM on their behalf: an exception, with a reason,
+    once the PM has seen what is still open (the client signs off in the portal as a rule)."""
 
+    reason = forms.CharField(
+        label="Why the client cannot sign off themselves",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": "Say why the client cannot sign off UAT themselves."},
+    )
     confirm = forms.BooleanField(
-        label="I have checked what is still open and record the client's UAT sign-off.",
+        label="I have checked what is still open and record the client's UAT sign-off "
+        "as an exception.",
         error_messages={"required": "Tick the box to confirm the sign-off."},
     )
 

@@ -164,6 +164,8 @@ class ImplementationProject(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Set when the PM recorded the sign-off on the client's behalf: why the client did not.
+    uat_signoff_exception_reason = models.TextField("UAT sign-off exception reason", blank=True)
 
     # Health is computed by projects.health and stored, so lists can filter and sort by it.
     computed_health = models.CharField(max_length=10, choices=Health.choices, default=Health.GREEN)

@@ -17,7 +17,7 @@ from clients import roles
 from clients.models import Client, Contact
 from clients.services import sales_handoff_acknowledgement_stands
 from common.versions import version_claim
-from projects import notifications
+from projects import gates, notifications
 from projects.baselines import take_baseline
 from projects.health import refresh_health
 from projects.history import history_entries
@@ -197,9 +197,12 @@ def go_live_gate(
     milestones: list[Milestone] | None = None,
     *,
     critical_open_issues: int | None = None,
+    registered: bool = True,
 ) -> list[GateCheck]:
     """Every condition of reaching Go-live, met or not: the phase change refuses on any problem
-    here, and the readiness page shows each one. A new condition is one more check here."""
+    here, and the readiness page shows each one. A new condition is one more check here, or
+    one registered in projects.gates by an app built on projects (`registered=False` leaves
+    those out, for a page that only hints at the gate)."""
     if milestones is None:
         milestones = list(project.milestones.all())
     milestone_problems = []
@@ -220,6 +223,7 @@ def go_live_gate(
         else critical_open_issues
     )
     noun = "issue is" if critical == 1 else "issues are"
+    extra = [GateCheck(*check(project)) for check in gates.GO_LIVE_CHECKS] if registered else []
     return [
         GateCheck("Go-live critical milestones complete and signed off", milestone_problems),
         GateCheck(
@@ -230,6 +234,7 @@ def go_live_gate(
             "UAT signed off by the client",
             [] if project.uat_signed_off_at else ["UAT has not been signed off by the client."],
         ),
+        *extra,
     ]
 
 
@@ -239,10 +244,12 @@ def phase_gate_problems(
     *,
     milestones: list[Milestone] | None = None,
     critical_open_issues: int | None = None,
+    registered: bool = True,
 ) -> list[str]:
     """What stops the project from entering `to_phase`, in words a PM can act on.
 
-    `milestones` and `critical_open_issues`, the project's, when the caller has them already.
+    `milestones` and `critical_open_issues`, the project's, when the caller has them already;
+    `registered=False` leaves out the go-live checks other apps registered (see go_live_gate).
     """
     current = Phase(project.phase)
     if to_phase.index <= current.index:
@@ -257,7 +264,10 @@ def phase_gate_problems(
     if current == Phase.SALES_HANDOFF:
         problems += _sales_handoff_problems(project)
     if to_phase == Phase.GO_LIVE:
-        for check in go_live_gate(project, milestones, critical_open_issues=critical_open_issues):
+        checks = go_live_gate(
+            project, milestones, critical_open_issues=critical_open_issues, registered=registered
+        )
+        for check in checks:
             problems += check.problems
     if to_phase == Phase.HANDED_OFF:
         report = HandoffReport.objects.filter(project=project).first()
@@ -389,8 +399,9 @@ def project_clear_health_override(*, project: ImplementationProject, user: User)
     project_touch(project=project)
 
 
-def uat_signoff_refusal(project: ImplementationProject) -> str:
-    """Why UAT cannot be signed off now, or "" when it can."""
+def uat_signoff_refusal(project: ImplementationProject, *, with_testing: bool = True) -> str:
+    """Why UAT cannot be signed off now, or "" when it can; `with_testing=False` leaves out
+    what the apps registered in projects.gates find (test cases, defects)."""
     if project.uat_signed_off_at:
         return "UAT has already been signed off."
     if Phase(project.phase).index < Phase.TESTING.index:
@@ -398,14 +409,18 @@ def uat_signoff_refusal(project: ImplementationProject) -> str:
             "UAT is signed off in the Testing phase; this project is in "
             f"{project.get_phase_display()}."
         )
-    return ""
+    if not with_testing:
+        return ""
+    problems = [problem for check in gates.UAT_SIGNOFF_CHECKS for problem in check(project)]
+    return " ".join(problems)
 
 
-@transaction.atomic
-def project_record_uat_signoff(
-    *, project: ImplementationProject, user: User, contact: Contact
+def _record_uat_signoff(
+    project: ImplementationProject, *, contact: Contact, user: User | None, exception_reason: str
 ) -> None:
-    """Record the client's UAT sign-off, and who recorded it, once testing is under way."""
+    # Two sign-offs at once: the second waits here and then finds the first.
+    ImplementationProject.objects.select_for_update().filter(pk=project.pk).exists()
+    project.refresh_from_db(fields=["uat_signed_off_at", "phase"])
     refusal = uat_signoff_refusal(project)
     if refusal:
         raise ValidationError(refusal)
@@ -414,12 +429,36 @@ def project_record_uat_signoff(
     project.uat_signed_off_by = contact
     project.uat_signed_off_at = timezone.now()
     project.uat_signoff_recorded_by = user
+    project.uat_signoff_exception_reason = exception_reason
     _save(
         project,
         user=user,
-        update_fields=["uat_signed_off_by", "uat_signed_off_at", "uat_signoff_recorded_by"],
+        update_fields=[
+            "uat_signed_off_by",
+            "uat_signed_off_at",
+            "uat_signoff_recorded_by",
+            "uat_signoff_exception_reason",
+        ],
     )
     project_touch(project=project)
+
+
+@transaction.atomic
+def project_record_uat_signoff(
+    *, project: ImplementationProject, user: User, contact: Contact, reason: str
+) -> None:
+    """The PM records the client's UAT sign-off on their behalf: an exception, kept with its
+    reason, since the client signs off themselves (in the portal) as a rule."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the client cannot sign off UAT themselves."})
+    _record_uat_signoff(project, contact=contact, user=user, exception_reason=reason)
+
+
+@transaction.atomic
+def project_uat_signoff_by_contact(*, project: ImplementationProject, contact: Contact) -> None:
+    """The client's own UAT sign-off, given by one of their contacts."""
+    _record_uat_signoff(project, contact=contact, user=None, exception_reason="")
 
 
 @transaction.atomic

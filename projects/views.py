@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from clients import roles
 from clients.models import Client
 from clients.widgets import options_html
+from common.forms import add_service_errors
 from common.parsing import parse_id, search_text
 from common.submissions import REPEATED, create_once
 from common.versions import StaleEdit, show_stale
@@ -348,11 +349,15 @@ def project_detail(request, pk: int):
             critical_open_issues=sum(
                 issue.severity == Issue.Severity.CRITICAL for issue in parts["issues"]
             ),
+            # Testing's own check costs a query: the readiness page and the move itself run it.
+            registered=False,
         )
         if next_phase and can_edit
         else [],
         "can_override_gate": roles.is_manager(request.user),
-        "uat_signoff_open": can_edit and not services.uat_signoff_refusal(project),
+        # What testing has open is told on the sign-off page, not read for every detail page.
+        "uat_signoff_open": can_edit
+        and not services.uat_signoff_refusal(project, with_testing=False),
         "earlier_phases": phases[: current.index],
         "money": money_of(project) if can_see_budget(request.user) else None,
         "budget_percent": selectors.budget_percent(parts["hours_burned"], project.budget_hours),
@@ -456,13 +461,17 @@ def project_uat_signoff(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             services.project_record_uat_signoff(
-                project=project, user=request.user, contact=form.cleaned_data["contact"]
+                project=project,
+                user=request.user,
+                contact=form.cleaned_data["contact"],
+                reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             messages.success(
-                request, f"UAT sign-off by {form.cleaned_data['contact'].name} recorded."
+                request,
+                f"UAT sign-off by {form.cleaned_data['contact'].name} recorded as an exception.",
             )
             return redirect(project)
     return render(

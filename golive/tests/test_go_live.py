@@ -27,6 +27,7 @@ def test_the_gate_lists_every_check_and_passes_a_ready_project(ready_project):
         "Go-live critical milestones complete and signed off",
         "No critical issue open",
         "UAT signed off by the client",
+        "Every critical test case passed",
     ]
     assert all(check.passed for check in checks)
 

@@ -309,6 +309,12 @@ ACCESS: dict[str, Route] = {
     "golive:handoff_rebuild": action(PROJECT_ACTION),
     "golive:handoff_message": form(HANDOFF_THREAD),
     "golive:incoming": page(PROJECT_LIST),
+    # Acceptance testing: whoever reads the project reads its testing page and attachments;
+    # its PM, team and managers add test cases and record runs
+    "acceptance:testing": page(PROJECT_READ),
+    "acceptance:case_create": form(PROJECT_FORM),
+    "acceptance:run_create": form(PROJECT_FORM),
+    "acceptance:run_attachment": page(PROJECT_READ),
     # The outbox
     "outbox:list": page(OUTBOX_READ),
     "outbox:detail": page(OUTBOX_READ),
@@ -359,6 +365,8 @@ OBJECT_BY_SEGMENT = {
     "template-milestones": "template_milestone",
     "template-tasks": "template_task",
     "go-live-steps": "cutover_step",
+    "test-cases": "test_case",
+    "test-runs": "test_run",
     # The client portal
     "in": "portal_token",
     "files": "task_upload",

@@ -153,6 +153,17 @@ PAGES = (
         roles=frozenset({SUPPORT}),
         status=403,
     ),
+    # Acceptance testing
+    MainPage("testing", "acceptance:testing", ("testing_project",), phone=True),
+    MainPage("new test case", "acceptance:case_create", ("testing_project",), roles=EDITORS),
+    MainPage("record a test run", "acceptance:run_create", ("test_case",), roles=EDITORS),
+    MainPage(
+        "forbidden (support recording a test run)",
+        "acceptance:run_create",
+        ("test_case",),
+        roles=frozenset({SUPPORT}),
+        status=403,
+    ),
     # The client portal: the team's page, and what a visitor without a portal session sees
     MainPage("client portal (team)", "portal_staff:project", ("project",), phone=True),
     MainPage(
@@ -247,6 +258,7 @@ NOT_PAGES = {
     "golive:step_state": "POST action (its buttons are on the go-live readiness page)",
     "golive:step_move": "POST action (its buttons are on the go-live readiness page)",
     "golive:handoff_rebuild": "POST action (its button is on the handoff report page)",
+    "acceptance:run_attachment": "a file download (a test run's attachment)",
     # The client portal: its pages are for a client contact's portal session, which no role
     # here has; portal/tests/test_pages.py walks them (HTML, hostile text, queries).
     "portal:home": "client portal page (portal/tests/test_pages.py)",

@@ -30,6 +30,7 @@ from django.utils import timezone
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
+from acceptance.models import TestCase
 from alerts.models import Alert
 from clients.models import Client, SalesHandoff
 from golive.models import CutoverStep
@@ -159,6 +160,10 @@ def _pick_ids() -> dict[str, int]:
         "meeting": _meeting_on(project),
     }
     ids["cutover_step"] = _cutover_step_on(ids["testing_project"], pm)
+    ids["test_case"] = _first(
+        TestCase.objects.filter(project_id=ids["testing_project"]).order_by("pk"),
+        "test case on the demo PM's project in Testing",
+    )
     return ids
 
 

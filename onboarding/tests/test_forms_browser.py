@@ -35,6 +35,7 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
+from acceptance.models import TestCase, TestRun
 from alerts.models import Alert
 from alerts.services import alerts_sweep
 from clients.models import Client, Contact, SalesHandoff
@@ -561,6 +562,17 @@ RECIPES: dict[FormKey, Recipe] = {
         "reason",
         lambda w, pk: _latest(Baseline, project_id=pk).reason if _latest(Baseline) else None,
         shown=lambda typed: "Baseline taken",
+    ),
+    # Acceptance testing
+    FormKey("acceptance:case_create", "acceptance:case_create"): _text(
+        "title", lambda w, pk: getattr(_latest(TestCase, project_id=pk), "title", None)
+    ),
+    FormKey("acceptance:run_create", "acceptance:run_create"): Recipe(
+        role="pm",
+        stored=lambda w, pk: getattr(_latest(TestRun, case_id=pk), "notes", None),
+        expected=_typed("notes"),
+        # Both outcome radios are required and get ticked in turn: the last, Failed, stands.
+        shown=lambda typed: "recorded: failed; defect",
     ),
     # The client portal: the team's page, and the client contact's own forms
     FormKey("portal_staff:project", "portal_staff:invite"): Recipe(

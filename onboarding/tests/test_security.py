@@ -35,6 +35,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import transaction
 from django.db.models import F
@@ -45,6 +46,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from django.utils.html import escape
 
+from acceptance.models import TestCase, TestRun
+from acceptance.services import case_create, run_case_as_user
 from alerts.models import Alert
 from alerts.services import alerts_sweep
 from calendars.services import calendar_feed_reset
@@ -120,6 +123,8 @@ class World:
     template_milestone: TemplateMilestone
     template_task: TemplateTask
     cutover_step: CutoverStep
+    test_case: TestCase
+    test_run: TestRun
     # The client portal's objects (made by build_world; the token opens nothing).
     task_upload: "TaskUpload | None" = None
     signoff_request: "SignOffRequest | None" = None
@@ -194,6 +199,18 @@ def build_world() -> World:
         decided_by="Client payroll lead",
     )
     template = ProjectTemplate.objects.filter(tasks__depends_on__isnull=False).order_by("pk")[0]
+    test_case = case_create(
+        project=project,
+        user=project.pm,
+        data={"title": "Run a pay run", "steps": "Calculate.", "expected_result": "Net pay."},
+        tester_user=project.pm,
+    )
+    test_run = run_case_as_user(
+        test_case,
+        project.pm,
+        passed=True,
+        attachment=SimpleUploadedFile("pay run.txt", b"Net pay matches."),
+    )
     return World(
         users=users,
         project=project,
@@ -222,6 +239,8 @@ def build_world() -> World:
         cutover_step=CutoverStep.objects.create(
             project=project, title="Freeze payroll changes", owner=project.pm, order=1
         ),
+        test_case=test_case,
+        test_run=test_run,
         **portal_objects(project),
     )
 
@@ -605,6 +624,8 @@ class TextField:
     shown_on: tuple[str, ...] = ()
     action: str = ""
     extra: dict = field(default_factory=dict)
+    # Puts the world in the state the form needs (run inside the test's transaction).
+    setup: Callable[[World], None] | None = None
 
     @property
     def name(self) -> str:
@@ -647,6 +668,13 @@ def _latest(model, **lookup):
 def _action_notes(w):
     # The task's description opens with the meeting it came from, then the notes.
     return _latest(ActionItem, meeting=w.meeting).task.description.partition("\n\n")[2]
+
+
+def _uat_not_signed_off(w):
+    """The walk's project is past Testing: back in Testing, UAT still to be signed off."""
+    ImplementationProject.objects.filter(pk=w.project.pk).update(
+        phase=Phase.TESTING, uat_signed_off_at=None, uat_signed_off_by=None
+    )
 
 
 TEXT_FIELDS = (
@@ -776,6 +804,21 @@ TEXT_FIELDS = (
     TextField("HandoffMessageForm.body", "golive:handoff_message", "support",
               lambda w: getattr(_latest(HandoffMessage, report__project=w.project), "body", None),
               ("projects:handoff_report",)),
+    # Acceptance testing, and the UAT sign-off the PM records as an exception
+    *(
+        TextField(f"TestCaseForm.{name}", "acceptance:case_create", "pm",
+                  lambda w, name=name: getattr(_latest(TestCase, project=w.project), name),
+                  ("acceptance:testing",) if name == "title" else (),
+                  extra={"title": "Clock in", "steps": "Clock in.", "expected_result": "Saved."})
+        for name in ("title", "steps", "expected_result")
+    ),
+    TextField("TestRunForm.notes", "acceptance:run_create", "pm",
+              lambda w: _latest(TestRun, case=w.test_case).notes, ("acceptance:run_create",),
+              extra={"outcome": "pass"}),
+    TextField("UatSignoffForm.reason", "projects:uat_signoff", "pm",
+              lambda w: _project(w).uat_signoff_exception_reason, ("acceptance:testing",),
+              extra={"contact": lambda w: str(w.contact.pk), "confirm": "on"},
+              setup=_uat_not_signed_off),
     # The client portal: typed by the walk's client contact, signed in by a link.
     TextField("SurveyForm.comment", "portal:survey", "portal",
               lambda w: Survey.objects.get(pk=w.survey.pk).comment, ("portal:survey",),
@@ -826,13 +869,17 @@ def limit_of(text_field: TextField) -> int | None:
 
 def submit(browser: HttpClient, text_field: TextField, world: World, value: str):
     """Type `value` into the field as its user would, with everything else left as it was."""
+    if text_field.setup is not None:
+        text_field.setup(world)
     page_url = url_for(text_field.page, world)
     action_url = url_for(text_field.action, world) if text_field.action else page_url
     page = browser.get(page_url)
     assert page.status_code == 200, f"{text_field.field}: {page_url} answered {page.status_code}"
     data = form_on_page(page.content.decode(), page_url, action_url)
     data.pop("csrfmiddlewaretoken", None)
-    data.update({key: [item] for key, item in text_field.extra.items()})
+    data.update(
+        {key: [item(world) if callable(item) else item] for key, item in text_field.extra.items()}
+    )
     data[text_field.name] = [value]
     return browser.post(action_url, data, follow=True)
 

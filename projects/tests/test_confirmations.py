@@ -59,7 +59,7 @@ def test_uat_sign_off_is_not_offered_before_testing(client_as, pm):
     ]
     with pytest.raises(ValidationError):
         services.project_record_uat_signoff(
-            project=project, user=pm, contact=project.client.contacts.get()
+            project=project, user=pm, contact=project.client.contacts.get(), reason="Away"
         )
     project.refresh_from_db()
     assert project.uat_signed_off_at is None
@@ -92,11 +92,20 @@ def test_uat_sign_off_needs_the_confirmation_and_records_who_recorded_it(
     testing_project.refresh_from_db()
     assert testing_project.uat_signed_off_at is None
 
-    response = browser.post(url, {"contact": contact.pk, "confirm": "on"}, follow=True)
+    unexplained = browser.post(url, {"contact": contact.pk, "confirm": "on"})
+    assert "Say why the client cannot sign off UAT themselves." in text(unexplained)
+    testing_project.refresh_from_db()
+    assert testing_project.uat_signed_off_at is None
+
+    reason = "Dana is on leave until after go-live; she approved by phone."
+    response = browser.post(
+        url, {"contact": contact.pk, "confirm": "on", "reason": reason}, follow=True
+    )
     testing_project.refresh_from_db()
     assert testing_project.uat_signed_off_by == contact
     assert testing_project.uat_signoff_recorded_by == pm
-    assert "UAT sign-off by Dana Ortiz recorded." in text(response)
+    assert testing_project.uat_signoff_exception_reason == reason
+    assert "UAT sign-off by Dana Ortiz recorded as an exception." in text(response)
     assert url not in text(response)  # no second sign-off offered
 
     again = browser.get(url)
@@ -247,7 +256,8 @@ def test_uat_sign_off_page_reads_a_fixed_number_of_queries(
     url = reverse("projects:uat_signoff", args=[testing_project.pk])
     add(1)
     browser.get(url)
-    with django_assert_num_queries(8) as first:
+    # 9: the page, and one query for what testing has open (the acceptance app's check).
+    with django_assert_num_queries(9) as first:
         browser.get(url)
     add(5)
     with django_assert_num_queries(len(first.captured_queries)):

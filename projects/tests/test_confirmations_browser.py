@@ -26,17 +26,20 @@ def test_pm_records_uat_sign_off_after_seeing_what_testing_has_open(page, pm):  
 
     log_in(page, pm.username)
     page.goto(project.get_absolute_url())
-    page.get_by_role("link", name="Record UAT sign-off…").click()
+    page.get_by_role("link", name="Record UAT sign-off as an exception…").click()
 
-    expect(page.get_by_role("heading", level=1)).to_have_text("Record the client’s UAT sign-off")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Record the client’s UAT sign-off as an exception"
+    )
     expect(page.get_by_role("link", name="Execute UAT test scripts")).to_be_visible()
     page.get_by_label("Signed off by").select_option(label="Dana Ortiz")
+    page.get_by_label("Why the client cannot sign off themselves").fill("Dana is on leave.")
     page.get_by_label("I have checked what is still open").check()
-    page.get_by_role("button", name="Record UAT sign-off").click()
+    page.get_by_role("button", name="Record UAT sign-off as an exception").click()
 
-    expect(page.get_by_text("UAT sign-off by Dana Ortiz recorded.")).to_be_visible()
+    expect(page.get_by_text("UAT sign-off by Dana Ortiz recorded as an exception.")).to_be_visible()
     expect(page.get_by_text("(recorded by")).to_be_visible()
-    expect(page.get_by_role("link", name="Record UAT sign-off…")).to_have_count(0)
+    expect(page.get_by_role("link", name="Record UAT sign-off as an exception…")).to_have_count(0)
 
 
 def test_pm_completes_a_milestone_with_open_tasks_only_after_confirming(page, pm):  # noqa: F811

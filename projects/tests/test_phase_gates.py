@@ -71,7 +71,7 @@ def test_reaching_go_live_needs_critical_milestones_signed_off_no_critical_issue
     )
     services.milestone_sign_off(milestone=milestone, user=pm, contact=contact)
     services.issue_set_status(issue=issue, user=pm, status=Issue.Status.RESOLVED)
-    services.project_record_uat_signoff(project=project, user=pm, contact=contact)
+    services.project_uat_signoff_by_contact(project=project, contact=contact)
     move(project, Phase.GO_LIVE, pm)
     project.refresh_from_db()
     assert project.phase == Phase.GO_LIVE

@@ -710,7 +710,8 @@ def test_pm_records_uat_sign_off_by_a_client_contact(client_as, pm, project):
     project.save(update_fields=["phase"])
     contact = ContactFactory(client=project.client, name="Dana Ortiz")
     client_as(pm).post(
-        reverse("projects:uat_signoff", args=[project.pk]), {"contact": contact.pk, "confirm": "on"}
+        reverse("projects:uat_signoff", args=[project.pk]),
+        {"contact": contact.pk, "confirm": "on", "reason": "The sponsor is travelling."},
     )
     project.refresh_from_db()
     assert project.uat_signed_off_by == contact and project.uat_signed_off_at
@@ -723,7 +724,7 @@ def test_uat_sign_off_by_another_clients_contact_is_refused(client_as, pm, proje
     stranger = ContactFactory()
     response = client_as(pm).post(
         reverse("projects:uat_signoff", args=[project.pk]),
-        {"contact": stranger.pk, "confirm": "on"},
+        {"contact": stranger.pk, "confirm": "on", "reason": "Travelling."},
     )
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
