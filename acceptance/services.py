@@ -96,7 +96,11 @@ def _record_run(
     problem = attachment_problem(attachment)
     if problem:
         raise ValidationError({"attachment": problem})
-    case = TestCase.objects.select_for_update().select_related("latest_run__defect").get(pk=case.pk)
+    case = (
+        TestCase.objects.select_for_update(of=("self",))
+        .select_related("latest_run__defect")
+        .get(pk=case.pk)
+    )
     project = case.project
     previous = case.latest_run.defect if case.latest_run_id else None
     run = TestRun(

@@ -362,7 +362,7 @@ def signoff_confirm(*, request: SignOffRequest, contact: Contact) -> Milestone:
     if request.contact_id != contact.pk:
         raise ValidationError("This sign-off was asked of someone else.")
     milestone = (
-        Milestone.objects.select_for_update()
+        Milestone.objects.select_for_update(of=("self",))
         .select_related("project__client")
         .get(pk=request.milestone_id)
     )
