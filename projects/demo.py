@@ -1206,6 +1206,8 @@ def build_project_plan(
         "baseline_go_live": go_live.baseline_date,
         "forecast_go_live": go_live.due_date,
         "actual_go_live": go_live.due_date if went_live else None,
+        # Hypercare runs to the plan's last milestone, its exit.
+        "hypercare_ends_on": milestones[-1].due_date if went_live else None,
         "budget_hours": budget_hours,
         # A project built to overrun its hours keeps an hours budget only: with a money budget
         # its health would follow the forecast at completion instead, which this data does not
