@@ -107,7 +107,7 @@ def test_every_page_as_every_role_is_valid_html(world, browsers, db, tmp_path):
                 response = walk.visit(browsers[role], method, walk.url_for(name, world))
                 assert response.status_code == 200, f"{method} {name} as {role}"
                 if response.streaming:
-                    response.close()
+                    walk.close_download(response)
                     continue  # a file download, not a page
                 if not response.content.lstrip().lower().startswith(b"<!doctype html>"):
                     continue  # not a page: the options an htmx request swaps in
