@@ -54,6 +54,8 @@ def test_pm_changes_a_task_status_in_place_and_sees_the_progress_bar_move(page, 
     expect(open_count).to_have_text("2")
 
     page.evaluate("() => { window.__noReload = true; }")
+    # A row's editors load when the PM opens them.
+    page.get_by_role("link", name="Change status or owner of Load the employee census").click()
     status = page.get_by_label("Status of Load the employee census")
     with page.expect_response(lambda r: r.url.endswith(f"/tasks/{census.pk}/status/")) as answer:
         status.select_option(label="Done")

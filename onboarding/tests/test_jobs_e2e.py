@@ -255,8 +255,12 @@ def test_a_status_report_reaches_each_recipient_once(celery_worker, inbox):
     report = StatusReport.objects.get(project=project)
     assert sorted(message["To"] for message in inbox.messages) == recipients
     assert len(set(inbox.keys())) == 4
+    # The team and the sales rep get the internal version, the client's contact the client's.
+    subjects = {document.audience: document.subject for document in report.documents.all()}
+    assert subjects["internal"] == report.subject
     for message in inbox.messages:
-        assert message["Subject"] == report.subject
+        audience = "client" if message["To"].endswith("@bluebird.example") else "internal"
+        assert message["Subject"] == subjects[audience]
         assert "Bluebird payroll" in message.get_body(preferencelist=("html",)).get_content()
 
 

@@ -58,6 +58,8 @@ def test_the_app_and_its_in_place_edits_work_under_the_policy(page, pm):  # noqa
     assert page.evaluate("() => typeof window.htmx?.process === 'function'"), "htmx is blocked"
     assert page.evaluate("() => typeof window.bootstrap?.Collapse === 'function'")
 
+    # A row's editors load when opened: htmx under the policy, then the in-place edit.
+    page.get_by_role("link", name="Change status or owner of Load the employee census").click()
     with page.expect_response(lambda r: r.url.endswith(f"/tasks/{task.pk}/status/")):
         page.get_by_label("Status of Load the employee census").select_option(label="Done")
     progress = page.get_by_role("progressbar", name="Plan progress")

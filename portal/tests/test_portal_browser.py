@@ -79,6 +79,8 @@ def test_a_contact_signs_in_by_link_sends_a_file_finishes_a_task_and_signs_off(
     staff = open_page()
     log_in(staff, pm.username)
     staff.goto(f"/projects/{project.pk}/")
+    # The client portal card is in the part of the page that loads when scrolled to.
+    staff.get_by_text("Recent changes").scroll_into_view_if_needed()
     staff.get_by_role("link", name="Access, sign-offs and surveys").click()
     staff.get_by_role("combobox", name="Contact").select_option(label="Dana Client")
     staff.get_by_role("button", name="Send link").click()

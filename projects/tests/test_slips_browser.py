@@ -50,7 +50,7 @@ def test_pm_slips_a_task_confirms_the_preview_and_sees_the_go_live_move(  # noqa
     # Pay codes take until 7 April: the go/no-go after them cannot be on 5 April any more.
     build = Task.objects.get(project=project, title="Build pay codes")
     page.goto(reverse("projects:task_list", args=[project.pk]))
-    page.get_by_role("link", name="Build pay codes").click()
+    page.get_by_role("link", name="Build pay codes", exact=True).click()
     expect(page.locator("#dependencies")).to_contain_text("Send Payroll data")
     expect(page.locator("#dependencies")).to_contain_text("Go/no-go")
     page.screenshot(path=tmp_path / "task-detail-desktop.png", full_page=True)
