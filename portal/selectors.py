@@ -1,5 +1,6 @@
 """What the portal pages read: only what is flagged client-visible, in a fixed number of queries."""
 
+from acceptance.models import TestCase
 from clients.models import Contact
 from portal.models import SignOffRequest, Survey, TaskUpload
 from projects.models import ImplementationProject, Milestone, Phase, Task
@@ -98,4 +99,25 @@ def projects_with_progress(visitor) -> list[ImplementationProject]:
         visitor.projects()
         .only("name", "phase", "status", "forecast_go_live", "actual_go_live")
         .order_by("name")
+    )
+
+
+CASE_FIELDS = (
+    "title",
+    "is_critical",
+    "project_id",
+    "tester_contact_id",
+    "latest_run__passed",
+    "latest_run__run_at",
+    "latest_run__defect__status",
+)
+
+
+def cases_to_run(contact: Contact, project: ImplementationProject) -> list[TestCase]:
+    """The project's test cases given to the contact, with their latest outcome: one query."""
+    return list(
+        TestCase.objects.filter(project=project, tester_contact=contact)
+        .select_related("latest_run__defect")
+        .only(*CASE_FIELDS)
+        .order_by("-is_critical", "title", "pk")
     )

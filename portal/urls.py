@@ -17,4 +17,5 @@ urlpatterns = [
     path("files/<int:pk>/", views.download, name="download"),
     path("sign-offs/<int:pk>/", views.signoff, name="signoff"),
     path("surveys/<int:pk>/", views.survey, name="survey"),
+    path("test-cases/<int:pk>/", views.case, name="case"),
 ]
