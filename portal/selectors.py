@@ -1,5 +1,7 @@
 """What the portal pages read: only what is flagged client-visible, in a fixed number of queries."""
 
+from django.db.models import Q
+
 from acceptance.models import TestCase
 from clients.models import Contact
 from portal.models import SignOffRequest, Survey, TaskUpload
@@ -37,15 +39,23 @@ def client_tasks(project: ImplementationProject) -> list[Task]:
 
 
 def open_signoffs(contact: Contact, project_ids) -> list[SignOffRequest]:
+    """Sign-offs asked of the contact: client-visible milestones, and UAT (no milestone)."""
     return list(
         SignOffRequest.objects.filter(
+            Q(milestone__project_id__in=project_ids, milestone__visible_to_client=True)
+            | Q(milestone__isnull=True, project_id__in=project_ids),
             contact=contact,
             signed_at__isnull=True,
-            milestone__project_id__in=project_ids,
-            milestone__visible_to_client=True,
         )
         .select_related("milestone")
-        .only("requested_at", "milestone__name", "milestone__project_id", "milestone__due_date")
+        .only(
+            "requested_at",
+            "project_id",
+            "milestone_id",
+            "milestone__name",
+            "milestone__project_id",
+            "milestone__due_date",
+        )
     )
 
 

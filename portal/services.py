@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from acceptance.services import sign_off_uat_as_contact
 from clients.models import Contact
 from outbox.services import Message, emails_queue_bulk
 from outbox.text import one_line
@@ -127,6 +128,12 @@ LINK_TEXT = {
     PortalLink.Purpose.SIGN_OFF: (
         "Sign-off requested: {milestone} ({project})",
         "{sender} asks you to sign off the milestone “{milestone}” of {project}.",
+        "Review and sign off",
+    ),
+    PortalLink.Purpose.UAT_SIGN_OFF: (
+        "UAT sign-off requested: {project}",
+        "{sender} asks you to sign off the user acceptance testing of {project}: your "
+        "confirmation that the system works as your organisation needs.",
         "Review and sign off",
     ),
     PortalLink.Purpose.SURVEY: (
@@ -336,7 +343,7 @@ def signoff_request(*, milestone: Milestone, contact: Contact, user: User) -> Si
     try:
         with transaction.atomic():
             request = SignOffRequest.objects.create(
-                milestone=milestone, contact=contact, requested_by=user
+                milestone=milestone, project=project, contact=contact, requested_by=user
             )
     except IntegrityError:
         raise ValidationError(
@@ -380,6 +387,60 @@ def signoff_confirm(*, request: SignOffRequest, contact: Contact) -> Milestone:
         dedup_key=f"portal-signoff:{milestone.pk}:{int(milestone.signed_off_at.timestamp())}",
     )
     return milestone
+
+
+# UAT sign-off
+
+
+def uat_signoff_request(
+    *, project: ImplementationProject, contact: Contact, user: User
+) -> SignOffRequest:
+    """Ask a contact to sign off the project's UAT in the portal, by email with a link."""
+    _check_contact(contact, project)
+    refusal = project_services.uat_signoff_refusal(project, with_testing=False)
+    if refusal:
+        raise ValidationError(refusal)
+    try:
+        with transaction.atomic():
+            request = SignOffRequest.objects.create(
+                project=project, contact=contact, requested_by=user
+            )
+    except IntegrityError:
+        raise ValidationError(
+            {"contact": f"{contact.name} has been asked already and has not answered yet."}
+        ) from None
+    portal_access_grant(contact=contact, project=project, user=user)
+    link, token = portal_link_create(
+        contact=contact,
+        project=project,
+        user=user,
+        purpose=PortalLink.Purpose.UAT_SIGN_OFF,
+        target_id=project.pk,
+    )
+    emails_queue_bulk(messages=[_link_email(link, token, sender=_sender(user))])
+    return request
+
+
+@transaction.atomic
+def uat_signoff_confirm(*, request: SignOffRequest, contact: Contact) -> ImplementationProject:
+    """The contact signs UAT off (refused with the reason while testing has critical work
+    open); every open UAT request of the project is answered by it; the PM is told."""
+    if request.contact_id != contact.pk or not request.is_uat:
+        raise ValidationError("This sign-off was asked of someone else.")
+    project = ImplementationProject.objects.select_related("client").get(pk=request.project_id)
+    sign_off_uat_as_contact(project, contact)
+    project.refresh_from_db(fields=["uat_signed_off_at"])
+    SignOffRequest.objects.filter(
+        project=project, milestone__isnull=True, signed_at__isnull=True
+    ).update(signed_at=project.uat_signed_off_at)
+    notifications.pm_told(
+        project=project,
+        subject=f"{contact.name} signed off UAT: {project.name}",
+        text=f"{contact.name} ({project.client.name}) signed off the user acceptance testing "
+        f"of {project.name}.",
+        dedup_key=f"portal-uat-signoff:{project.pk}:{int(project.uat_signed_off_at.timestamp())}",
+    )
+    return project
 
 
 # Satisfaction survey

@@ -18,4 +18,5 @@ urlpatterns = [
     path("sign-offs/<int:pk>/", views.signoff, name="signoff"),
     path("surveys/<int:pk>/", views.survey, name="survey"),
     path("test-cases/<int:pk>/", views.case, name="case"),
+    path("projects/<int:pk>/uat-sign-off/", views.uat_signoff, name="uat_signoff"),
 ]

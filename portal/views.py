@@ -16,7 +16,7 @@ from common.forms import add_service_errors
 from common.submissions import REPEATED, create_once
 from portal import selectors, services
 from portal.access import portal_view, session_end, session_start
-from portal.forms import SignOffForm, SurveyForm, UploadForm
+from portal.forms import SignOffForm, SurveyForm, UatSignOffForm, UploadForm
 from portal.models import PortalLink, SignOffRequest, Survey, TaskUpload
 from projects.models import Phase, Task
 
@@ -46,6 +46,8 @@ def link(request: HttpRequest, token: str) -> HttpResponse:
     session_start(request, session)
     if found.purpose == PortalLink.Purpose.SIGN_OFF and found.target_id:
         return redirect("portal:signoff", found.target_id)
+    if found.purpose == PortalLink.Purpose.UAT_SIGN_OFF:
+        return redirect("portal:uat_signoff", found.project_id)
     if found.purpose == PortalLink.Purpose.SURVEY and found.target_id:
         return redirect("portal:survey", found.target_id)
     return redirect("portal:project", found.project_id)
@@ -324,3 +326,51 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, "Thank you: your result was sent to the team.")
             return redirect(outcome.url)
     return render(request, "portal/case.html", {"case": found, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@portal_view
+def uat_signoff(request: HttpRequest, pk: int) -> HttpResponse:
+    """The project's UAT sign-off, asked of the visitor: what they sign, and why not yet."""
+    visitor = request.portal
+    found = visitor.project(pk)
+    asked = (
+        SignOffRequest.objects.filter(
+            project=found, contact=visitor.contact, milestone__isnull=True
+        )
+        .select_related("requested_by")
+        .only(
+            "requested_at",
+            "signed_at",
+            "contact_id",
+            "project_id",
+            "requested_by__first_name",
+            "requested_by__last_name",
+            "requested_by__username",
+        )
+        .order_by("signed_at", "-requested_at")
+        .first()
+    )
+    if asked is None:
+        raise Http404
+    form = UatSignOffForm(request.POST or None)
+    refusal = "" if found.uat_signed_off_at else acceptance.uat_signoff_refusal(found)
+    if request.method == "POST" and not found.uat_signed_off_at and form.is_valid():
+        try:
+            services.uat_signoff_confirm(request=asked, contact=visitor.contact)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Thank you: user acceptance testing is signed off.")
+            return redirect("portal:project", found.pk)
+    return render(
+        request,
+        "portal/uat_signoff.html",
+        {
+            "project": found,
+            "request_": asked,
+            "progress": acceptance.progress(found)["total"],
+            "refusal": refusal,
+            "form": form,
+        },
+    )

@@ -72,12 +72,26 @@ def own_case(world, db):
     return case
 
 
+@pytest.fixture
+def uat_asked(world, db):
+    """The contact is asked for the UAT sign-off while the project is back in Testing."""
+    from portal.models import SignOffRequest
+    from projects.models import ImplementationProject, Phase
+
+    ImplementationProject.objects.filter(pk=world.project.pk).update(
+        phase=Phase.TESTING, uat_signed_off_at=None, uat_signed_off_by=None
+    )
+    SignOffRequest.objects.create(project=world.project, contact=world.contact)
+    return reverse("portal:uat_signoff", args=[world.project.pk])
+
+
 def test_every_portal_page_is_valid_html_with_no_nested_form(
-    world, browsers, own_task, own_case, db, tmp_path
+    world, browsers, own_task, own_case, uat_asked, db, tmp_path
 ):
     browser = browsers["portal"]
     pages = [
         *portal_pages(world),
+        uat_asked,
         reverse("portal:task", args=[own_task.pk]),
         reverse("portal:case", args=[own_case.pk]),
     ]
@@ -102,7 +116,7 @@ HOSTILE = ["²", "١٢", "0", "-1", "99999999999999999999999", "%00", "<script>"
 
 @pytest.mark.parametrize("value", HOSTILE)
 def test_no_hostile_value_in_a_portal_form_or_address_is_a_server_error(
-    value, world, browsers, own_task, own_case, db
+    value, world, browsers, own_task, own_case, uat_asked, db
 ):
     browser = browsers["portal"]
     for url in (
@@ -111,6 +125,7 @@ def test_no_hostile_value_in_a_portal_form_or_address_is_a_server_error(
         f"/portal/in/{value}/",
         f"/portal/surveys/{value}/",
         f"/portal/test-cases/{value}/",
+        f"/portal/projects/{value}/uat-sign-off/",
     ):
         assert walk.visit(browser, "GET", url).status_code in (200, 302, 404), url
     for data in (
@@ -120,6 +135,7 @@ def test_no_hostile_value_in_a_portal_form_or_address_is_a_server_error(
         for url in (
             reverse("portal:survey", args=[world.survey.pk]),
             reverse("portal:signoff", args=[world.signoff_request.pk]),
+            uat_asked,
         ):
             response = walk.visit(browser, "POST", url, data)
             assert response.status_code in (200, 302), (url, data)
