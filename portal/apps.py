@@ -6,4 +6,7 @@ class PortalConfig(AppConfig):
     verbose_name = "Client portal"
 
     def ready(self) -> None:
-        from portal import signals  # noqa: F401
+        from portal import selectors, signals  # noqa: F401
+        from projects import satisfaction
+
+        satisfaction.register_source(selectors.satisfaction_answers)

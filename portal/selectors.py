@@ -1,6 +1,7 @@
 """What the portal pages read: only what is flagged client-visible, in a fixed number of queries."""
 
 from django.db.models import Q
+from django.utils import timezone
 
 from acceptance.models import TestCase
 from clients.models import Contact
@@ -131,3 +132,27 @@ def cases_to_run(contact: Contact, project: ImplementationProject) -> list[TestC
         .only(*CASE_FIELDS)
         .order_by("-is_critical", "title", "pk")
     )
+
+
+def satisfaction_answers(project_ids) -> dict[int, list[dict]]:
+    """The answered surveys of the projects, newest first (a projects.satisfaction source)."""
+    found: dict[int, list[dict]] = {}
+    rows = (
+        Survey.objects.filter(project_id__in=project_ids, answered_at__isnull=False)
+        .order_by("-answered_at", "-pk")
+        .values_list(
+            "project_id", "csat", "nps", "comment", "reason", "contact__name", "answered_at"
+        )
+    )
+    for project_id, csat, nps, comment, reason, name, answered_at in rows:
+        found.setdefault(project_id, []).append(
+            {
+                "csat": csat,
+                "nps": nps,
+                "comment": comment,
+                "occasion": Survey.Reason(reason).label.lower(),
+                "by": name,
+                "answered_on": timezone.localdate(answered_at),
+            }
+        )
+    return found

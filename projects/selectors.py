@@ -25,6 +25,7 @@ from django.db.models import (
 
 from clients import roles
 from clients.models import Client, SalesHandoff
+from projects import satisfaction
 from projects.baselines import holidays_between
 from projects.budget import money_annotations
 from projects.history import history_entries
@@ -313,8 +314,10 @@ def account_status_projects(client: Client, today: date) -> list[ImplementationP
         .with_progress()
         .order_by("-created_at")
     )
+    answers = satisfaction.summaries(p.pk for p in projects)
     for project in projects:
         project.next_milestone = project.open_milestones[0] if project.open_milestones else None
+        project.satisfaction = answers.get(project.pk, "")
     return projects
 
 
