@@ -7,6 +7,7 @@ class PortalConfig(AppConfig):
 
     def ready(self) -> None:
         from portal import selectors, signals  # noqa: F401
-        from projects import satisfaction
+        from projects import satisfaction, waiting
 
         satisfaction.register_source(selectors.satisfaction_answers)
+        waiting.register_source(selectors.waiting_rows, selectors.WAITING_KINDS)

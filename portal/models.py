@@ -234,3 +234,32 @@ class Survey(models.Model):
     @property
     def is_answered(self) -> bool:
         return self.answered_at is not None
+
+
+class PortalActivity(models.Model):
+    """Something a contact did in the portal that the team should see: a task marked done or a
+    file sent. It waits on the team's home pages until a team member opens the task."""
+
+    class Kind(models.TextChoices):
+        DONE = "done", "Task done by the client"
+        UPLOAD = "upload", "File sent by the client"
+
+    project = models.ForeignKey(
+        ImplementationProject, on_delete=models.CASCADE, related_name="portal_activities"
+    )
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="portal_activities")
+    contact = models.ForeignKey(Contact, null=True, on_delete=models.SET_NULL, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    at = models.DateTimeField(default=timezone.now)
+    seen_at = models.DateTimeField(null=True, blank=True)
+    seen_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name_plural = "portal activities"
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["project", "seen_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.task}"

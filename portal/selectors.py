@@ -1,12 +1,13 @@
 """What the portal pages read: only what is flagged client-visible, in a fixed number of queries."""
 
-from django.db.models import Q
+from django.db.models import CharField, F, Q, Value
+from django.db.models.functions import Concat
 from django.utils import timezone
 
 from acceptance.models import TestCase
 from clients.models import Contact
-from portal.models import SignOffRequest, Survey, TaskUpload
-from projects.models import ImplementationProject, Milestone, Phase, Task
+from portal.models import PortalActivity, SignOffRequest, Survey, TaskUpload
+from projects.models import ImplementationProject, Milestone, Phase, ProjectMembership, Task
 
 CLIENT_TASK_FIELDS = (
     "title",
@@ -156,3 +157,31 @@ def satisfaction_answers(project_ids) -> dict[int, list[dict]]:
             }
         )
     return found
+
+
+WAITING_KINDS = {
+    PortalActivity.Kind.DONE.value: ("Task done by the client", "projects:task_detail"),
+    PortalActivity.Kind.UPLOAD.value: ("File sent by the client", "projects:task_detail"),
+}
+
+
+def waiting_rows(user, is_manager: bool):
+    """A projects.waiting source: what contacts did that nobody of the team has seen, on the
+    projects the person runs or works on (a manager: also those without a PM)."""
+    holder = Q(project__pm=user) | Q(
+        project_id__in=ProjectMembership.objects.filter(user=user).values("project_id")
+    )
+    if is_manager:
+        holder |= Q(project__pm__isnull=True)
+    return (
+        PortalActivity.objects.filter(holder, seen_at__isnull=True)
+        .annotate(
+            name=Concat(
+                F("task__title"), Value(" · "), F("contact__name"), output_field=CharField()
+            ),
+            target=F("task_id"),
+            when=F("at"),
+        )
+        .values_list("kind", "name", "target", "when")
+        .order_by()
+    )

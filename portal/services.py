@@ -21,6 +21,7 @@ from outbox.text import one_line
 from portal import notifications
 from portal.models import (
     PortalAccess,
+    PortalActivity,
     PortalLink,
     PortalSession,
     SignOffRequest,
@@ -246,6 +247,9 @@ def portal_task_complete(*, task: Task, contact: Contact) -> Task:
     if task.status == Task.Status.DONE:
         return task
     project_services.task_set_status(task=task, user=None, status=Task.Status.DONE)
+    PortalActivity.objects.create(
+        project_id=task.project_id, task=task, contact=contact, kind=PortalActivity.Kind.DONE
+    )
     notifications.team_told(
         project=task.project,
         subject=f"{contact.name} finished a task: {task.title}",
@@ -313,6 +317,9 @@ def portal_upload_add(*, task: Task, contact: Contact, uploaded: UploadedFile) -
     except Exception:
         upload.file.delete(save=False)
         raise
+    PortalActivity.objects.create(
+        project_id=task.project_id, task=task, contact=contact, kind=PortalActivity.Kind.UPLOAD
+    )
     notifications.team_told(
         project=task.project,
         subject=f"{contact.name} uploaded a file for: {task.title}",
@@ -523,3 +530,10 @@ def survey_reminders_send(*, now: datetime | None = None) -> int:
             _survey_email(survey, user=None, reminder=True)
             sent += 1
     return sent
+
+
+def portal_activity_seen(*, task: Task, user: User) -> int:
+    """A team member opened the task: what its contact did there no longer waits on anyone."""
+    return PortalActivity.objects.filter(task=task, seen_at__isnull=True).update(
+        seen_at=timezone.now(), seen_by=user
+    )

@@ -233,6 +233,9 @@ def task_files(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("uploaded_by")
         .only("original_name", "size", "uploaded_at", "task_id", "uploaded_by__name")
     )
+    if task.visible_to_client and can_edit_project(request.user, task.project):
+        # The team's page of the task has shown this card: the client's news is seen.
+        services.portal_activity_seen(task=task, user=request.user)
     return render(request, "portal/staff/_task_files.html", {"task": task, "uploads": uploads})
 
 
