@@ -18,6 +18,7 @@ from clients.roles import Role
 from outbox.models import OutgoingEmail
 from outbox.services import Message, emails_queue_bulk
 from outbox.text import one_line
+from projects import satisfaction
 from projects.models import ImplementationProject, Issue, Milestone
 
 EMAIL_KIND = "sales_digest"
@@ -83,9 +84,12 @@ def digest_accounts(rep_ids: list[int] | None = None) -> dict[int, list[Client]]
     if rep_ids is not None:
         clients = clients.filter(sales_rep_id__in=rep_ids)
     by_rep: dict[int, list[Client]] = {}
+    clients = list(clients)
+    answers = satisfaction.summaries(p.pk for c in clients for p in c.digest_projects)
     for client in clients:
         for project in client.digest_projects:
             project.next_milestone = project.open_milestones[0] if project.open_milestones else None
+            project.satisfaction = answers.get(project.pk, "")
         by_rep.setdefault(client.sales_rep_id, []).append(client)
     return by_rep
 
@@ -132,8 +136,6 @@ def sales_digests_send(*, now: datetime | None = None) -> int:
                         }
                         for client in clients
                     ],
-                    # Survey results join here once surveys are recorded.
-                    "satisfaction": None,
                 },
                 dedup_key=dedup_key(rep_id, today),
             )

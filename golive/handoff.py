@@ -23,7 +23,7 @@ from clients.roles import Role
 from golive.models import HandoffMessage
 from outbox.services import Message, emails_queue_bulk
 from outbox.text import one_line
-from projects import handoff_document
+from projects import handoff_document, satisfaction
 from projects.models import HandoffReport, ImplementationProject, Phase, PhaseChange, Risk, Task
 from projects.scheduling import holidays_from, subtract_business_days
 
@@ -181,8 +181,9 @@ def handoff_facts(project: ImplementationProject) -> dict:
             "hours_budget": f"{project.budget_hours.normalize():f}" if project.budget_hours else "",
             "percent": round(100 * used / project.budget_hours) if project.budget_hours else None,
         },
-        # No survey is recorded in this installation; the section says so rather than vanish.
-        "satisfaction": None,
+        # The answers recorded so far (none at go-live, perhaps some at a rebuild); the
+        # section says so rather than vanish when there is none.
+        "satisfaction": satisfaction.summaries([project.pk]).get(project.pk) or None,
     }
 
 

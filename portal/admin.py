@@ -9,6 +9,7 @@ from django.contrib import admin
 from portal import services
 from portal.models import (
     PortalAccess,
+    PortalActivity,
     PortalLink,
     PortalSession,
     SignOffRequest,
@@ -80,3 +81,9 @@ class SignOffRequestAdmin(ReadOnlyAdmin):
 class SurveyAdmin(ReadOnlyAdmin):
     list_display = ["project", "contact", "reason", "sent_at", "answered_at", "csat", "nps"]
     list_select_related = ["project", "contact"]
+
+
+@admin.register(PortalActivity)
+class PortalActivityAdmin(ReadOnlyAdmin):
+    list_display = ["kind", "task", "contact", "at", "seen_at"]
+    list_select_related = ["task", "contact"]

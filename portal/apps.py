@@ -6,4 +6,8 @@ class PortalConfig(AppConfig):
     verbose_name = "Client portal"
 
     def ready(self) -> None:
-        from portal import signals  # noqa: F401
+        from portal import selectors, signals  # noqa: F401
+        from projects import satisfaction, waiting
+
+        satisfaction.register_source(selectors.satisfaction_answers)
+        waiting.register_source(selectors.waiting_rows, selectors.WAITING_KINDS)

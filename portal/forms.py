@@ -7,7 +7,7 @@ from common.parsing import PlainInputFormMixin
 from common.submissions import add_submission_key
 from portal.models import SignOffRequest
 from portal.services import UploadLimits
-from projects.models import Milestone
+from projects.models import Milestone, Phase
 
 
 class UploadForm(PlainInputFormMixin, forms.Form):
@@ -63,6 +63,22 @@ class SignOffForm(PlainInputFormMixin, forms.Form):
         self.helper = form_helper("confirm")
 
 
+class UatSignOffForm(PlainInputFormMixin, forms.Form):
+    confirm = forms.BooleanField(
+        label="We have tested the system and accept it on behalf of my organisation.",
+        required=True,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper("confirm")
+
+
+def uat_open(project) -> bool:
+    """The project is in Testing or later and its UAT is not signed off."""
+    return not project.uat_signed_off_at and Phase(project.phase).index >= Phase.TESTING.index
+
+
 class _ContactChoiceMixin:
     def _contacts(self, project) -> None:
         self.fields["contact"].queryset = (
@@ -98,11 +114,19 @@ class SignOffRequestForm(_ContactChoiceMixin, PlainInputFormMixin, forms.Form):
         self.fields["milestone"].queryset = (
             self.fields["milestone"]
             .queryset.exclude(
-                pk__in=SignOffRequest.objects.filter(signed_at__isnull=True).values("milestone_id")
+                pk__in=SignOffRequest.objects.filter(
+                    signed_at__isnull=True, milestone__isnull=False
+                ).values("milestone_id")
             )
             .only("name")
         )
         self.fields[
             "milestone"
         ].help_text = "Completed, client-visible milestones that are not signed off yet."
+        if uat_open(project):
+            # The blank choice stands for the project's UAT, which the client signs off too.
+            field = self.fields["milestone"]
+            field.required = False
+            field.empty_label = "User acceptance testing (UAT)"
+            field.help_text = "UAT, or a completed, client-visible milestone not signed off yet."
         self.helper = form_helper(Row(Column("milestone"), Column("contact")))

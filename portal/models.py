@@ -62,6 +62,7 @@ class PortalLink(models.Model):
     class Purpose(models.TextChoices):
         SIGN_IN = "sign_in", "Sign in"
         SIGN_OFF = "sign_off", "Milestone sign-off"
+        UAT_SIGN_OFF = "uat_sign_off", "UAT sign-off"
         SURVEY = "survey", "Satisfaction survey"
 
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="portal_links")
@@ -134,10 +135,23 @@ class TaskUpload(models.Model):
 
 
 class SignOffRequest(models.Model):
-    """A PM asks a contact to sign a milestone off; the contact confirms in the portal."""
+    """A PM asks a contact to sign a milestone off, or (with no milestone) the project's UAT;
+    the contact confirms in the portal."""
 
     milestone = models.ForeignKey(
-        Milestone, on_delete=models.CASCADE, related_name="signoff_requests"
+        Milestone,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="signoff_requests",
+    )
+    # Set on UAT requests (and on milestone requests made since UAT ones exist).
+    project = models.ForeignKey(
+        ImplementationProject,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="signoff_requests",
     )
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="signoff_requests")
     requested_by = models.ForeignKey(
@@ -154,11 +168,25 @@ class SignOffRequest(models.Model):
                 fields=["milestone", "contact"],
                 condition=Q(signed_at__isnull=True),
                 name="one_open_signoff_request",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["project", "contact"],
+                condition=Q(signed_at__isnull=True, milestone__isnull=True),
+                name="one_open_uat_signoff_request",
+            ),
+            models.CheckConstraint(
+                condition=Q(milestone__isnull=False) | Q(project__isnull=False),
+                name="signoff_request_of_something",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"Sign-off of {self.milestone} by {self.contact}"
+        what = self.milestone if self.milestone_id else "UAT"
+        return f"Sign-off of {what} by {self.contact}"
+
+    @property
+    def is_uat(self) -> bool:
+        return self.milestone_id is None
 
 
 class Survey(models.Model):
@@ -206,3 +234,32 @@ class Survey(models.Model):
     @property
     def is_answered(self) -> bool:
         return self.answered_at is not None
+
+
+class PortalActivity(models.Model):
+    """Something a contact did in the portal that the team should see: a task marked done or a
+    file sent. It waits on the team's home pages until a team member opens the task."""
+
+    class Kind(models.TextChoices):
+        DONE = "done", "Task done by the client"
+        UPLOAD = "upload", "File sent by the client"
+
+    project = models.ForeignKey(
+        ImplementationProject, on_delete=models.CASCADE, related_name="portal_activities"
+    )
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="portal_activities")
+    contact = models.ForeignKey(Contact, null=True, on_delete=models.SET_NULL, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    at = models.DateTimeField(default=timezone.now)
+    seen_at = models.DateTimeField(null=True, blank=True)
+    seen_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name_plural = "portal activities"
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["project", "seen_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.task}"

@@ -1,8 +1,13 @@
 """What the portal pages read: only what is flagged client-visible, in a fixed number of queries."""
 
+from django.db.models import CharField, F, Q, Value
+from django.db.models.functions import Concat
+from django.utils import timezone
+
+from acceptance.models import TestCase
 from clients.models import Contact
-from portal.models import SignOffRequest, Survey, TaskUpload
-from projects.models import ImplementationProject, Milestone, Phase, Task
+from portal.models import PortalActivity, SignOffRequest, Survey, TaskUpload
+from projects.models import ImplementationProject, Milestone, Phase, ProjectMembership, Task
 
 CLIENT_TASK_FIELDS = (
     "title",
@@ -36,15 +41,23 @@ def client_tasks(project: ImplementationProject) -> list[Task]:
 
 
 def open_signoffs(contact: Contact, project_ids) -> list[SignOffRequest]:
+    """Sign-offs asked of the contact: client-visible milestones, and UAT (no milestone)."""
     return list(
         SignOffRequest.objects.filter(
+            Q(milestone__project_id__in=project_ids, milestone__visible_to_client=True)
+            | Q(milestone__isnull=True, project_id__in=project_ids),
             contact=contact,
             signed_at__isnull=True,
-            milestone__project_id__in=project_ids,
-            milestone__visible_to_client=True,
         )
         .select_related("milestone")
-        .only("requested_at", "milestone__name", "milestone__project_id", "milestone__due_date")
+        .only(
+            "requested_at",
+            "project_id",
+            "milestone_id",
+            "milestone__name",
+            "milestone__project_id",
+            "milestone__due_date",
+        )
     )
 
 
@@ -98,4 +111,77 @@ def projects_with_progress(visitor) -> list[ImplementationProject]:
         visitor.projects()
         .only("name", "phase", "status", "forecast_go_live", "actual_go_live")
         .order_by("name")
+    )
+
+
+CASE_FIELDS = (
+    "title",
+    "is_critical",
+    "project_id",
+    "tester_contact_id",
+    "latest_run__passed",
+    "latest_run__run_at",
+    "latest_run__defect__status",
+)
+
+
+def cases_to_run(contact: Contact, project: ImplementationProject) -> list[TestCase]:
+    """The project's test cases given to the contact, with their latest outcome: one query."""
+    return list(
+        TestCase.objects.filter(project=project, tester_contact=contact)
+        .select_related("latest_run__defect")
+        .only(*CASE_FIELDS)
+        .order_by("-is_critical", "title", "pk")
+    )
+
+
+def satisfaction_answers(project_ids) -> dict[int, list[dict]]:
+    """The answered surveys of the projects, newest first (a projects.satisfaction source)."""
+    found: dict[int, list[dict]] = {}
+    rows = (
+        Survey.objects.filter(project_id__in=project_ids, answered_at__isnull=False)
+        .order_by("-answered_at", "-pk")
+        .values_list(
+            "project_id", "csat", "nps", "comment", "reason", "contact__name", "answered_at"
+        )
+    )
+    for project_id, csat, nps, comment, reason, name, answered_at in rows:
+        found.setdefault(project_id, []).append(
+            {
+                "csat": csat,
+                "nps": nps,
+                "comment": comment,
+                "occasion": Survey.Reason(reason).label.lower(),
+                "by": name,
+                "answered_on": timezone.localdate(answered_at),
+            }
+        )
+    return found
+
+
+WAITING_KINDS = {
+    PortalActivity.Kind.DONE.value: ("Task done by the client", "projects:task_detail"),
+    PortalActivity.Kind.UPLOAD.value: ("File sent by the client", "projects:task_detail"),
+}
+
+
+def waiting_rows(user, is_manager: bool):
+    """A projects.waiting source: what contacts did that nobody of the team has seen, on the
+    projects the person runs or works on (a manager: also those without a PM)."""
+    holder = Q(project__pm=user) | Q(
+        project_id__in=ProjectMembership.objects.filter(user=user).values("project_id")
+    )
+    if is_manager:
+        holder |= Q(project__pm__isnull=True)
+    return (
+        PortalActivity.objects.filter(holder, seen_at__isnull=True)
+        .annotate(
+            name=Concat(
+                F("task__title"), Value(" · "), F("contact__name"), output_field=CharField()
+            ),
+            target=F("task_id"),
+            when=F("at"),
+        )
+        .values_list("kind", "name", "target", "when")
+        .order_by()
     )

@@ -14,12 +14,14 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from acceptance.services import sign_off_uat_as_contact
 from clients.models import Contact
 from outbox.services import Message, emails_queue_bulk
 from outbox.text import one_line
 from portal import notifications
 from portal.models import (
     PortalAccess,
+    PortalActivity,
     PortalLink,
     PortalSession,
     SignOffRequest,
@@ -127,6 +129,12 @@ LINK_TEXT = {
     PortalLink.Purpose.SIGN_OFF: (
         "Sign-off requested: {milestone} ({project})",
         "{sender} asks you to sign off the milestone “{milestone}” of {project}.",
+        "Review and sign off",
+    ),
+    PortalLink.Purpose.UAT_SIGN_OFF: (
+        "UAT sign-off requested: {project}",
+        "{sender} asks you to sign off the user acceptance testing of {project}: your "
+        "confirmation that the system works as your organisation needs.",
         "Review and sign off",
     ),
     PortalLink.Purpose.SURVEY: (
@@ -239,6 +247,9 @@ def portal_task_complete(*, task: Task, contact: Contact) -> Task:
     if task.status == Task.Status.DONE:
         return task
     project_services.task_set_status(task=task, user=None, status=Task.Status.DONE)
+    PortalActivity.objects.create(
+        project_id=task.project_id, task=task, contact=contact, kind=PortalActivity.Kind.DONE
+    )
     notifications.team_told(
         project=task.project,
         subject=f"{contact.name} finished a task: {task.title}",
@@ -306,6 +317,9 @@ def portal_upload_add(*, task: Task, contact: Contact, uploaded: UploadedFile) -
     except Exception:
         upload.file.delete(save=False)
         raise
+    PortalActivity.objects.create(
+        project_id=task.project_id, task=task, contact=contact, kind=PortalActivity.Kind.UPLOAD
+    )
     notifications.team_told(
         project=task.project,
         subject=f"{contact.name} uploaded a file for: {task.title}",
@@ -336,7 +350,7 @@ def signoff_request(*, milestone: Milestone, contact: Contact, user: User) -> Si
     try:
         with transaction.atomic():
             request = SignOffRequest.objects.create(
-                milestone=milestone, contact=contact, requested_by=user
+                milestone=milestone, project=project, contact=contact, requested_by=user
             )
     except IntegrityError:
         raise ValidationError(
@@ -380,6 +394,60 @@ def signoff_confirm(*, request: SignOffRequest, contact: Contact) -> Milestone:
         dedup_key=f"portal-signoff:{milestone.pk}:{int(milestone.signed_off_at.timestamp())}",
     )
     return milestone
+
+
+# UAT sign-off
+
+
+def uat_signoff_request(
+    *, project: ImplementationProject, contact: Contact, user: User
+) -> SignOffRequest:
+    """Ask a contact to sign off the project's UAT in the portal, by email with a link."""
+    _check_contact(contact, project)
+    refusal = project_services.uat_signoff_refusal(project, with_testing=False)
+    if refusal:
+        raise ValidationError(refusal)
+    try:
+        with transaction.atomic():
+            request = SignOffRequest.objects.create(
+                project=project, contact=contact, requested_by=user
+            )
+    except IntegrityError:
+        raise ValidationError(
+            {"contact": f"{contact.name} has been asked already and has not answered yet."}
+        ) from None
+    portal_access_grant(contact=contact, project=project, user=user)
+    link, token = portal_link_create(
+        contact=contact,
+        project=project,
+        user=user,
+        purpose=PortalLink.Purpose.UAT_SIGN_OFF,
+        target_id=project.pk,
+    )
+    emails_queue_bulk(messages=[_link_email(link, token, sender=_sender(user))])
+    return request
+
+
+@transaction.atomic
+def uat_signoff_confirm(*, request: SignOffRequest, contact: Contact) -> ImplementationProject:
+    """The contact signs UAT off (refused with the reason while testing has critical work
+    open); every open UAT request of the project is answered by it; the PM is told."""
+    if request.contact_id != contact.pk or not request.is_uat:
+        raise ValidationError("This sign-off was asked of someone else.")
+    project = ImplementationProject.objects.select_related("client").get(pk=request.project_id)
+    sign_off_uat_as_contact(project, contact)
+    project.refresh_from_db(fields=["uat_signed_off_at"])
+    SignOffRequest.objects.filter(
+        project=project, milestone__isnull=True, signed_at__isnull=True
+    ).update(signed_at=project.uat_signed_off_at)
+    notifications.pm_told(
+        project=project,
+        subject=f"{contact.name} signed off UAT: {project.name}",
+        text=f"{contact.name} ({project.client.name}) signed off the user acceptance testing "
+        f"of {project.name}.",
+        dedup_key=f"portal-uat-signoff:{project.pk}:{int(project.uat_signed_off_at.timestamp())}",
+    )
+    return project
 
 
 # Satisfaction survey
@@ -462,3 +530,10 @@ def survey_reminders_send(*, now: datetime | None = None) -> int:
             _survey_email(survey, user=None, reminder=True)
             sent += 1
     return sent
+
+
+def portal_activity_seen(*, task: Task, user: User) -> int:
+    """A team member opened the task: what its contact did there no longer waits on anyone."""
+    return PortalActivity.objects.filter(task=task, seen_at__isnull=True).update(
+        seen_at=timezone.now(), seen_by=user
+    )

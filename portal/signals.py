@@ -2,6 +2,10 @@ from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
 from portal.access import SESSION_KEY
+from portal.models import Survey
+from portal.services import survey_contact
+from portal.tasks import send_survey_later
+from projects.signals import hypercare_ended, went_live
 
 
 @receiver(user_logged_in)
@@ -9,3 +13,21 @@ def end_portal_visit_on_staff_login(sender, request, user, **kwargs) -> None:
     """A staff login in the same browser ends any portal visit: one person, one identity."""
     if request is not None and hasattr(request, "session"):
         request.session.pop(SESSION_KEY, None)
+
+
+@receiver(went_live, dispatch_uid="portal.survey_at_go_live")
+def survey_at_go_live(sender, project, change, user, **kwargs) -> None:
+    _survey(project, Survey.Reason.GO_LIVE)
+
+
+@receiver(hypercare_ended, dispatch_uid="portal.survey_at_hypercare_exit")
+def survey_at_hypercare_exit(sender, project, change, user, **kwargs) -> None:
+    _survey(project, Survey.Reason.HYPERCARE_EXIT)
+
+
+def _survey(project, reason: str) -> None:
+    """The client's primary contact gets a survey once the move commits; a client with no
+    contact to ask gets none, and the move goes on."""
+    contact = survey_contact(project)
+    if contact is not None:
+        send_survey_later(project=project, contact=contact, reason=reason)

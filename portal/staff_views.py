@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Avg, Count, OuterRef, Prefetch, Subquery
+from django.db.models import Avg, Count, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -37,7 +37,7 @@ def project_portal(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         ImplementationProject.objects.select_related("client").only(
-            "name", "pm_id", "client_id", "client__name", "phase"
+            "name", "pm_id", "client_id", "client__name", "phase", "uat_signed_off_at"
         ),
     )
     can_edit = can_edit_project(request.user, project)
@@ -56,7 +56,7 @@ def project_portal(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("revoked_at", "contact__name")
     )
     requests = list(
-        SignOffRequest.objects.filter(milestone__project=project)
+        SignOffRequest.objects.filter(Q(milestone__project=project) | Q(project=project))
         .select_related("milestone", "contact")
         .only("requested_at", "signed_at", "milestone__name", "contact__name")
     )
@@ -148,6 +148,14 @@ def signoff_request(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "Choose a completed, client-visible milestone and a contact.")
         return _back(project)
     milestone, contact = form.cleaned_data["milestone"], form.cleaned_data["contact"]
+    if milestone is None:
+        try:
+            services.uat_signoff_request(project=project, contact=contact, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"{contact.name} is asked to sign off UAT.")
+        return _back(project)
     milestone.project = project
     try:
         services.signoff_request(milestone=milestone, contact=contact, user=request.user)
@@ -225,6 +233,9 @@ def task_files(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("uploaded_by")
         .only("original_name", "size", "uploaded_at", "task_id", "uploaded_by__name")
     )
+    if task.visible_to_client and can_edit_project(request.user, task.project):
+        # The team's page of the task has shown this card: the client's news is seen.
+        services.portal_activity_seen(task=task, user=request.user)
     return render(request, "portal/staff/_task_files.html", {"task": task, "uploads": uploads})
 
 

@@ -17,4 +17,6 @@ urlpatterns = [
     path("files/<int:pk>/", views.download, name="download"),
     path("sign-offs/<int:pk>/", views.signoff, name="signoff"),
     path("surveys/<int:pk>/", views.survey, name="survey"),
+    path("test-cases/<int:pk>/", views.case, name="case"),
+    path("projects/<int:pk>/uat-sign-off/", views.uat_signoff, name="uat_signoff"),
 ]

@@ -9,11 +9,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from acceptance import services as acceptance
+from acceptance.forms import TestRunForm
+from acceptance.models import TestCase
 from common.forms import add_service_errors
 from common.submissions import REPEATED, create_once
 from portal import selectors, services
 from portal.access import portal_view, session_end, session_start
-from portal.forms import SignOffForm, SurveyForm, UploadForm
+from portal.forms import SignOffForm, SurveyForm, UatSignOffForm, UploadForm
 from portal.models import PortalLink, SignOffRequest, Survey, TaskUpload
 from projects.models import Phase, Task
 
@@ -43,6 +46,8 @@ def link(request: HttpRequest, token: str) -> HttpResponse:
     session_start(request, session)
     if found.purpose == PortalLink.Purpose.SIGN_OFF and found.target_id:
         return redirect("portal:signoff", found.target_id)
+    if found.purpose == PortalLink.Purpose.UAT_SIGN_OFF:
+        return redirect("portal:uat_signoff", found.project_id)
     if found.purpose == PortalLink.Purpose.SURVEY and found.target_id:
         return redirect("portal:survey", found.target_id)
     return redirect("portal:project", found.project_id)
@@ -88,6 +93,7 @@ def project(request: HttpRequest, pk: int) -> HttpResponse:
     milestones = selectors.client_milestones(found)
     tasks = selectors.client_tasks(found)
     mine = [t for t in tasks if t.owner_contact_id == visitor.contact.pk]
+    cases = selectors.cases_to_run(visitor.contact, found)
     done = sum(1 for t in tasks if t.status == Task.Status.DONE)
     return render(
         request,
@@ -98,6 +104,9 @@ def project(request: HttpRequest, pk: int) -> HttpResponse:
             "current_phase": Phase(found.phase),
             "timeline": selectors.timeline(found, milestones, tasks),
             "my_open_tasks": [t for t in mine if t.status != Task.Status.DONE],
+            "cases": cases,
+            # Cases never run or whose latest run failed wait on the tester.
+            "cases_waiting": [c for c in cases if not (c.latest_run_id and c.latest_run.passed)],
             "signoffs": selectors.open_signoffs(visitor.contact, [found.pk]),
             "surveys": selectors.open_surveys(visitor.contact, [found.pk]),
             "documents": selectors.project_documents(found),
@@ -260,4 +269,108 @@ def survey(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "portal/survey.html",
         {"survey": found, "form": form},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@portal_view
+def case(request: HttpRequest, pk: int) -> HttpResponse:
+    """A test case given to the visitor: its steps, what should happen, and their verdict."""
+    visitor = request.portal
+    found = (
+        TestCase.objects.filter(
+            pk=pk, tester_contact=visitor.contact, project__in=visitor.projects()
+        )
+        .select_related("project", "latest_run__defect")
+        .only(
+            "title",
+            "steps",
+            "expected_result",
+            "is_critical",
+            "tester_contact_id",
+            "project__name",
+            "latest_run__passed",
+            "latest_run__run_at",
+            "latest_run__defect__status",
+        )
+        .first()
+    )
+    if found is None:
+        raise Http404
+    form = TestRunForm(request.POST or None, request.FILES or None)
+    form.fields["outcome"].label = "Did it work as expected?"
+    form.fields["severity"].label = "If it failed: how serious is it?"
+    form.fields["severity"].help_text = "The team is told of a failure at once."
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            outcome = create_once(
+                request,
+                data["submission_key"],
+                lambda: acceptance.run_case_as_contact(
+                    found,
+                    visitor.contact,
+                    data["outcome"] == "pass",
+                    data["notes"],
+                    attachment=data["attachment"],
+                    severity=data["severity"],
+                ),
+                lambda run: reverse("portal:case", args=[found.pk]),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            if outcome.repeated:
+                messages.info(request, REPEATED)
+            else:
+                messages.success(request, "Thank you: your result was sent to the team.")
+            return redirect(outcome.url)
+    return render(request, "portal/case.html", {"case": found, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@portal_view
+def uat_signoff(request: HttpRequest, pk: int) -> HttpResponse:
+    """The project's UAT sign-off, asked of the visitor: what they sign, and why not yet."""
+    visitor = request.portal
+    found = visitor.project(pk)
+    asked = (
+        SignOffRequest.objects.filter(
+            project=found, contact=visitor.contact, milestone__isnull=True
+        )
+        .select_related("requested_by")
+        .only(
+            "requested_at",
+            "signed_at",
+            "contact_id",
+            "project_id",
+            "requested_by__first_name",
+            "requested_by__last_name",
+            "requested_by__username",
+        )
+        .order_by("signed_at", "-requested_at")
+        .first()
+    )
+    if asked is None:
+        raise Http404
+    form = UatSignOffForm(request.POST or None)
+    refusal = "" if found.uat_signed_off_at else acceptance.uat_signoff_refusal(found)
+    if request.method == "POST" and not found.uat_signed_off_at and form.is_valid():
+        try:
+            services.uat_signoff_confirm(request=asked, contact=visitor.contact)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Thank you: user acceptance testing is signed off.")
+            return redirect("portal:project", found.pk)
+    return render(
+        request,
+        "portal/uat_signoff.html",
+        {
+            "project": found,
+            "request_": asked,
+            "progress": acceptance.progress(found)["total"],
+            "refusal": refusal,
+            "form": form,
+        },
     )

@@ -13,6 +13,7 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    F,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -22,9 +23,11 @@ from django.db.models import (
     Value,
     When,
 )
+from django.urls import reverse
 
 from clients import roles
 from clients.models import Client, SalesHandoff
+from projects import satisfaction, waiting
 from projects.baselines import holidays_between
 from projects.budget import money_annotations
 from projects.history import history_entries
@@ -313,8 +316,10 @@ def account_status_projects(client: Client, today: date) -> list[ImplementationP
         .with_progress()
         .order_by("-created_at")
     )
+    answers = satisfaction.summaries(p.pk for p in projects)
     for project in projects:
         project.next_milestone = project.open_milestones[0] if project.open_milestones else None
+        project.satisfaction = answers.get(project.pk, "")
     return projects
 
 
@@ -347,20 +352,43 @@ def waiting_for(user: User, now: datetime) -> list[dict]:
     if is_manager:
         holder |= Q(project__pm__isnull=True)
     if is_manager or is_pm:
-        for handoff in (
+        # One query: the sales handoffs, with what the apps registered in projects.waiting.
+        rows = (
             SalesHandoff.objects.filter(holder, acknowledged_at__isnull=True)
-            .select_related("client")
-            .only("client__name", "submitted_at")
-            .order_by("submitted_at", "pk")[:WAITING_LIMIT]
-        ):
-            items.append(
-                {
-                    "what": "Sales handoff to acknowledge",
-                    "name": handoff.client.name,
-                    "url": handoff.get_absolute_url(),
-                    "when": handoff.submitted_at,
-                }
+            .annotate(
+                kind=Value("sales_handoff", output_field=CharField()),
+                name=F("client__name"),
+                target=F("pk"),
+                when=F("submitted_at"),
             )
+            .values_list("kind", "name", "target", "when")
+            .order_by()
+        )
+        extra = [
+            q for q in (source(user, is_manager) for source in waiting.SOURCES) if q is not None
+        ]
+        if extra:
+            rows = rows.union(*extra, all=True)
+        for kind, name, target, when in rows.order_by("when")[: WAITING_LIMIT * (1 + len(extra))]:
+            if kind == "sales_handoff":
+                items.append(
+                    {
+                        "what": "Sales handoff to acknowledge",
+                        "name": name,
+                        "url": reverse("clients:handoff_detail", args=[target]),
+                        "when": when,
+                    }
+                )
+            else:
+                what, url_name = waiting.KINDS[kind]
+                items.append(
+                    {
+                        "what": what,
+                        "name": name,
+                        "url": reverse(url_name, args=[target]),
+                        "when": when,
+                    }
+                )
     accepted_since = now - timedelta(days=settings.GOLIVE_NOTICES["ACCEPTED_HANDOFF_DAYS"])
     accepted = Q(status=HandoffReport.Status.ACCEPTED, decided_at__gte=accepted_since)
     wanted = []

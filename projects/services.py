@@ -37,7 +37,7 @@ from projects.models import (
 )
 from projects.scheduling import add_business_days, holidays_from
 from projects.selectors import owner_candidates, timesheet_state, timesheet_tasks, week_days
-from projects.signals import handoff_report_changed, project_created, went_live
+from projects.signals import handoff_report_changed, hypercare_ended, project_created, went_live
 
 PROJECT_FIELDS = [
     "name",
@@ -351,6 +351,10 @@ def project_change_phase(
     project_touch(project=project)
     if to_phase == Phase.GO_LIVE:
         went_live.send(sender=ImplementationProject, project=project, change=change, user=user)
+    if to_phase == Phase.HANDED_OFF:
+        hypercare_ended.send(
+            sender=ImplementationProject, project=project, change=change, user=user
+        )
     return change
 
 

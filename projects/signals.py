@@ -7,6 +7,10 @@ products are saved, inside the same transaction; playbooks makes the plan from t
 into Go-live, inside its transaction; `change` is that PhaseChange. The golive app builds the
 handoff report here (on commit), and other go-live jobs may listen too.
 
+`hypercare_ended(project, change, user)`: sent when a project moves out of hypercare into
+Handed off (by services.project_change_phase, or by support's acceptance of the handoff
+report), inside that transaction; the portal sends the hypercare-exit survey here (on commit).
+
 `handoff_report_changed(report)`: sent by services.handoff_report_send and
 handoff_report_decide once the report's new status is saved, inside their transaction, before
 anyone is told; the golive app keeps what was sent and the questions support returned.
@@ -16,4 +20,5 @@ from django.dispatch import Signal
 
 project_created = Signal()
 went_live = Signal()
+hypercare_ended = Signal()
 handoff_report_changed = Signal()

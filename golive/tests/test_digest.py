@@ -90,6 +90,7 @@ def test_the_digest_is_built_in_a_fixed_number_of_queries(
     for _ in range(3):
         client = ClientFactory(sales_rep=sales_rep)
         ProjectFactory(client=client)
-    # reps, sent keys, clients, projects, milestones, issues, then the bulk insert and read-back
-    with django_assert_num_queries(8):
+    # reps, sent keys, clients, projects, milestones, issues, survey answers, then the bulk
+    # insert and read-back
+    with django_assert_num_queries(9):
         digest.sales_digests_send(now=MONDAY)

@@ -333,6 +333,12 @@ ACCESS: dict[str, Route] = {
     "portal:download": Route(get=everyone(403, anonymous=302), post=everyone(405, anonymous=405)),
     "portal:signoff": Route(get=everyone(403, anonymous=302), post=everyone(403, anonymous=302)),
     "portal:survey": Route(get=everyone(403, anonymous=302), post=everyone(403, anonymous=302)),
+    # A client tester's test case, run in the portal.
+    "portal:case": Route(get=everyone(403, anonymous=302), post=everyone(403, anonymous=302)),
+    # The UAT sign-off asked of a client contact.
+    "portal:uat_signoff": Route(
+        get=everyone(403, anonymous=302), post=everyone(403, anonymous=302)
+    ),
     "portal_staff:project": page(PROJECT_READ),
     "portal_staff:invite": action(PROJECT_ACTION),
     "portal_staff:revoke": action(PROJECT_ACTION),

@@ -266,6 +266,8 @@ NOT_PAGES = {
     "portal:task": "client portal page (portal/tests/test_pages.py)",
     "portal:signoff": "client portal page (portal/tests/test_pages.py)",
     "portal:survey": "client portal page (portal/tests/test_pages.py)",
+    "portal:case": "client portal page (portal/tests/test_pages.py)",
+    "portal:uat_signoff": "client portal page (portal/tests/test_pages.py)",
     "portal:task_done": "POST action (its button is on the portal's task page)",
     "portal:sign_out": "POST action (its button is in the portal's header)",
     "portal:download": "a file download",

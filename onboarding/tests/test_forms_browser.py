@@ -233,7 +233,8 @@ def site(request: pytest.FixtureRequest, django_db_setup, django_db_blocker) -> 
 # Recipes
 
 # Not a role: the walk's client contact in the client portal, and the portal pages with forms
-# that need no file (the upload is filled in by portal/tests/test_portal_browser.py).
+# that need no file (the upload, a test case run and the UAT sign-off are filled in by
+# portal/tests/test_portal_browser.py).
 PORTAL = "portal"
 PORTAL_FORM_PAGES = ("portal:survey", "portal:signoff")
 

@@ -696,6 +696,11 @@ def _uat_not_signed_off(w):
     )
 
 
+def _case_for_the_contact(w):
+    """The walk's test case, given to the walk's client contact to run in the portal."""
+    TestCase.objects.filter(pk=w.test_case.pk).update(tester_user=None, tester_contact=w.contact)
+
+
 TEXT_FIELDS = (
     TextField("ClientForm.name", "clients:edit", "manager", lambda w: _client(w).name,
               ("clients:detail", "clients:list", "projects:account_status", "projects:detail")),
@@ -842,6 +847,10 @@ TEXT_FIELDS = (
     TextField("SurveyForm.comment", "portal:survey", "portal",
               lambda w: Survey.objects.get(pk=w.survey.pk).comment, ("portal:survey",),
               extra={"csat": "4", "nps": "8"}),
+    # A client tester's run in the portal; the notes go to the team, not back to the portal.
+    TextField("TestRunForm.notes", "portal:case", "portal",
+              lambda w: _latest(TestRun, case=w.test_case).notes,
+              extra={"outcome": "pass", "severity": "medium"}, setup=_case_for_the_contact),
 )  # fmt: skip
 
 

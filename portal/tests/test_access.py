@@ -4,6 +4,8 @@ import pytest
 from django.test import Client as Browser
 from django.urls import reverse
 
+from acceptance.models import TestCase
+from acceptance.services import run_case_as_contact
 from clients.tests.factories import ContactFactory
 from onboarding.tests import test_security as walk
 from portal import services
@@ -62,6 +64,18 @@ def busy_portal(pm, client):
     )
     request = services.signoff_request(milestone=done, contact=contact, user=pm)
     survey = services.send_survey(project, contact, Survey.Reason.GO_LIVE)
+    cases = [
+        TestCase.objects.create(
+            project=project,
+            title=f"Case {n}",
+            steps="s",
+            expected_result="e",
+            tester_contact=contact,
+        )
+        for n in range(4)
+    ]
+    for case in cases[:2]:
+        run_case_as_contact(case, contact, passed=False, severity="high")
     second = ProjectFactory(pm=pm, client=project.client)
     services.portal_access_grant(contact=contact, project=second, user=pm)
     sign_in(client, contact, project, user=pm)
@@ -71,12 +85,13 @@ def busy_portal(pm, client):
         "task": reverse("portal:task", args=[tasks[1].pk]),
         "signoff": reverse("portal:signoff", args=[request.pk]),
         "survey": reverse("portal:survey", args=[survey.pk]),
+        "case": reverse("portal:case", args=[cases[0].pk]),
         "team_page": reverse("portal_staff:project", args=[project.pk]),
     }
 
 
 # Session, portal session, and what the page shows; pinned so that a row loop cannot grow.
-QUERIES = {"home": 5, "project": 8, "task": 4, "signoff": 4, "survey": 3}
+QUERIES = {"home": 5, "project": 9, "task": 4, "signoff": 4, "survey": 3, "case": 3}
 
 
 @pytest.mark.parametrize("page", sorted(QUERIES))

@@ -54,11 +54,47 @@ def own_task(world, db):
     return task
 
 
+@pytest.fixture
+def own_case(world, db):
+    """A test case given to the contact, failed once, so its outcome and defect line show."""
+    from acceptance.models import TestCase
+    from acceptance.services import run_case_as_contact
+
+    case = TestCase.objects.create(
+        project=world.project,
+        title="Pay <b>Bob</b>",
+        steps='Open payroll\n<script>alert("x")</script>',
+        expected_result="<img src=x>",
+        is_critical=True,
+        tester_contact=world.contact,
+    )
+    run_case_as_contact(case, world.contact, False, "<img src=x>", severity="high")
+    return case
+
+
+@pytest.fixture
+def uat_asked(world, db):
+    """The contact is asked for the UAT sign-off while the project is back in Testing."""
+    from portal.models import SignOffRequest
+    from projects.models import ImplementationProject, Phase
+
+    ImplementationProject.objects.filter(pk=world.project.pk).update(
+        phase=Phase.TESTING, uat_signed_off_at=None, uat_signed_off_by=None
+    )
+    SignOffRequest.objects.create(project=world.project, contact=world.contact)
+    return reverse("portal:uat_signoff", args=[world.project.pk])
+
+
 def test_every_portal_page_is_valid_html_with_no_nested_form(
-    world, browsers, own_task, db, tmp_path
+    world, browsers, own_task, own_case, uat_asked, db, tmp_path
 ):
     browser = browsers["portal"]
-    pages = [*portal_pages(world), reverse("portal:task", args=[own_task.pk])]
+    pages = [
+        *portal_pages(world),
+        uat_asked,
+        reverse("portal:task", args=[own_task.pk]),
+        reverse("portal:case", args=[own_case.pk]),
+    ]
     for index, url in enumerate(pages):
         response = browser.get(url, follow=True)
         assert response.status_code == 200, url
@@ -69,6 +105,8 @@ def test_every_portal_page_is_valid_html_with_no_nested_form(
     # A form page as it comes back with its errors.
     refused = browser.post(reverse("portal:task", args=[own_task.pk]), {})
     (tmp_path / "portal-task-errors.html").write_bytes(refused.content)
+    refused = browser.post(reverse("portal:case", args=[own_case.pk]), {})
+    (tmp_path / "portal-case-errors.html").write_bytes(refused.content)
     errors = html.checker_errors(tmp_path)
     assert not errors, f"{len(errors)} HTML errors:\n{html.summary(errors)}"
 
@@ -78,7 +116,7 @@ HOSTILE = ["²", "١٢", "0", "-1", "99999999999999999999999", "%00", "<script>"
 
 @pytest.mark.parametrize("value", HOSTILE)
 def test_no_hostile_value_in_a_portal_form_or_address_is_a_server_error(
-    value, world, browsers, own_task, db
+    value, world, browsers, own_task, own_case, uat_asked, db
 ):
     browser = browsers["portal"]
     for url in (
@@ -86,6 +124,8 @@ def test_no_hostile_value_in_a_portal_form_or_address_is_a_server_error(
         f"/portal/tasks/{value}/",
         f"/portal/in/{value}/",
         f"/portal/surveys/{value}/",
+        f"/portal/test-cases/{value}/",
+        f"/portal/projects/{value}/uat-sign-off/",
     ):
         assert walk.visit(browser, "GET", url).status_code in (200, 302, 404), url
     for data in (
@@ -95,9 +135,17 @@ def test_no_hostile_value_in_a_portal_form_or_address_is_a_server_error(
         for url in (
             reverse("portal:survey", args=[world.survey.pk]),
             reverse("portal:signoff", args=[world.signoff_request.pk]),
+            uat_asked,
         ):
             response = walk.visit(browser, "POST", url, data)
             assert response.status_code in (200, 302), (url, data)
+    response = walk.visit(
+        browser,
+        "POST",
+        reverse("portal:case", args=[own_case.pk]),
+        {"outcome": value, "severity": value, "notes": value, "submission_key": value},
+    )
+    assert response.status_code in (200, 302)
     response = walk.visit(
         browser,
         "POST",

@@ -1,5 +1,6 @@
 """The client's side in headless Chromium: a PM sends a link and asks for a sign-off; the
-contact signs in by the link, sends a file, marks the task done and signs the milestone off.
+contact signs in by the link, sends a file, marks the task done, signs the milestone off,
+runs the test case given to them and, asked by the PM, signs off UAT.
 
 The portal is photographed at desktop and phone width into var/screenshots/portal/.
 """
@@ -11,6 +12,7 @@ from django.conf import settings
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from acceptance.services import case_create
 from clients.tests.factories import ContactFactory
 from onboarding.celery import app as celery_app
 from onboarding.tests.browser import (  # noqa: F401 (fixtures are found by name)
@@ -24,7 +26,7 @@ from onboarding.tests.browser import (  # noqa: F401 (fixtures are found by name
 )
 from outbox.models import OutgoingEmail
 from portal.models import TaskUpload
-from projects.models import Milestone, Task
+from projects.models import ImplementationProject, Milestone, Phase, Task
 from projects.tests.factories import MilestoneFactory, ProjectFactory, TaskFactory
 
 pytestmark = pytest.mark.browser
@@ -50,7 +52,7 @@ def test_a_contact_signs_in_by_link_sends_a_file_finishes_a_task_and_signs_off(
     pm,
     tmp_path,
 ):
-    project = ProjectFactory(name="Acme payroll", pm=pm)
+    project = ProjectFactory(name="Acme payroll", pm=pm, phase=Phase.TESTING)
     contact = ContactFactory(client=project.client, name="Dana Client")
     kickoff = MilestoneFactory(
         project=project, name="Kick-off held", visible_to_client=True, order=1
@@ -75,6 +77,17 @@ def test_a_contact_signs_in_by_link_sends_a_file_finishes_a_task_and_signs_off(
         project=project, milestone=parallel, title="Compare the payslips", visible_to_client=True
     )
     TaskFactory(project=project, title="Chase the late census internally")
+    case = case_create(
+        project=project,
+        user=pm,
+        data={
+            "title": "Run the first payroll",
+            "steps": "Open Payroll\nPress Run for the current period",
+            "expected_result": "A payslip for every employee",
+            "is_critical": True,
+        },
+        tester_contact=contact,
+    )
 
     staff = open_page()
     log_in(staff, pm.username)
@@ -126,6 +139,35 @@ def test_a_contact_signs_in_by_link_sends_a_file_finishes_a_task_and_signs_off(
     signed = Milestone.objects.get(pk=parallel.pk)
     assert signed.signed_off_by_id == contact.pk and signed.signed_off_at is not None
 
+    # Back on the project page: the test case given to the contact, run, passed.
+    expect(main).to_contain_text("Test cases to run")
+    client.get_by_role("link", name="Run the test").click()
+    expect(main).to_contain_text("A payslip for every employee")
+    client.screenshot(path=SHOTS / "case-desktop.png", full_page=True)
+    client.get_by_label("Passed").check()
+    client.get_by_label("Notes").fill("Payslips for all 212 employees.")
+    client.get_by_role("button", name="Send result").click()
+    expect(main).to_contain_text("your result was sent to the team")
+    assert case.runs.get().passed
+
+    # The PM asks for the UAT sign-off; the contact gives it.
+    staff.goto(f"/projects/{project.pk}/portal/")
+    staff.get_by_role("combobox", name="Milestone").select_option(
+        label="User acceptance testing (UAT)"
+    )
+    staff.get_by_role("combobox", name="Ask").select_option(label="Dana Client")
+    staff.get_by_role("button", name="Ask for sign-off").click()
+    expect(staff.locator("main")).to_contain_text("Dana Client is asked to sign off UAT")
+    client.goto(f"/portal/projects/{project.pk}/")
+    expect(main).to_contain_text("Sign off UAT")
+    client.get_by_role("link", name="Review and sign off").click()
+    expect(main).to_contain_text("1 of 1 test case passed")
+    client.screenshot(path=SHOTS / "uat-signoff-desktop.png", full_page=True)
+    client.get_by_label("We have tested the system").check()
+    client.get_by_role("button", name="Sign off UAT").click()
+    expect(main).to_contain_text("user acceptance testing is signed off")
+    assert ImplementationProject.objects.get(pk=project.pk).uat_signed_off_by_id == contact.pk
+
     # The team sees the file on the task and who signed off.
     staff.goto(f"/tasks/{census.pk}/")
     expect(staff.get_by_role("link", name="census.csv")).to_be_visible()
@@ -139,6 +181,12 @@ def test_a_contact_signs_in_by_link_sends_a_file_finishes_a_task_and_signs_off(
     phone.goto(f"/portal/tasks/{census.pk}/")
     expect_no_horizontal_overflow(phone)
     phone.screenshot(path=SHOTS / "task-phone.png", full_page=True)
+    phone.goto(f"/portal/test-cases/{case.pk}/")
+    expect_no_horizontal_overflow(phone)
+    phone.screenshot(path=SHOTS / "case-phone.png", full_page=True)
+    phone.goto(f"/portal/projects/{project.pk}/uat-sign-off/")
+    expect_no_horizontal_overflow(phone)
+    phone.screenshot(path=SHOTS / "uat-signoff-phone.png", full_page=True)
 
 
 def _link_for_phone(contact, project, pm) -> str:
