@@ -57,6 +57,8 @@ def test_pm_changes_a_task_status_in_place_and_sees_the_progress_bar_move(page, 
     # A row's editors load when the PM opens them.
     page.get_by_role("link", name="Change status or owner of Load the employee census").click()
     status = page.get_by_label("Status of Load the employee census")
+    # Focus moves to the editor once htmx has settled it, with its handlers in place.
+    expect(status).to_be_focused()
     with page.expect_response(lambda r: r.url.endswith(f"/tasks/{census.pk}/status/")) as answer:
         status.select_option(label="Done")
     assert answer.value.headers.get("hx-trigger") == "project-progress-changed"

@@ -72,10 +72,12 @@ def test_go_live_builds_the_handoff_once_and_support_is_told_once(celery_worker,
         what=f"delivery to support\n{celery_worker.log_tail()}",
     )
     time.sleep(GRACE_SECONDS)
-    assert sorted(message["To"] for message in inbox.messages) == [
-        "desk@vendor.example",
-        "support@golive.example",
-    ]
+    # Support is told once on each address; the client's contact gets one survey of go-live.
+    assert sorted(message["To"] for message in inbox.messages) == sorted(
+        ["desk@vendor.example", "support@golive.example", contact.email]
+    )
+    to_contact = next(m for m in inbox.messages if m["To"] == contact.email)
+    assert to_contact["Subject"] == "How did we do? Bluebird payroll"
     report.refresh_from_db()
     to_desk = next(m for m in inbox.messages if m["To"] == "support@golive.example")
     assert "Maria Chen" in to_desk.get_body(preferencelist=("html",)).get_content()

@@ -60,8 +60,10 @@ def test_the_app_and_its_in_place_edits_work_under_the_policy(page, pm):  # noqa
 
     # A row's editors load when opened: htmx under the policy, then the in-place edit.
     page.get_by_role("link", name="Change status or owner of Load the employee census").click()
+    status = page.get_by_label("Status of Load the employee census")
+    expect(status).to_be_focused()  # htmx has settled the editor, with its handlers
     with page.expect_response(lambda r: r.url.endswith(f"/tasks/{task.pk}/status/")):
-        page.get_by_label("Status of Load the employee census").select_option(label="Done")
+        status.select_option(label="Done")
     progress = page.get_by_role("progressbar", name="Plan progress")
     expect(progress).to_have_attribute("aria-valuenow", "100")
     assert not console, console
