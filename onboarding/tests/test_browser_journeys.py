@@ -59,6 +59,8 @@ def test_pm_changes_a_task_status_in_place_and_sees_the_progress_bar_move(page, 
     status = page.get_by_label("Status of Load the employee census")
     # Focus moves to the editor once htmx has settled it, with its handlers in place.
     expect(status).to_be_focused()
+    # The page's lower part and its cards load on their own; let them land first.
+    page.wait_for_load_state("networkidle")
     with page.expect_response(lambda r: r.url.endswith(f"/tasks/{census.pk}/status/")) as answer:
         status.select_option(label="Done")
     assert answer.value.headers.get("hx-trigger") == "project-progress-changed"

@@ -62,6 +62,8 @@ def test_the_app_and_its_in_place_edits_work_under_the_policy(page, pm):  # noqa
     page.get_by_role("link", name="Change status or owner of Load the employee census").click()
     status = page.get_by_label("Status of Load the employee census")
     expect(status).to_be_focused()  # htmx has settled the editor, with its handlers
+    # The page's lower part and its cards load on their own; let them land first.
+    page.wait_for_load_state("networkidle")
     with page.expect_response(lambda r: r.url.endswith(f"/tasks/{task.pk}/status/")):
         status.select_option(label="Done")
     progress = page.get_by_role("progressbar", name="Plan progress")
