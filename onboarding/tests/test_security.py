@@ -175,7 +175,11 @@ def build_world() -> World:
     # Its project's PM acknowledges it (and managers): make that the walk's PM, so that
     # other_pm is a PM of another project. The walk's transaction is rolled back.
     ImplementationProject.objects.filter(sales_handoff=handoff).update(pm=users["pm"])
-    report, _ = report_send_now(project=project, user=project.pm)
+    # Sent yesterday: a report sent in this minute would make the PM's "Send now" (a form the
+    # browser tests submit) a repeat that sends nothing.
+    report, _ = report_send_now(
+        project=project, user=project.pm, now=timezone.now() - timedelta(days=1)
+    )
     meeting = meeting_create(
         project=project,
         user=project.pm,
