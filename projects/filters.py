@@ -55,10 +55,10 @@ class ProjectFilter(django_filters.FilterSet):
     # The sets behind the portfolio dashboard's figures, which its links write: hidden fields,
     # kept by the form so that a further filter narrows the same set.
     in_flight = django_filters.ChoiceFilter(
-        choices=YES_NO, method="filter_in_flight", widget=forms.HiddenInput
+        choices=YES_NO, method="filter_in_flight", empty_label="Any", widget=forms.HiddenInput
     )
     live = django_filters.ChoiceFilter(
-        choices=YES_NO, method="filter_live", widget=forms.HiddenInput
+        choices=YES_NO, method="filter_live", empty_label="Any", widget=forms.HiddenInput
     )
     live_from = django_filters.DateFilter(
         field_name="actual_go_live", lookup_expr="gte", widget=forms.HiddenInput
@@ -73,16 +73,16 @@ class ProjectFilter(django_filters.FilterSet):
         field_name="forecast_go_live", lookup_expr="lte", widget=forms.HiddenInput
     )
     on_time = django_filters.ChoiceFilter(
-        choices=YES_NO, method="filter_on_time", widget=forms.HiddenInput
+        choices=YES_NO, method="filter_on_time", empty_label="Any", widget=forms.HiddenInput
     )
     kicked_off = django_filters.ChoiceFilter(
-        choices=YES_NO, method="filter_kicked_off", widget=forms.HiddenInput
+        choices=YES_NO, method="filter_kicked_off", empty_label="Any", widget=forms.HiddenInput
     )
     overdue = django_filters.ChoiceFilter(
-        choices=YES_NO, method="filter_overdue", widget=forms.HiddenInput
+        choices=YES_NO, method="filter_overdue", empty_label="Any", widget=forms.HiddenInput
     )
     forecast_passed = django_filters.ChoiceFilter(
-        choices=YES_NO, method="filter_forecast_passed", widget=forms.HiddenInput
+        choices=YES_NO, method="filter_forecast_passed", empty_label="Any", widget=forms.HiddenInput
     )
     escalation = django_filters.NumberFilter(
         method="filter_escalation", min_value=0, max_value=9, widget=forms.HiddenInput
