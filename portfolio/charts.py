@@ -11,9 +11,9 @@ from html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 # Drawn about as wide as a phone shows it, so that its text keeps its size there.
-LABEL_WIDTH = 128
-BAR_AREA = 150
-VALUE_WIDTH = 62
+LABEL_WIDTH = 132
+BAR_AREA = 140
+VALUE_WIDTH = 68
 WIDTH = LABEL_WIDTH + BAR_AREA + VALUE_WIDTH
 ROW = 24
 BAR = 16
@@ -39,8 +39,10 @@ class Bar:
     text: str = ""  # what the row says after the bar; the value by default
 
 
-def bar_chart(bars: list[Bar], *, maximum: float | None = None) -> SafeString:
-    """One bar a row, its label on the left and its number at its end."""
+def bar_chart(
+    bars: list[Bar], *, maximum: float | None = None, value_width: int = VALUE_WIDTH
+) -> SafeString:
+    """One bar a row, its label on the left and its number (or text) at its end."""
     top = max([maximum or 0, *(b.value for b in bars)]) or 1
     height = ROW * len(bars) + 4
     rows = []
@@ -57,7 +59,7 @@ def bar_chart(bars: list[Bar], *, maximum: float | None = None) -> SafeString:
             f'<text x="{LABEL_WIDTH + width + 4}" y="{y + 13}" font-weight="600">{text}</text>'
             "</a>"
         )
-    return _svg(height, rows)
+    return _svg(height, rows, LABEL_WIDTH + BAR_AREA + value_width)
 
 
 @dataclass
@@ -87,7 +89,7 @@ def paired_bar_chart(pairs: list[BarPair]) -> SafeString:
                 f'<rect x="{LABEL_WIDTH}" y="{bar_y}" width="{max(width, 1)}" '
                 f'height="{GROUP_BAR}" fill="{FILLS[bar.fill]}" stroke="#212529" '
                 f'stroke-width=".5"/><text x="{LABEL_WIDTH + width + 4}" y="{bar_y + 9}" '
-                f'font-size="10">{escape(bar.text or _number(bar.value))}</text></a>'
+                f'font-size="11">{escape(bar.text or _number(bar.value))}</text></a>'
             )
         rows.append(
             f'<line x1="0" x2="{WIDTH}" y1="{y + row - 3}" y2="{y + row - 3}" stroke="#e9ecef"/>'
@@ -95,13 +97,13 @@ def paired_bar_chart(pairs: list[BarPair]) -> SafeString:
     return _svg(row * len(pairs) + 4, rows)
 
 
-def _svg(height: int, rows: list[str]) -> SafeString:
+def _svg(height: int, rows: list[str], width: int = WIDTH) -> SafeString:
     body = "".join(rows)
     # Every part above is a number of ours or an escaped label.
     return mark_safe(  # noqa: S308  # nosec B308 B703
-        f'<svg class="portfolio-chart d-block" viewBox="0 0 {WIDTH} {height}" '
+        f'<svg class="portfolio-chart d-block" viewBox="0 0 {width} {height}" '
         f'aria-hidden="true" focusable="false" font-family="system-ui, sans-serif" '
-        f'font-size="11" fill="#212529">{body}</svg>'
+        f'font-size="12" fill="#212529">{body}</svg>'
     )
 
 

@@ -4,12 +4,27 @@ from datetime import date
 
 import django_filters
 from django import forms
+from django.http import QueryDict
 
 from clients.models import Client, Product
 from projects.filters import PersonFilter
 from projects.models import ImplementationProject
 
 MONTH_FORMAT = "%Y-%m"
+DEFAULT_MONTHS_BACK = 6
+DEFAULT_MONTHS_AHEAD = 3
+
+
+def default_period(query: QueryDict, today: date) -> QueryDict:
+    """The query with the default period's months where none is given, so that the month
+    fields show the period the figures cover."""
+    data = query.copy()
+    first = today.replace(day=1)
+    if not data.get("start"):
+        data["start"] = f"{_add_months(first, -DEFAULT_MONTHS_BACK):{MONTH_FORMAT}}"
+    if not data.get("end"):
+        data["end"] = f"{_add_months(first, DEFAULT_MONTHS_AHEAD):{MONTH_FORMAT}}"
+    return data
 
 
 class MonthFilter(django_filters.DateFilter):
@@ -46,10 +61,10 @@ class PortfolioFilter(django_filters.FilterSet):
 
     def period(self, today: date) -> tuple[date, date]:
         """The first and last day of the months chosen: by default six months back and three
-        ahead, so that done and planned go-lives both show."""
+        ahead, so that done and planned go-lives both show (and when a month is unreadable)."""
         data = self.form.cleaned_data if self.is_bound and self.form.is_valid() else {}
-        start = data.get("start") or _add_months(today.replace(day=1), -6)
-        end = data.get("end") or _add_months(today.replace(day=1), 3)
+        start = data.get("start") or _add_months(today.replace(day=1), -DEFAULT_MONTHS_BACK)
+        end = data.get("end") or _add_months(today.replace(day=1), DEFAULT_MONTHS_AHEAD)
         start, end = sorted((start.replace(day=1), end.replace(day=1)))
         # At most three years, so that a typo in a year draws no chart of a thousand months.
         start = max(start, _add_months(end, -35))

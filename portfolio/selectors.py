@@ -32,12 +32,13 @@ from clients.models import Client
 from portal.models import Survey
 from projects.baselines import holidays_between
 from projects.models import Health, ImplementationProject, Phase, Task, TimeEntry
-from projects.scheduling import business_days_between
+from projects.scheduling import business_days_between, country_holidays
 
 OPEN_TASK_STATUSES = [s for s in Task.Status.values if s != Task.Status.DONE]
 # NPS: promoters answer 9 or 10, detractors 0 to 6.
 PROMOTER_FROM = 9
 DETRACTOR_UP_TO = 6
+KICKOFF_YEARS_BACK = 5
 
 
 @dataclass
@@ -274,9 +275,14 @@ def _go_lives(board: Dashboard, projects, links: Links) -> None:
 def _time_to_go_live(board: Dashboard, projects, links: Links) -> None:
     """Median business days from kick-off to go-live of the projects live in the period, by
     segment and by product: their dates, with the company's days off between, in one query."""
+    # The country's holidays come from a library, not the database; a project kicked off
+    # more than KICKOFF_YEARS_BACK years before its go-live would miss some of its oldest.
+    country_days = country_holidays(
+        board.start.replace(year=board.start.year - KICKOFF_YEARS_BACK, month=1, day=1), board.end
+    )
     rows = list(
         projects.filter(actual_go_live__range=(board.start, board.end), kickoff_date__isnull=False)
-        .annotate(days_off=holidays_between("kickoff_date", "actual_go_live"))
+        .annotate(days_off=holidays_between("kickoff_date", "actual_go_live", counted=country_days))
         .values_list(
             "pk",
             "kickoff_date",
@@ -295,7 +301,7 @@ def _time_to_go_live(board: Dashboard, projects, links: Links) -> None:
     products: dict[tuple[str, int], set[int]] = {}
     for pk, kickoff, live, days_off, segment, product_pk, product_name in rows:
         if pk not in days:
-            weekdays = business_days_between(kickoff, live)
+            weekdays = business_days_between(kickoff, live, country_days)
             days[pk] = weekdays - days_off if weekdays >= 0 else weekdays + days_off
         segments.setdefault(segment, set()).add(pk)
         if product_pk is not None:

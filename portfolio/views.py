@@ -6,12 +6,12 @@ from django.views.decorators.http import require_GET
 
 from clients import roles
 from portfolio import charts, selectors
-from portfolio.filters import PortfolioFilter
+from portfolio.filters import PortfolioFilter, default_period
 from projects.models import ImplementationProject, Phase
 
 HEALTH_FILLS = {"Green": "green", "Amber": "amber", "Red": "red"}
 # Names too long for a chart's label column; the table under the chart says them in full.
-SHORT_LABELS = {Phase.DATA_CONVERSION.label: "Data conversion"}
+SHORT_LABELS = {Phase.DISCOVERY.label: "Discovery", Phase.DATA_CONVERSION.label: "Data conversion"}
 
 
 @login_required
@@ -23,7 +23,8 @@ def dashboard(request):
         raise PermissionDenied("The portfolio dashboard is for implementation managers.")
     today = timezone.localdate()
     portfolio_filter = PortfolioFilter(
-        request.GET, queryset=ImplementationProject.objects.visible_to(request.user)
+        default_period(request.GET, today),
+        queryset=ImplementationProject.objects.visible_to(request.user),
     )
     start, end = portfolio_filter.period(today)
     board = selectors.dashboard(
@@ -74,11 +75,12 @@ def dashboard(request):
                         m.csat or 0,
                         m.projects.url,
                         text=f"{m.csat if m.csat is not None else '—'}"
-                        + (f" · NPS {m.nps:+d}" if m.nps is not None else ""),
+                        + (f" · NPS {m.nps:+d}" if m.nps else " · NPS 0" if m.nps == 0 else ""),
                     )
                     for m in board.satisfaction
                 ],
                 maximum=5,
+                value_width=104,
             ),
         },
     )

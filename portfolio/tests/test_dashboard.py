@@ -16,7 +16,8 @@ from clients.roles import Role
 from clients.tests.factories import ClientFactory, ContactFactory, ProductFactory, UserFactory
 from portal.models import Survey
 from portfolio.selectors import Figure
-from projects.models import Health, ImplementationProject, Phase, Task
+from projects.models import Health, Holiday, ImplementationProject, Phase, Task
+from projects.scheduling import business_days_between, company_holidays, country_holidays
 from projects.tests.factories import ProjectFactory, TaskFactory, TimeEntryFactory
 
 pytestmark = pytest.mark.django_db
@@ -424,3 +425,30 @@ def test_a_figures_list_says_which_figure_it_shows(client, manager, portfolio):
     html = client.get(board.forecast_passed.url).content.decode()
     assert "projects behind a portfolio figure" in html
     assert "forecast passed: yes" in html
+
+
+def test_time_to_go_live_skips_the_company_and_country_holidays_as_the_plan_does(
+    client, manager, portfolio, settings
+):
+    """A company holiday, a country holiday and one listed by both: each skipped once."""
+    settings.HOLIDAY_COUNTRY = "US"
+    a = portfolio.a
+    weekdays = [
+        a.kickoff_date + timedelta(days=n)
+        for n in range(1, 28)
+        if (a.kickoff_date + timedelta(days=n)).weekday() < 5
+    ]
+    us_days = country_holidays(a.kickoff_date, a.actual_go_live)
+    Holiday.objects.create(date=weekdays[3], name="Company day")
+    for day in us_days:
+        Holiday.objects.create(date=day, name="Also the country's")
+    expected = {}
+    for project in (portfolio.a, portfolio.b):
+        days_off = company_holidays(project.kickoff_date, project.actual_go_live)
+        expected[project.pk] = business_days_between(
+            project.kickoff_date, project.actual_go_live, days_off
+        )
+    _, board = board_of(client, manager, portfolio.query)
+    small_business = next(row for row in board.by_segment if row.label == "Small business")
+    assert small_business.median_days == (expected[portfolio.a.pk] + expected[portfolio.b.pk]) / 2
+    assert expected[portfolio.a.pk] == 19 - len([d for d in us_days if d.weekday() < 5])
