@@ -6,22 +6,15 @@ project, and returns a line with a new sign-in link, which seed_demo prints besi
 logins (and `make run` once more when the app is up). Each run makes a new link.
 """
 
-from datetime import datetime, time, timedelta
-
 from django.db.models import Count, Q
-from django.utils import timezone
 
 from clients.models import Contact
 from portal import services
-from portal.models import PortalAccess, Survey
+from portal.models import PortalAccess
 from projects.models import ImplementationProject
-
-# What the demo's clients answered a week after going live: (CSAT 1–5, NPS 0–10), in turn.
-DEMO_ANSWERS = [(5, 10), (4, 9), (4, 7), (3, 6), (5, 9), (4, 8), (2, 4), (5, 10)]
 
 
 def seed(result) -> str:
-    _answered_surveys(result.project_ids)
     project = (
         ImplementationProject.objects.filter(pk__in=result.project_ids, pm__username="pm")
         .in_flight()
@@ -56,40 +49,6 @@ def seed(result) -> str:
         f"Client portal: {contact.name} of {project.client.name} signs in once with\n"
         f"  {services.link_url(token)}"
     )
-
-
-def _answered_surveys(project_ids) -> None:
-    """A go-live survey answered by the primary contact of each live demo project, so that the
-    portfolio shows a satisfaction trend; one per project and occasion, however often seeded."""
-    live = (
-        ImplementationProject.objects.filter(pk__in=project_ids, actual_go_live__isnull=False)
-        .order_by("pk")
-        .values_list("pk", "client_id", "actual_go_live")
-    )
-    contacts = {}
-    for contact_id, client_id in (
-        Contact.objects.filter(client_id__in={client for _, client, _ in live})
-        .exclude(email="")
-        .order_by("-pk")
-        .values_list("pk", "client_id")
-    ):
-        contacts[client_id] = contact_id  # the oldest contact of each client, read last
-    for n, (project_id, client_id, went_live) in enumerate(live):
-        if client_id not in contacts:
-            continue
-        csat, nps = DEMO_ANSWERS[n % len(DEMO_ANSWERS)]
-        day = min(went_live + timedelta(days=7), timezone.localdate())
-        Survey.objects.get_or_create(
-            project_id=project_id,
-            contact_id=contacts[client_id],
-            reason=Survey.Reason.GO_LIVE,
-            defaults={
-                "sent_at": timezone.make_aware(datetime.combine(went_live, time(9))),
-                "answered_at": timezone.make_aware(datetime.combine(day, time(11))),
-                "csat": csat,
-                "nps": nps,
-            },
-        )
 
 
 def sign_in_demo_contact(browser) -> None:
