@@ -13,6 +13,9 @@ from projects.models import ImplementationProject
 MONTH_FORMAT = "%Y-%m"
 DEFAULT_MONTHS_BACK = 6
 DEFAULT_MONTHS_AHEAD = 3
+# Months outside these are typing mistakes: a period is held to them.
+EARLIEST_MONTH = date(1970, 1, 1)
+LATEST_MONTH = date(2200, 12, 1)
 
 
 def default_period(query: QueryDict, today: date) -> QueryDict:
@@ -65,7 +68,9 @@ class PortfolioFilter(django_filters.FilterSet):
         data = self.form.cleaned_data if self.is_bound and self.form.is_valid() else {}
         start = data.get("start") or _add_months(today.replace(day=1), -DEFAULT_MONTHS_BACK)
         end = data.get("end") or _add_months(today.replace(day=1), DEFAULT_MONTHS_AHEAD)
-        start, end = sorted((start.replace(day=1), end.replace(day=1)))
+        start, end = sorted(
+            min(max(day.replace(day=1), EARLIEST_MONTH), LATEST_MONTH) for day in (start, end)
+        )
         # At most three years, so that a typo in a year draws no chart of a thousand months.
         start = max(start, _add_months(end, -35))
         return start, _add_months(end, 1).replace(day=1) - _ONE_DAY

@@ -143,7 +143,7 @@ def portfolio(pm, other_pm, settings) -> Portfolio:
             project=project,
             task=None,
             kind=Alert.Kind.PROJECT_INACTIVE,
-            object_key=f"project:{project.pk}:{level}:{kw}",
+            object_key=f"project:{project.pk}:{level}:{sorted(kw)}",
             subject=project.name,
             level=level,
             **kw,
@@ -322,6 +322,9 @@ def test_a_reversed_or_huge_period_is_put_right(client, manager, portfolio):
     assert [m.month.month for m in board.go_lives] == [2, 3, 4, 5]
     _, board = board_of(client, manager, {"start": "1990-01", "end": "2030-12"})
     assert len(board.go_lives) == 36
+    for far in ("0001-01", "9999-12"):
+        _, board = board_of(client, manager, {"start": far, "end": far})
+        assert len(board.go_lives) == 1
 
 
 @pytest.mark.parametrize(
