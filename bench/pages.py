@@ -283,6 +283,8 @@ PAGES: list[Page] = [
     Page("template list", MANAGER, "playbooks:list"),
     Page("template detail", PM, "playbooks:detail", TEMPLATE),
     Page("project plan templates", PM, "playbooks:project_templates", PROJECT),
+    Page("portfolio dashboard", MANAGER, "portfolio:dashboard"),
+    Page("portfolio dashboard, one segment", MANAGER, "portfolio:dashboard", query="segment=smb"),
     Page("outbox list", MANAGER, "outbox:list"),
     Page("outbox detail", MANAGER, "outbox:detail", (newest_email,)),
     # Meetings and calendar links

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "golive",
     "acceptance",
     "portal",
+    "portfolio",
 ]
 
 MIDDLEWARE = [

@@ -1,5 +1,6 @@
 """Baselines: the plan's agreed dates, kept, retaken with a reason, and measured against."""
 
+from collections.abc import Collection
 from datetime import date
 
 from django.contrib.auth.models import User
@@ -71,15 +72,18 @@ def _day(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None
 
 
-def holidays_between(start_field: str, end_field: str) -> Coalesce:
+def holidays_between(
+    start_field: str, end_field: str, *, counted: Collection[date] = ()
+) -> Coalesce:
     """The company's weekday holidays after the earlier of two date columns, up to the later:
     the days `business_days_between` skips, read as a column of the row's own query so that a
-    page showing variance reads no holidays of its own."""
+    page showing variance reads no holidays of its own. Days in `counted` (the country's, which
+    the caller skips itself) are left out, so that none is skipped twice."""
     inside = Holiday.objects.filter(
         date__gt=Least(OuterRef(start_field), OuterRef(end_field)),
         date__lte=Greatest(OuterRef(start_field), OuterRef(end_field)),
         date__week_day__in=[2, 3, 4, 5, 6],  # Monday to Friday
-    )
+    ).exclude(date__in=list(counted))
     # COUNT as a plain function: one row for the whole range, with no GROUP BY.
     count = inside.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
     return Coalesce(Subquery(count[:1], output_field=IntegerField()), 0)

@@ -1,9 +1,13 @@
 import django_filters
-from django.db.models import Q
+from django import forms
+from django.db.models import Exists, F, OuterRef, Q
+from django.utils import timezone
 
-from clients.models import Product
+from clients.models import Client, Product
 from common.parsing import SEARCH_LENGTH, parse_id, search_text
-from projects.models import Health, ImplementationProject, Phase
+from projects.models import Health, ImplementationProject, Phase, Task
+
+YES_NO = (("yes", "Yes"), ("no", "No"))
 
 
 class PersonFilter(django_filters.CharFilter):
@@ -45,6 +49,47 @@ class ProjectFilter(django_filters.FilterSet):
         label="Product",
         empty_label="Any product",
     )
+    segment = django_filters.ChoiceFilter(
+        field_name="client__segment", choices=Client.Segment.choices, empty_label="Any segment"
+    )
+    # The sets behind the portfolio dashboard's figures, which its links write: hidden fields,
+    # kept by the form so that a further filter narrows the same set.
+    in_flight = django_filters.ChoiceFilter(
+        choices=YES_NO, method="filter_in_flight", empty_label="Any", widget=forms.HiddenInput
+    )
+    live = django_filters.ChoiceFilter(
+        choices=YES_NO, method="filter_live", empty_label="Any", widget=forms.HiddenInput
+    )
+    live_from = django_filters.DateFilter(
+        field_name="actual_go_live", lookup_expr="gte", widget=forms.HiddenInput
+    )
+    live_to = django_filters.DateFilter(
+        field_name="actual_go_live", lookup_expr="lte", widget=forms.HiddenInput
+    )
+    forecast_from = django_filters.DateFilter(
+        field_name="forecast_go_live", lookup_expr="gte", widget=forms.HiddenInput
+    )
+    forecast_to = django_filters.DateFilter(
+        field_name="forecast_go_live", lookup_expr="lte", widget=forms.HiddenInput
+    )
+    on_time = django_filters.ChoiceFilter(
+        choices=YES_NO, method="filter_on_time", empty_label="Any", widget=forms.HiddenInput
+    )
+    kicked_off = django_filters.ChoiceFilter(
+        choices=YES_NO, method="filter_kicked_off", empty_label="Any", widget=forms.HiddenInput
+    )
+    overdue = django_filters.ChoiceFilter(
+        choices=YES_NO, method="filter_overdue", empty_label="Any", widget=forms.HiddenInput
+    )
+    forecast_passed = django_filters.ChoiceFilter(
+        choices=YES_NO, method="filter_forecast_passed", empty_label="Any", widget=forms.HiddenInput
+    )
+    escalation = django_filters.NumberFilter(
+        method="filter_escalation", min_value=0, max_value=9, widget=forms.HiddenInput
+    )
+    surveyed_in = django_filters.DateFilter(
+        method="filter_surveyed_in", input_formats=["%Y-%m"], widget=forms.HiddenInput
+    )
     sort = django_filters.OrderingFilter(
         fields=(
             ("name", "name"),
@@ -61,10 +106,88 @@ class ProjectFilter(django_filters.FilterSet):
 
     class Meta:
         model = ImplementationProject
-        fields = ["q", "pm", "phase", "status", "health", "product"]
+        fields = ["q", "pm", "phase", "status", "health", "product", "segment"]
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(name__icontains=value) | Q(client__name__icontains=value))
+
+    def filter_in_flight(self, queryset, name, value):
+        in_flight = Q(status=ImplementationProject.Status.ACTIVE) & ~Q(phase=Phase.HANDED_OFF)
+        return queryset.filter(in_flight if value == "yes" else ~in_flight)
+
+    def filter_live(self, queryset, name, value):
+        return queryset.filter(actual_go_live__isnull=value != "yes")
+
+    def filter_on_time(self, queryset, name, value):
+        """Live against the baseline's go-live: on time is on or before that day."""
+        measured = queryset.filter(actual_go_live__isnull=False, baseline_go_live__isnull=False)
+        on_time = Q(actual_go_live__lte=F("baseline_go_live"))
+        return measured.filter(on_time if value == "yes" else ~on_time)
+
+    def filter_kicked_off(self, queryset, name, value):
+        return queryset.filter(kickoff_date__isnull=value != "yes")
+
+    def filter_overdue(self, queryset, name, value):
+        late = Exists(
+            Task.objects.open().overdue(timezone.localdate()).filter(project=OuterRef("pk"))
+        )
+        return queryset.filter(late if value == "yes" else ~late)
+
+    def filter_forecast_passed(self, queryset, name, value):
+        passed = Q(forecast_go_live__lt=timezone.localdate(), actual_go_live__isnull=True) & ~Q(
+            status=ImplementationProject.Status.CANCELLED
+        )
+        return queryset.filter(passed if value == "yes" else ~passed)
+
+    # Alerts and surveys are other apps' rows; `projects` reads them by their relation's name
+    # only, never importing the apps, to show the projects behind a dashboard figure.
+    def filter_escalation(self, queryset, name, value):
+        """Projects with a live, unresolved alert at this rung of the escalation ladder."""
+        escalated = ImplementationProject.objects.filter(
+            alerts__level=int(value),
+            alerts__cleared_at__isnull=True,
+            alerts__status__in=["open", "acknowledged"],
+        )
+        return queryset.filter(pk__in=escalated.values("pk"))
+
+    def filter_surveyed_in(self, queryset, name, value):
+        """Projects whose client answered a satisfaction survey in this month ("2026-03")."""
+        answered = ImplementationProject.objects.filter(
+            surveys__answered_at__date__year=value.year,
+            surveys__answered_at__date__month=value.month,
+        )
+        return queryset.filter(pk__in=answered.values("pk"))
+
+
+FIGURE_FILTER_LABELS = {
+    "in_flight": "in flight",
+    "live": "live",
+    "live_from": "live from",
+    "live_to": "live until",
+    "forecast_from": "forecast go-live from",
+    "forecast_to": "forecast go-live until",
+    "on_time": "live on time",
+    "kicked_off": "kicked off",
+    "overdue": "with overdue tasks",
+    "forecast_passed": "forecast passed",
+    "escalation": "open alerts at escalation level",
+    "surveyed_in": "survey answered in",
+}
+
+
+def figure_filters(project_filter: ProjectFilter) -> list[str]:
+    """The hidden filters a dashboard link set, in words, for the list to say what it shows."""
+    if not project_filter.is_bound or not project_filter.is_valid():
+        return []
+    said = []
+    for name, label in FIGURE_FILTER_LABELS.items():
+        value = project_filter.form.cleaned_data.get(name)
+        if value in (None, ""):
+            continue
+        if hasattr(value, "strftime"):
+            value = value.strftime("%b %Y") if name == "surveyed_in" else value.isoformat()
+        said.append(f"{label}: {value}")
+    return said
 
 
 class PortfolioTimelineFilter(django_filters.FilterSet):

@@ -234,6 +234,23 @@ class ImplementationProject(models.Model):
             done = self.tasks.filter(status=Task.Status.DONE).count()
         return round(100 * done / total) if total else 0
 
+    @property
+    def forecast_passed(self) -> bool:
+        """The forecast go-live is behind us and the project is not live: the date needs a look."""
+        return bool(
+            self.forecast_go_live
+            and self.actual_go_live is None
+            and self.status != self.Status.CANCELLED
+            and self.forecast_go_live < timezone.localdate()
+        )
+
+    @property
+    def override_hides_computed(self) -> bool:
+        """A PM's override shows a colour other than the one the facts give."""
+        return bool(
+            self.health_override and self.health in RAG and self.health != self.computed_health
+        )
+
     def override_active(self, today: date | None = None) -> bool:
         today = today or timezone.localdate()
         return bool(

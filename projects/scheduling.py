@@ -87,18 +87,21 @@ def company_holidays(start: date, end: date) -> frozenset[date]:
     costs one query whatever its length.
     """
     days = set(Holiday.objects.filter(date__range=(start, end)).values_list("date", flat=True))
-    country = getattr(settings, "HOLIDAY_COUNTRY", "")
-    if country:
-        import holidays as public_holidays
+    return frozenset(days | country_holidays(start, end))
 
-        days.update(
-            d
-            for d in public_holidays.country_holidays(
-                country, years=range(start.year, end.year + 1)
-            )
-            if start <= d <= end
-        )
-    return frozenset(days)
+
+def country_holidays(start: date, end: date) -> frozenset[date]:
+    """The public holidays of `HOLIDAY_COUNTRY` between start and end (inclusive); no query."""
+    country = getattr(settings, "HOLIDAY_COUNTRY", "")
+    if not country:
+        return frozenset()
+    import holidays as public_holidays
+
+    return frozenset(
+        d
+        for d in public_holidays.country_holidays(country, years=range(start.year, end.year + 1))
+        if start <= d <= end
+    )
 
 
 def holidays_from(start: date, *, years: int = 2) -> frozenset[date]:

@@ -67,8 +67,11 @@ PROJECT_ROW_FIELDS = (
     "phase",
     "status",
     "health",
+    "computed_health",
+    "health_override",
     "baseline_go_live",
     "forecast_go_live",
+    "actual_go_live",
     "client__name",
     "pm__first_name",
     "pm__last_name",
@@ -252,7 +255,17 @@ def upcoming_go_lives(projects: QuerySet[ImplementationProject], today: date):
             phase__in=[p for p in Phase if p.index < Phase.GO_LIVE.index],
         )
         .select_related("client")
-        .only("name", "phase", "health", "forecast_go_live", "client__name")
+        .only(
+            "name",
+            "phase",
+            "status",
+            "health",
+            "computed_health",
+            "health_override",
+            "forecast_go_live",
+            "actual_go_live",
+            "client__name",
+        )
         .order_by("forecast_go_live")[:10]
     )
 

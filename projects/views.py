@@ -26,7 +26,7 @@ from projects.access import (
     get_project_for_view,
 )
 from projects.budget import can_see_budget, money_of
-from projects.filters import ProjectFilter
+from projects.filters import ProjectFilter, figure_filters
 from projects.forms import (
     CommentForm,
     HealthOverrideForm,
@@ -145,6 +145,7 @@ def project_list(request):
             "nav": "projects",
             "filter": project_filter,
             "page_obj": _paginate(request, project_filter.qs),
+            "figure_filters": figure_filters(project_filter),
             "can_create": roles.is_manager(request.user) or roles.is_pm(request.user),
         },
     )

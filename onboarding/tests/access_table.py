@@ -128,6 +128,10 @@ CALENDAR_ACTION = answers(302, 302, 302, 403, 403, 302, 302)
 OUTBOX_READ = answers(403, 403, 200, 403, 403, 403, 200)
 OUTBOX_ACTION = answers(403, 403, 302, 403, 403, 403, 302)
 
+# The portfolio dashboard is the implementation manager's (PRODUCT.md: the portfolio, each PM's
+# load): PMs, sales reps and support may not open it.
+PORTFOLIO_READ = answers(403, 403, 200, 403, 403, 403, 200)
+
 # Templates: PMs read them to plan; implementation managers and admins edit them. Other roles
 # see none: the list refuses them, a template is not found.
 TEMPLATE_LIST = answers(200, 200, 200, 403, 403, 403, 200)
@@ -315,6 +319,8 @@ ACCESS: dict[str, Route] = {
     "acceptance:case_create": form(PROJECT_FORM),
     "acceptance:run_create": form(PROJECT_FORM),
     "acceptance:run_attachment": page(PROJECT_READ),
+    # The portfolio dashboard
+    "portfolio:dashboard": page(PORTFOLIO_READ),
     # The outbox
     "outbox:list": page(OUTBOX_READ),
     "outbox:detail": page(OUTBOX_READ),

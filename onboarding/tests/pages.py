@@ -81,6 +81,7 @@ PAGES = (
     MainPage("templates", "playbooks:list", roles=EDITORS),
     MainPage("template", "playbooks:detail", ("template",), roles=EDITORS),
     MainPage("project plan templates", "playbooks:project_templates", ("project",)),
+    MainPage("portfolio", "portfolio:dashboard", roles=MANAGERS, phone=True),
     MainPage("outbox", "outbox:list", roles=MANAGERS),
     MainPage("outbox email", "outbox:detail", ("email",), roles=MANAGERS),
     # Meetings and calendar links
@@ -175,6 +176,9 @@ PAGES = (
     MainPage("portal signed out", "portal:signed_out", roles=frozenset({ANONYMOUS}), phone=True),
     # Error pages: what a role sees where it may not go, and where nothing is
     MainPage("forbidden (PM in the outbox)", "outbox:list", roles=frozenset({PM}), status=403),
+    MainPage(
+        "forbidden (PM in the portfolio)", "portfolio:dashboard", roles=frozenset({PM}), status=403
+    ),
     MainPage(
         "forbidden (support editing a project)",
         "projects:edit",

@@ -117,6 +117,8 @@ PAGES = [
     Page("alerts:list", "pm", (), 6),
     Page("alerts:list", "manager", (), 6, query="scope=all"),
     Page("alerts:detail", "pm", ("alert",), 7),
+    Page("portfolio:dashboard", "manager", (), 11),
+    Page("portfolio:dashboard", "manager", (), 11, query="segment=mid_market&pm=a"),
     Page("outbox:list", "manager", (), 7),
     Page("outbox:detail", "manager", ("email",), 5),
     Page("playbooks:list", "manager", (), 7),
