@@ -463,3 +463,12 @@ def test_the_portfolio_timelines_table_marks_the_same(client, manager, portfolio
     html = html[html.index("<details") :]  # the table under the chart
     row_e = html[html.index(portfolio.e.name) :].split("</tr>")[0]
     assert "Override" in row_e and "computed Red" in row_e and "Forecast passed" in row_e
+
+
+def test_a_large_team_shows_its_busiest_pms_and_says_how_many_more(
+    client, manager, pm, portfolio, monkeypatch
+):
+    monkeypatch.setattr("portfolio.selectors.PM_LOAD_ROWS", 1)
+    response, board = board_of(client, manager, portfolio.query)
+    assert [load.name for load in board.pm_load] == [pm.get_full_name()]  # 4 projects to 1
+    assert "1 more: filter by PM to see one." in response.content.decode()
