@@ -41,16 +41,25 @@ class MonthFilter(django_filters.DateFilter):
         super().__init__(**kwargs)
 
 
+def _product_choices() -> list[tuple[int, str]]:
+    return list(Product.objects.order_by("name").values_list("pk", "name"))
+
+
 class PortfolioFilter(django_filters.FilterSet):
     start = MonthFilter(label="From month", help_text="")
     end = MonthFilter(label="To month", help_text="")
     pm = PersonFilter(label="PM")
     segment = django_filters.ChoiceFilter(
-        field_name="client__segment", choices=Client.Segment.choices, empty_label="Any segment"
+        field_name="client__segment",
+        choices=Client.Segment.choices,
+        label="Segment",
+        empty_label="Any segment",
     )
-    product = django_filters.ModelChoiceFilter(
+    # Choices read once per page (see __init__), for the form both to draw and to check: a
+    # ModelChoiceFilter would read the chosen product again to check it.
+    product = django_filters.ChoiceFilter(
         field_name="products",
-        queryset=Product.objects.order_by("name"),
+        choices=(),
         label="Product",
         empty_label="Any product",
     )
@@ -58,6 +67,10 @@ class PortfolioFilter(django_filters.FilterSet):
     class Meta:
         model = ImplementationProject
         fields = ["pm", "segment", "product"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["product"].extra["choices"] = _product_choices()
 
     def leave_alone(self, queryset, name, value):
         return queryset
@@ -84,7 +97,7 @@ class PortfolioFilter(django_filters.FilterSet):
         if data.get("segment"):
             params["segment"] = data["segment"]
         if data.get("product"):
-            params["product"] = str(data["product"].pk)
+            params["product"] = str(data["product"])
         return params
 
 

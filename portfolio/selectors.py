@@ -14,13 +14,10 @@ from django.db.models import (
     BooleanField,
     Count,
     DateField,
-    DecimalField,
     ExpressionWrapper,
     F,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
 )
 from django.db.models.functions import Coalesce, TruncMonth
@@ -39,6 +36,7 @@ OPEN_TASK_STATUSES = [s for s in Task.Status.values if s != Task.Status.DONE]
 PROMOTER_FROM = 9
 DETRACTOR_UP_TO = 6
 KICKOFF_YEARS_BACK = 5
+PM_LOAD_ROWS = 25
 
 
 @dataclass
@@ -123,6 +121,7 @@ class Dashboard:
     satisfaction: list[SatisfactionMonth] = field(default_factory=list)
     escalations: list[Escalation] = field(default_factory=list)
     pm_load: list[PmLoad] = field(default_factory=list)
+    pm_more: int = 0  # PMs left out of pm_load, the least busy
 
 
 class Links:
@@ -150,32 +149,38 @@ def dashboard(
     today = today or timezone.localdate()
     links = Links(link_params)
     board = Dashboard(start=start, end=end, today=today)
-    _phases_and_health(board, projects, links)
+    pms = _phases_and_health(board, projects, links)
     _go_lives(board, projects, links)
     _time_to_go_live(board, projects, links)
     _satisfaction(board, projects, links)
     _escalations(board, projects, links)
-    _pm_load(board, projects, links)
+    _pm_load(board, projects, links, pms)
     return board
 
 
-def _phases_and_health(board: Dashboard, projects, links: Links) -> None:
-    """In-flight projects by phase and by health, and those past their forecast: one query."""
+def _phases_and_health(board: Dashboard, projects, links: Links) -> dict:
+    """In-flight projects by phase and by health, those past their forecast, and each PM's
+    in-flight and red ones: one query grouped by PM, phase and health. Returns the PMs' rows."""
     passed = Q(forecast_go_live__lt=board.today, actual_go_live__isnull=True)
     rows = (
         projects.in_flight()
-        .values("phase", "health")
+        .values("pm", "pm__first_name", "pm__last_name", "pm__username", "phase", "health")
         .annotate(n=Count("pk"), passed=Count("pk", filter=passed))
         .order_by()
     )
     by_phase: dict[str, int] = {}
     by_health: dict[str, int] = {}
+    pms: dict[int, dict] = {}
     total = passed_total = 0
     for row in rows:
         by_phase[row["phase"]] = by_phase.get(row["phase"], 0) + row["n"]
         by_health[row["health"]] = by_health.get(row["health"], 0) + row["n"]
         total += row["n"]
         passed_total += row["passed"]
+        if row["pm"] is not None:
+            pm = pms.setdefault(row["pm"], {**row, "active": 0, "red": 0})
+            pm["active"] += row["n"]
+            pm["red"] += row["n"] if row["health"] == Health.RED else 0
     board.phases = [
         Figure(phase.label, by_phase.get(phase.value, 0), links(in_flight="yes", phase=phase.value))
         for phase in Phase
@@ -191,6 +196,7 @@ def _phases_and_health(board: Dashboard, projects, links: Links) -> None:
         passed_total,
         links(in_flight="yes", forecast_passed="yes"),
     )
+    return pms
 
 
 def _month_end(month: date) -> date:
@@ -394,33 +400,42 @@ def _escalations(board: Dashboard, projects, links: Links) -> None:
         )
 
 
-def _pm_load(board: Dashboard, projects, links: Links) -> None:
-    """Each PM's in-flight projects, overdue tasks, red projects and the hours they logged this
-    week (Monday to Sunday, on any project): one query grouped by PM."""
-    overdue = Q(tasks__status__in=OPEN_TASK_STATUSES, tasks__due_date__lt=board.today)
+def _pm_load(board: Dashboard, projects, links: Links, pms: dict[int, dict]) -> None:
+    """Each PM's in-flight and red projects (counted with the phases), their overdue tasks in
+    one query grouped by PM, and the hours they logged this week (Monday to Sunday, on any
+    project) in another."""
+    if not pms:
+        return
+    late_tasks = (
+        Task.objects.filter(
+            project__in=projects.in_flight().values("pk"),
+            project__pm__isnull=False,
+            status__in=OPEN_TASK_STATUSES,
+            due_date__lt=board.today,
+        )
+        .order_by()
+        .values("project__pm")
+        .annotate(n=Count("pk"), on_projects=Count("project", distinct=True))
+        .values_list("project__pm", "n", "on_projects")
+    )
+    late = {pm: (n, on_projects) for pm, n, on_projects in late_tasks}
     monday = board.today - timedelta(days=board.today.weekday())
-    hours = (
+    hours = dict(
         TimeEntry.objects.filter(
-            user=OuterRef("pm"), spent_on__range=(monday, monday + timedelta(days=6))
+            user_id__in=list(pms), spent_on__range=(monday, monday + timedelta(days=6))
         )
         .order_by()
         .values("user")
         .annotate(total=Sum("hours"))
-        .values("total")
+        .values_list("user", "total")
     )
-    rows = (
-        projects.in_flight()
-        .filter(pm__isnull=False)
-        .values("pm", "pm__first_name", "pm__last_name", "pm__username")
-        .annotate(
-            active=Count("pk", distinct=True),
-            red=Count("pk", distinct=True, filter=Q(health=Health.RED)),
-            overdue_tasks=Count("tasks", filter=overdue),
-            overdue_projects=Count("pk", distinct=True, filter=overdue),
-            hours=Subquery(hours[:1], output_field=DecimalField()),
-        )
-        .order_by("pm__first_name", "pm__last_name", "pm")
+    # The busiest first; a large team's others are a filter by PM away.
+    rows = sorted(
+        pms.values(),
+        key=lambda row: (-row["active"], row["pm__first_name"], row["pm__last_name"], row["pm"]),
     )
+    board.pm_more = max(0, len(rows) - PM_LOAD_ROWS)
+    rows = rows[:PM_LOAD_ROWS]
     for row in rows:
         pm = str(row["pm"])
         name = f"{row['pm__first_name']} {row['pm__last_name']}".strip() or row["pm__username"]
@@ -428,13 +443,13 @@ def _pm_load(board: Dashboard, projects, links: Links) -> None:
             PmLoad(
                 name,
                 Figure("Projects", row["active"], links(pm=pm, in_flight="yes")),
-                row["overdue_tasks"],
+                late.get(row["pm"], (0, 0))[0],
                 Figure(
                     "With overdue tasks",
-                    row["overdue_projects"],
+                    late.get(row["pm"], (0, 0))[1],
                     links(pm=pm, in_flight="yes", overdue="yes"),
                 ),
                 Figure("Red", row["red"], links(pm=pm, in_flight="yes", health="red")),
-                float(row["hours"] or 0),
+                float(hours.get(row["pm"]) or 0),
             )
         )

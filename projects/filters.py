@@ -50,7 +50,10 @@ class ProjectFilter(django_filters.FilterSet):
         empty_label="Any product",
     )
     segment = django_filters.ChoiceFilter(
-        field_name="client__segment", choices=Client.Segment.choices, empty_label="Any segment"
+        field_name="client__segment",
+        choices=Client.Segment.choices,
+        label="Segment",
+        empty_label="Any segment",
     )
     # The sets behind the portfolio dashboard's figures, which its links write: hidden fields,
     # kept by the form so that a further filter narrows the same set.

@@ -637,7 +637,11 @@ class TimeEntry(models.Model):
     class Meta:
         ordering = ["-spent_on", "-pk"]
         verbose_name_plural = "time entries"
-        indexes = [models.Index(fields=["project", "spent_on"])]
+        indexes = [
+            models.Index(fields=["project", "spent_on"]),
+            # A week's hours of every PM, on the portfolio dashboard.
+            models.Index(fields=["spent_on", "user"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.hours} h on {self.spent_on}"

@@ -455,3 +455,20 @@ def test_time_to_go_live_skips_the_company_and_country_holidays_as_the_plan_does
     small_business = next(row for row in board.by_segment if row.label == "Small business")
     assert small_business.median_days == (expected[portfolio.a.pk] + expected[portfolio.b.pk]) / 2
     assert expected[portfolio.a.pk] == 19 - len([d for d in us_days if d.weekday() < 5])
+
+
+def test_the_portfolio_timelines_table_marks_the_same(client, manager, portfolio):
+    client.force_login(manager)
+    html = client.get(reverse("projects:portfolio_timeline")).content.decode()
+    html = html[html.index("<details") :]  # the table under the chart
+    row_e = html[html.index(portfolio.e.name) :].split("</tr>")[0]
+    assert "Override" in row_e and "computed Red" in row_e and "Forecast passed" in row_e
+
+
+def test_a_large_team_shows_its_busiest_pms_and_says_how_many_more(
+    client, manager, pm, portfolio, monkeypatch
+):
+    monkeypatch.setattr("portfolio.selectors.PM_LOAD_ROWS", 1)
+    response, board = board_of(client, manager, portfolio.query)
+    assert [load.name for load in board.pm_load] == [pm.get_full_name()]  # 4 projects to 1
+    assert "1 more: filter by PM to see one." in response.content.decode()
