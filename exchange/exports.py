@@ -8,6 +8,7 @@ import csv
 import datetime
 import io
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -50,7 +51,9 @@ class Sheet:
 
 def safe_filename(name: str, what: str, fmt: str) -> str:
     """`<name> <what>.<fmt>` with only letters, digits, spaces, dots and dashes in the name."""
-    plain = re.sub(r"[^\w.\- ]+", "", name, flags=re.ASCII).strip(" .") or "project"
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    plain = re.sub(r"[^\w.\- ]+", "", ascii_name, flags=re.ASCII)
+    plain = re.sub(r"\s+", " ", plain).strip(" .") or "project"
     return f"{plain[:80]} {what}.{fmt}"
 
 

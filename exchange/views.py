@@ -65,7 +65,6 @@ def import_page(request):
             "runs": runs[:RECENT_RUNS],
             "limits": settings.GOLIVE_IMPORTS,
         },
-        status=400 if form.errors else 200,
     )
 
 
