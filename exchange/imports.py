@@ -84,6 +84,7 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
             "deal_id",
             "The deal's id in the CRM; the project made from it keeps it.",
             "0063000000Deal1",
+            "with a deal",
         ),
         Column("project_name", "The project's name.", "Acme Payroll onboarding", "with a deal"),
         Column(
@@ -552,7 +553,6 @@ class _FileState:
         self.contacts: dict[str, tuple[int, ContactValues, str]] = {}
         self.emails: dict[tuple[str, str], tuple[int, str]] = {}
         self.primaries: dict[str, tuple[int, str]] = {}
-        self.deals: dict[str, int] = {}
 
     def problems(self, line: int, row: Row) -> list[str]:
         said = []
@@ -593,9 +593,6 @@ class _FileState:
                 said.append(
                     f"Row {primary[0]} already names another primary contact for this account."
                 )
-        deal = row.deal
-        if deal and deal.external_id in self.deals:
-            said.append(f"Deal {deal.external_id} is also on row {self.deals[deal.external_id]}.")
         return said
 
     def remember(self, line: int, row: Row) -> None:
@@ -612,8 +609,6 @@ class _FileState:
             )
             if contact.is_primary:
                 self.primaries.setdefault(account.external_id, (line, contact.email.lower()))
-        if row.deal:
-            self.deals.setdefault(row.deal.external_id, line)
 
 
 def _shown(value) -> str:
@@ -671,12 +666,19 @@ def check(
     """Every row's values, or why it cannot be imported: the dry run. Writes nothing."""
     known = known_for(table)
     state = _FileState()
+    # A deal id twice is a duplicate whatever else is wrong with either row.
+    deals: dict[str, int] = {}
     checked = Checked(total=len(table.rows), ignored=table.ignored)
     for done, (line, cells) in enumerate(table.rows, start=1):
         row, errors = _row_values(cells, known)
         if row is not None:
             row.line = line
             errors = state.problems(line, row) + _stored_conflicts(row, known)
+        deal_id = cells.get("deal_id", "")
+        if deal_id in deals:
+            errors.append(f"Deal {deal_id} is also on row {deals[deal_id]}.")
+        elif deal_id:
+            deals[deal_id] = line
         if errors:
             label = cells.get("account_id") or cells.get("account_name") or ""
             checked.problems.append(Problem(line=line, account=label[:100], problems=errors))

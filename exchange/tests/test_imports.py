@@ -366,3 +366,18 @@ def test_the_progress_fragment_asks_for_a_reload_when_the_job_is_done(client_as,
     run_job(run)
     done = client_as(world).get(url, HTTP_HX_REQUEST="true")
     assert done.headers["HX-Refresh"] == "true"
+
+
+@pytest.mark.parametrize("runs", [1, 6])
+def test_the_import_pages_read_a_fixed_number_of_queries(
+    client_as, world, runs, django_assert_num_queries
+):
+    browser = client_as(world)
+    for n in range(runs):
+        last = check(world, [row(k, pm="ghost") for k in range(n + 1)])
+    # The session, the user, their roles, the open alerts of the menu, then the runs.
+    with django_assert_num_queries(5):
+        assert browser.get(reverse("exchange:import")).status_code == 200
+    with django_assert_num_queries(5):
+        response = browser.get(reverse("exchange:import_detail", args=[last.pk]))
+    assert response.content.decode().count("is not an implementation PM") == runs
