@@ -249,7 +249,7 @@ GOLIVE_IMPORTS = {
     # Files of up to this many rows are checked while the page waits; larger ones by a job.
     "CHECK_NOW_ROWS": env.int("IMPORT_CHECK_NOW_ROWS", default=300),
     # A job that has reported nothing for this long died with its worker: another takes over.
-    "STALE_SECONDS": env.int("IMPORT_STALE_SECONDS", default=900),
+    "STALE_SECONDS": env.int("IMPORT_STALE_SECONDS", default=3600),
     # A job failing on the database tries this many times more, waiting longer each time.
     "MAX_ATTEMPTS": env.int("IMPORT_MAX_ATTEMPTS", default=5),
 }
