@@ -17,6 +17,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -338,6 +339,9 @@ def xlsx_bytes(sheet: Sheet) -> bytes:
 
 
 def _cell(worksheet, value: Value):
+    if isinstance(value, str):
+        # The control characters a workbook cannot hold (a stray one would fail the download).
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, datetime.date):

@@ -146,14 +146,18 @@ class ImportFileError(ValidationError):
 # Reading the file
 
 
-def decode(raw: bytes) -> str:
-    """The file's text, or why it cannot be read, in words a person can act on."""
+def check_size(size: int) -> None:
     limit = settings.GOLIVE_IMPORTS["MAX_BYTES"]
-    if len(raw) > limit:
+    if size > limit:
         raise ImportFileError(
-            f"The file is {len(raw) / 1_000_000:.1f} MB; an import takes files up to "
+            f"The file is {size / 1_000_000:.1f} MB; an import takes files up to "
             f"{limit / 1_000_000:.0f} MB. Split it in two and import each part."
         )
+
+
+def decode(raw: bytes) -> str:
+    """The file's text, or why it cannot be read, in words a person can act on."""
+    check_size(len(raw))
     if not raw.strip():
         raise ImportFileError("The file is empty.")
     if raw.startswith(b"PK\x03\x04") or raw.startswith(b"\xd0\xcf\x11\xe0"):
@@ -212,7 +216,10 @@ def read_table(text: str) -> Table:
             raise ImportFileError(f"The header names {', '.join(twice)} more than once.")
         rows = []
         limit = settings.GOLIVE_IMPORTS["MAX_ROWS"]
+        ended = reader.line_num
         for cells in reader:
+            # A quoted cell may run over several lines: a row is named by its first.
+            line, ended = ended + 1, reader.line_num
             if not any(cell.strip() for cell in cells):
                 continue
             if len(rows) >= limit:
@@ -225,7 +232,7 @@ def read_table(text: str) -> Table:
                     row[name] = cell.strip()
             if len(cells) > len(header):
                 row["_extra_cells"] = str(len(cells) - len(header))
-            rows.append((reader.line_num, row))
+            rows.append((line, row))
     except csv.Error as error:
         raise ImportFileError(f"Line {reader.line_num} cannot be read as CSV: {error}.") from error
     ignored = [name for name in header if name and name not in ALL_COLUMNS]

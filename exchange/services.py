@@ -68,6 +68,7 @@ def import_run_create(*, user: User, upload: UploadedFile) -> ImportRun:
 
     Raises ImportFileError, saying why, when the file cannot be read as a table at all.
     """
+    imports.check_size(upload.size or 0)
     text = imports.decode(upload.read())
     table = imports.read_table(text)
     if not table.rows:
@@ -193,7 +194,12 @@ def import_runs_recover() -> int:
         & (Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - timedelta(minutes=1)))
         & Q(created_at__lt=now - timedelta(minutes=1))
     )
-    ids = list(waiting.union(ImportRun.objects.stalled(stale)).values_list("pk", flat=True))
+    ids = sorted(
+        {
+            *waiting.values_list("pk", flat=True),
+            *ImportRun.objects.stalled(stale).values_list("pk", flat=True),
+        }
+    )
     for run_id in ids:
         _enqueue(run_id)
     return len(ids)

@@ -172,3 +172,14 @@ def test_a_file_name_keeps_only_plain_characters():
     )
     assert safe_filename("Überfirma", "plan", "csv") == "Uberfirma plan.csv"
     assert safe_filename("../..", "plan", "xlsx") == "project plan.xlsx"
+
+
+def test_a_control_character_stored_in_a_risk_does_not_break_the_excel_download(
+    client_as, pm, project
+):
+    RiskFactory(project=project, title="Vertical\x0btab", description="bell\x07")
+    response = client_as(pm).get(
+        reverse("exchange:raid_export", args=[project.pk]) + "?format=xlsx"
+    )
+    titles = [row[1] for row in xlsx_sheet(response).iter_rows(min_row=2, values_only=True)]
+    assert "Verticaltab" in titles

@@ -381,3 +381,35 @@ def test_the_import_pages_read_a_fixed_number_of_queries(
     with django_assert_num_queries(5):
         response = browser.get(reverse("exchange:import_detail", args=[last.pk]))
     assert response.content.decode().count("is not an implementation PM") == runs
+
+
+def test_a_line_break_in_a_name_and_markup_in_a_cell_are_handled(client_as, world):
+    run = check(world, [row(1, account_name="Acme\nLtd"), row(2, project_name="<b>Bold</b>")])
+    assert list(problems_of(run)) == [2]
+    assert "account_name holds a line break" in problems_of(run)[2]
+    page = client_as(world).get(reverse("exchange:import_detail", args=[run.pk])).content
+    assert b"<b>Bold</b>" not in page
+
+
+def test_runs_whose_job_was_lost_are_enqueued_again(world, monkeypatch, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    settings.GOLIVE_IMPORTS = {**settings.GOLIVE_IMPORTS, "CHECK_NOW_ROWS": 0}
+    waiting = check(world, [row(1)])
+    stalled = check(world, [row(2)])
+    long_ago = timezone.now() - timedelta(hours=3)
+    ImportRun.objects.filter(pk=waiting.pk).update(created_at=long_ago)
+    ImportRun.objects.filter(pk=stalled.pk).update(
+        status=ImportRun.Status.CHECKING, claimed_at=long_ago, created_at=long_ago
+    )
+    fresh = check(world, [row(3)])
+    enqueued = []
+    monkeypatch.setattr(services, "_enqueue", enqueued.append)
+
+    assert services.import_runs_recover() == 2
+
+    assert sorted(enqueued) == sorted([waiting.pk, stalled.pk]) and fresh.pk not in enqueued
+    # The stalled one is taken over by the next job, which checks the file to the end.
+    assert run_job(stalled).status == ImportRun.Status.CHECKED
