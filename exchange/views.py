@@ -73,9 +73,12 @@ def import_page(request):
 def import_detail(request, pk: int):
     """A file's check (every bad row and why), the choice to import it, then its progress."""
     _check_may_import(request.user)
-    run = get_object_or_404(ImportRun.objects.select_related("created_by"), pk=pk)
+    # The file's text stays in the database: the page shows what was found in it.
+    runs = ImportRun.objects.select_related("created_by").defer("content")
+    polled = request.htmx and request.GET.get("fragment") == "progress"
+    run = get_object_or_404(runs.defer("problems") if polled else runs, pk=pk)
     context = {"nav": "clients", "run": run}
-    if request.htmx and request.GET.get("fragment") == "progress":
+    if polled:
         response = render(request, "exchange/_import_status.html", context)
         if not run.is_working:
             # Finished: the whole page, with the rows the job could not import.
@@ -91,7 +94,7 @@ def import_detail(request, pk: int):
 @require_POST
 def import_start(request, pk: int):
     _check_may_import(request.user)
-    run = get_object_or_404(ImportRun, pk=pk)
+    run = get_object_or_404(ImportRun.objects.defer("content", "problems"), pk=pk)
     mode = request.POST.get("mode", "")
     if mode not in ImportRun.Mode.values:
         messages.error(request, "Choose whether to import the whole file or only its good rows.")
