@@ -635,6 +635,8 @@ def _stored_conflicts(row: Row, known: Known) -> list[str]:
             f"An account named “{by_name.name}” is already in Golive with another CRM id "
             f"({by_name.external_id})."
         )
+    elif by_name is not None and client is not None and by_name != client:
+        said.append(f"Another account in Golive is named “{by_name.name}”.")
     client = client or (by_name if by_name is not None and not by_name.external_id else None)
     contact = row.contact
     if contact:

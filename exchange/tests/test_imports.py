@@ -413,3 +413,13 @@ def test_runs_whose_job_was_lost_are_enqueued_again(world, monkeypatch, settings
     assert sorted(enqueued) == sorted([waiting.pk, stalled.pk]) and fresh.pk not in enqueued
     # The stalled one is taken over by the next job, which checks the file to the end.
     assert run_job(stalled).status == ImportRun.Status.CHECKED
+
+
+def test_renaming_an_account_to_another_ones_name_is_a_conflict(world):
+    ClientFactory(name="Account 1", external_id="ACC-1")
+    ClientFactory(name="Someone Else Ltd")
+    no_deal = dict.fromkeys(
+        ["deal_id", "project_name", "products", "contract_signed_on", "target_go_live", "pm"], ""
+    )
+    run = check(world, [row(1, account_name="Someone Else Ltd", **no_deal)])
+    assert "Another account in Golive is named “Someone Else Ltd”" in problems_of(run)[2]
