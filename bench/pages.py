@@ -29,6 +29,7 @@ from django.urls import reverse
 from acceptance.models import TestCase
 from alerts.models import Alert
 from clients.models import Client, Contact, SalesHandoff
+from exchange.models import ImportRun
 from meetings.models import Meeting
 from outbox.models import OutgoingEmail
 from playbooks.models import ProjectTemplate, TemplateMilestone, TemplateTask
@@ -346,4 +347,9 @@ PAGES: list[Page] = [
     Page("portal signed out", None, "portal:signed_out"),
     Page("portal project", PORTAL, "portal:project", (portal_project,)),
     Page("portal task", PORTAL, "portal:task", (portal_task,)),
+    # Imports, and the downloads of a project (the portfolio's grows with it: not a page)
+    Page("import", MANAGER, "exchange:import"),
+    Page("import check", MANAGER, "exchange:import_detail", (first_of(ImportRun),)),
+    Page("plan export (Excel)", PM, "exchange:plan_export", PROJECT, query="format=xlsx"),
+    Page("RAID log export (CSV)", PM, "exchange:raid_export", PROJECT, query="format=csv"),
 ]

@@ -92,6 +92,8 @@ class Client(models.Model):
         max_digits=12, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
     )
     notes = models.TextField(blank=True)
+    # The account's id in the CRM it was imported from: a second import finds it again.
+    external_id = models.CharField("external id", max_length=100, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     # Counts the saves; an edit form sends back the one it was opened at.
     version = models.PositiveIntegerField(default=0, editable=False)
@@ -105,6 +107,13 @@ class Client(models.Model):
             models.Index(fields=["account_status", "name"]),
             models.Index(fields=["segment", "name"]),
             models.Index(fields=["sales_rep", "name"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["external_id"],
+                condition=~Q(external_id=""),
+                name="unique_client_external_id",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -146,6 +155,8 @@ class Contact(models.Model):
     phone = models.CharField(max_length=40, blank=True)
     receives_status_reports = models.BooleanField(default=False)
     is_primary = models.BooleanField("primary contact", default=False)
+    # The person's id in the CRM they were imported from: a second import finds them again.
+    external_id = models.CharField("external id", max_length=100, blank=True, editable=False)
     # Counts the saves; an edit form sends back the one it was opened at.
     version = models.PositiveIntegerField(default=0, editable=False)
 
@@ -159,6 +170,11 @@ class Contact(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["client", "email"], name="unique_contact_email_per_client"
+            ),
+            models.UniqueConstraint(
+                fields=["external_id"],
+                condition=~Q(external_id=""),
+                name="unique_contact_external_id",
             ),
         ]
 

@@ -95,9 +95,11 @@ def client_create(
     products: Iterable[Product] = (),
     contract_value: Decimal | None = None,
     notes: str = "",
+    external_id: str = "",
 ) -> Client:
-    """Create an account with the products it bought."""
+    """Create an account with the products it bought (`external_id`: its id in the CRM)."""
     client = Client(
+        external_id=external_id,
         name=name,
         industry=industry,
         employee_count=employee_count,
@@ -154,7 +156,29 @@ def client_update(
     return client
 
 
+def client_link_external_id(*, client: Client, external_id: str) -> bool:
+    """Give an account found by its name the CRM id an import knows it by.
+
+    Only an account that has none takes one; returns whether it did.
+    """
+    linked = Client.objects.filter(pk=client.pk, external_id="").update(external_id=external_id)
+    if linked:
+        client.external_id = external_id
+    return bool(linked)
+
+
 # Contacts
+
+
+def contact_link_external_id(*, contact: Contact, external_id: str) -> bool:
+    """Give a contact found by their email the CRM id an import knows them by.
+
+    Only a contact who has none takes one; returns whether they did.
+    """
+    linked = Contact.objects.filter(pk=contact.pk, external_id="").update(external_id=external_id)
+    if linked:
+        contact.external_id = external_id
+    return bool(linked)
 
 
 def contact_conflicts(
@@ -217,9 +241,14 @@ def contact_create(
     phone: str = "",
     receives_status_reports: bool = False,
     is_primary: bool = False,
+    external_id: str = "",
 ) -> Contact:
-    """Add a person at the client; a client has at most one primary contact."""
+    """Add a person at the client; a client has at most one primary contact.
+
+    `external_id` is the person's id in the CRM they were imported from.
+    """
     contact = Contact(
+        external_id=external_id,
         client=client,
         name=name,
         email=email,

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "acceptance",
     "portal",
     "portfolio",
+    "exchange",
 ]
 
 MIDDLEWARE = [
@@ -241,11 +242,25 @@ if HOLIDAY_COUNTRY:
         )
 
 # How often the periodic jobs run (onboarding/schedules.py), in seconds.
+# Imports of accounts, contacts and projects from a CRM's CSV file (the exchange app).
+GOLIVE_IMPORTS = {
+    # The largest file taken, and the most rows.
+    "MAX_BYTES": env.int("IMPORT_MAX_BYTES", default=10_000_000),
+    "MAX_ROWS": env.int("IMPORT_MAX_ROWS", default=20_000),
+    # Files of up to this many rows are checked while the page waits; larger ones by a job.
+    "CHECK_NOW_ROWS": env.int("IMPORT_CHECK_NOW_ROWS", default=300),
+    # A job that has reported nothing for this long died with its worker: another takes over.
+    "STALE_SECONDS": env.int("IMPORT_STALE_SECONDS", default=3600),
+    # A job failing on the database tries this many times more, waiting longer each time.
+    "MAX_ATTEMPTS": env.int("IMPORT_MAX_ATTEMPTS", default=5),
+}
+
 GOLIVE_SCHEDULES = {
     "HEALTH_REFRESH_SECONDS": env.int("HEALTH_REFRESH_SECONDS", default=3600),
     "STATUS_REPORT_TICK_SECONDS": env.int("STATUS_REPORT_TICK_SECONDS", default=300),
     "ESCALATION_SWEEP_SECONDS": env.int("ESCALATION_SWEEP_SECONDS", default=300),
     "OUTBOX_RECOVER_SECONDS": env.int("OUTBOX_RECOVER_SECONDS", default=60),
+    "IMPORT_RECOVER_SECONDS": env.int("IMPORT_RECOVER_SECONDS", default=300),
     "SURVEY_REMINDER_SECONDS": env.int("SURVEY_REMINDER_SECONDS", default=3600),
     # Reminders of handoff reports nobody acted on, and the weekly sales digest: each tick
     # sends only what is due and never twice, so ticking often only makes them prompt.

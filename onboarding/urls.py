@@ -30,4 +30,5 @@ urlpatterns = [
     path("portal/", include("portal.urls")),
     path("", include("portal.staff_urls")),
     path("", include("portfolio.urls")),
+    path("", include("exchange.urls")),
 ]

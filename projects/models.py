@@ -179,6 +179,9 @@ class ImplementationProject(models.Model):
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    # The deal's id in the CRM the project was imported from: a second import finds it again.
+    external_id = models.CharField("external id", max_length=100, blank=True, editable=False)
+
     # Counts the saves; an edit form sends back the one it was opened at.
     version = models.PositiveIntegerField(default=0, editable=False)
     last_activity_at = models.DateTimeField(default=timezone.now)
@@ -206,6 +209,13 @@ class ImplementationProject(models.Model):
             models.Index(fields=["pm", "status"]),
             models.Index(fields=["forecast_go_live"]),
             models.Index(fields=["name"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["external_id"],
+                condition=~Q(external_id=""),
+                name="unique_project_external_id",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -50,6 +50,8 @@ PROJECT_FIELDS = [
     "forecast_go_live",
     "budget_hours",
     "budget_amount",
+    # Set by an import only: the deal's id in the CRM (no form has the field).
+    "external_id",
 ]
 
 

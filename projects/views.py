@@ -64,6 +64,15 @@ def _paginate(request, queryset, count: int | None = None):
     return paginator.get_page(parse_id(request.GET.get("page")))
 
 
+def _query_without(request, *names: str) -> str:
+    """The request's query string without `names`, ending in & when not empty."""
+    query = request.GET.copy()
+    for name in names:
+        query.pop(name, None)
+    encoded = query.urlencode()
+    return f"{encoded}&" if encoded else ""
+
+
 @login_required
 @require_GET
 def home(request):
@@ -147,6 +156,8 @@ def project_list(request):
             "page_obj": _paginate(request, project_filter.qs),
             "figure_filters": figure_filters(project_filter),
             "can_create": roles.is_manager(request.user) or roles.is_pm(request.user),
+            # The export takes the list's filters and order, not its page.
+            "export_query": _query_without(request, "page", "format"),
         },
     )
 

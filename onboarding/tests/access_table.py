@@ -142,6 +142,11 @@ TEMPLATE_ACTION = answers(403, 403, 302, 404, 404, 404, 302)
 # Saving a project's plan as a template makes a template: managers and admins.
 TEMPLATE_FROM_PROJECT = answers(403, 403, 200, 404, 404, 403, 200)
 
+# Imports write accounts, contacts and projects: implementation managers and admins, as for
+# adding a client. Everyone else is refused the import pages, whatever run they name.
+IMPORT = answers(403, 403, 200, 403, 403, 403, 200)
+IMPORT_ACTION = answers(403, 403, 302, 403, 403, 403, 302)
+
 
 def page(readers: dict[str, Answer]) -> Route:
     """A page that shows something: GET for its readers, POST refused."""
@@ -353,6 +358,16 @@ ACCESS: dict[str, Route] = {
     "portal_staff:project_card": page(PROJECT_READ),
     "portal_staff:task_files": page(PROJECT_READ),
     "portal_staff:client_surveys": page(CLIENT_READ),
+    # Imports from a CRM's CSV (an empty upload shows the form with what is missing; an
+    # import started without saying how goes back to its check with why)
+    "exchange:import": form(IMPORT),
+    "exchange:import_detail": page(IMPORT),
+    "exchange:import_start": action(IMPORT_ACTION),
+    # Downloads follow what they hold: a project's plan and RAID log its readers, the
+    # portfolio whoever has the project list.
+    "exchange:plan_export": page(PROJECT_READ),
+    "exchange:raid_export": page(PROJECT_READ),
+    "exchange:portfolio_export": page(PROJECT_LIST),
 }
 
 # What the `pk` (or other) argument of a URL stands for, by the path segment before it:
@@ -384,4 +399,5 @@ OBJECT_BY_SEGMENT = {
     "files": "task_upload",
     "sign-offs": "signoff_request",
     "surveys": "survey",
+    "imports": "import_run",
 }

@@ -174,6 +174,15 @@ PAGES = (
         path="/portal/in/no-such-portal-link-token-0000/",
     ),
     MainPage("portal signed out", "portal:signed_out", roles=frozenset({ANONYMOUS}), phone=True),
+    # Imports from a CRM's CSV
+    MainPage("import", "exchange:import", roles=MANAGERS, phone=True),
+    MainPage("import check", "exchange:import_detail", ("import_run",), roles=MANAGERS, phone=True),
+    MainPage(
+        "forbidden (PM importing)",
+        "exchange:import",
+        roles=frozenset({PM}),
+        status=403,
+    ),
     # Error pages: what a role sees where it may not go, and where nothing is
     MainPage("forbidden (PM in the outbox)", "outbox:list", roles=frozenset({PM}), status=403),
     MainPage(
@@ -250,6 +259,11 @@ NOT_PAGES = {
     # projects/tests/test_handoff_pdf.py check them.
     "reports:report_pdf": "a PDF download (the file stored when the report was sent)",
     "projects:handoff_report_pdf": "a PDF download (stored when sent; a draft before)",
+    "exchange:import_start": "POST action (its buttons are on the import check page)",
+    # Downloads, not pages: exchange/tests/test_exports.py opens them with csv and openpyxl.
+    "exchange:plan_export": "a CSV or Excel download of a project's plan",
+    "exchange:raid_export": "a CSV or Excel download of a project's risks and issues",
+    "exchange:portfolio_export": "a CSV or Excel download of the filtered project list",
     "calendars:reset": "POST action (its button is on the calendar feeds and project pages)",
     "calendars:revoke": "POST action",
     "calendars:user_feed": "iCalendar feed that calendar apps fetch (tests pin its queries)",

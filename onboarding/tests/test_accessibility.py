@@ -33,6 +33,7 @@ from pytest_django.live_server_helper import LiveServer
 from acceptance.models import TestCase
 from alerts.models import Alert
 from clients.models import Client, SalesHandoff
+from exchange.models import ImportRun
 from golive.models import CutoverStep
 from meetings import services as meeting_services
 from meetings.models import Meeting
@@ -160,6 +161,7 @@ def _pick_ids() -> dict[str, int]:
         "meeting": _meeting_on(project),
     }
     ids["cutover_step"] = _cutover_step_on(ids["testing_project"], pm)
+    ids["import_run"] = _first(ImportRun.objects.order_by("pk"), "checked import (exchange.demo)")
     ids["test_case"] = _first(
         TestCase.objects.filter(project_id=ids["testing_project"]).order_by("pk"),
         "test case on the demo PM's project in Testing",

@@ -235,6 +235,8 @@ def site(request: pytest.FixtureRequest, django_db_setup, django_db_blocker) -> 
 # Not a role: the walk's client contact in the client portal, and the portal pages with forms
 # that need no file (the upload, a test case run and the UAT sign-off are filled in by
 # portal/tests/test_portal_browser.py).
+# The CRM import's upload has only a file to choose, so no form here needs its recipe:
+# exchange/tests/test_import_browser.py chooses a file, checks it and imports it.
 PORTAL = "portal"
 PORTAL_FORM_PAGES = ("portal:survey", "portal:signoff")
 

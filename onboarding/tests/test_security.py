@@ -53,6 +53,7 @@ from alerts.models import Alert
 from alerts.services import alerts_sweep
 from calendars.services import calendar_feed_reset
 from clients.models import Client, Contact, SalesHandoff
+from exchange.models import ImportRun
 from golive.models import CutoverStep, HandoffMessage
 from meetings.models import ActionItem, Decision, Meeting
 from meetings.services import action_item_create, decision_record, meeting_create
@@ -131,6 +132,8 @@ class World:
     signoff_request: "SignOffRequest | None" = None
     survey: "Survey | None" = None
     portal_token: str = "no-such-portal-link-token-000000"
+    # A checked import, waiting for someone to choose how to import it.
+    import_run: "ImportRun | None" = None
 
     def pk_of(self, kind: str) -> int | str:
         found = getattr(self, kind)
@@ -247,6 +250,12 @@ def build_world() -> World:
         test_case=test_case,
         test_run=test_run,
         **portal_objects(project),
+        import_run=ImportRun.objects.create(
+            created_by=users["manager"],
+            file_name="deals.csv",
+            content="account_id,account_name\nACC-1,Acme\n",
+            rows_total=1,
+        ),
     )
 
 

@@ -1,0 +1,356 @@
+"""A project's plan, its RAID log and the portfolio as tables, written as CSV or Excel.
+
+Each table is read in a fixed number of queries, whatever it holds; the writers know nothing
+of projects.
+"""
+
+import csv
+import datetime
+import io
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from projects.models import ImplementationProject, Issue, Milestone, Risk, Task
+
+XLSX = "xlsx"
+CSV = "csv"
+FORMATS = (CSV, XLSX)
+CONTENT_TYPES = {
+    CSV: "text/csv; charset=utf-8",
+    XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+DATE_FORMAT = "yyyy-mm-dd"
+# A spreadsheet runs a cell that starts with one of these as a formula.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+Value = str | int | Decimal | datetime.date | bool | None
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str
+    width: int = 14  # in characters, in the Excel sheet
+
+
+@dataclass
+class Sheet:
+    title: str
+    columns: list[Column]
+    rows: Iterable[list[Value]]
+
+
+def safe_filename(name: str, what: str, fmt: str) -> str:
+    """`<name> <what>.<fmt>` with only letters, digits, spaces, dots and dashes in the name."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    plain = re.sub(r"[^\w.\- ]+", "", ascii_name, flags=re.ASCII)
+    plain = re.sub(r"\s+", " ", plain).strip(" .") or "project"
+    return f"{plain[:80]} {what}.{fmt}"
+
+
+def _person(user) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.username
+
+
+def _local_date(moment: datetime.datetime | None) -> datetime.date | None:
+    return timezone.localdate(moment) if moment else None
+
+
+# The tables
+
+
+def plan_sheet(project: ImplementationProject) -> Sheet:
+    """Milestones, each followed by its tasks, then the tasks of no milestone: three queries."""
+    milestones = list(
+        Milestone.objects.filter(project=project)
+        .select_related("signed_off_by")
+        .order_by("order", "due_date", "pk")
+    )
+    tasks = (
+        Task.objects.filter(project=project)
+        .select_related("owner_user", "owner_contact")
+        .prefetch_related(Prefetch("depends_on", queryset=Task.objects.only("pk", "title")))
+        .order_by("due_date", "pk")
+    )
+    by_milestone: dict[int | None, list[Task]] = {}
+    for task in tasks:
+        by_milestone.setdefault(task.milestone_id, []).append(task)
+    columns = [
+        Column("Type", 10),
+        Column("Milestone", 28),
+        Column("Title", 40),
+        Column("Phase", 18),
+        Column("Status", 13),
+        Column("Owner", 22),
+        Column("Priority", 9),
+        Column("Start", 11),
+        Column("Due", 11),
+        Column("Baseline", 11),
+        Column("Completed", 11),
+        Column("Estimate (hours)", 9),
+        Column("Key", 6),
+        Column("Go-live critical", 8),
+        Column("Signed off by", 22),
+        Column("Depends on", 30),
+        Column("Visible to client", 8),
+    ]
+
+    def task_row(task: Task, milestone: Milestone | None) -> list[Value]:
+        return [
+            "Task",
+            milestone.name if milestone else "",
+            task.title,
+            "",
+            task.get_status_display(),
+            task.owner_label if task.owner else "",
+            task.get_priority_display(),
+            task.start_date,
+            task.due_date,
+            None,
+            _local_date(task.completed_at),
+            task.estimate_hours,
+            None,
+            None,
+            "",
+            "; ".join(t.title for t in task.depends_on.all()),
+            task.visible_to_client,
+        ]
+
+    def rows() -> Iterator[list[Value]]:
+        for milestone in milestones:
+            yield [
+                "Milestone",
+                milestone.name,
+                milestone.name,
+                milestone.get_phase_display(),
+                "Complete" if milestone.is_complete else "Open",
+                "",
+                "",
+                None,
+                milestone.due_date,
+                milestone.baseline_date,
+                milestone.completed_on,
+                None,
+                milestone.is_key,
+                milestone.is_golive_critical,
+                milestone.signed_off_by.name if milestone.signed_off_by else "",
+                "",
+                milestone.visible_to_client,
+            ]
+            for task in by_milestone.pop(milestone.pk, []):
+                yield task_row(task, milestone)
+        for leftover in by_milestone.values():
+            for task in leftover:
+                yield task_row(task, None)
+
+    return Sheet("Plan", columns, rows())
+
+
+def raid_sheet(project: ImplementationProject) -> Sheet:
+    """Every risk and issue of the project, open or not: two queries."""
+    risks = Risk.objects.filter(project=project).select_related("owner").order_by("-score", "pk")
+    issues = (
+        Issue.objects.filter(project=project).select_related("owner").order_by("raised_at", "pk")
+    )
+    columns = [
+        Column("Type", 8),
+        Column("Title", 40),
+        Column("Status", 12),
+        Column("Severity", 10),
+        Column("Probability", 8),
+        Column("Impact", 8),
+        Column("Score", 8),
+        Column("Owner", 22),
+        Column("Raised", 11),
+        Column("Closed or resolved", 11),
+        Column("Escalation level", 8),
+        Column("Mitigation plan or resolution", 50),
+        Column("Description", 50),
+        Column("Visible to client", 8),
+    ]
+
+    def rows() -> Iterator[list[Value]]:
+        for risk in risks:
+            yield [
+                "Risk",
+                risk.title,
+                risk.get_status_display(),
+                "",
+                risk.probability,
+                risk.impact,
+                risk.score,
+                _person(risk.owner),
+                _local_date(risk.raised_at),
+                _local_date(risk.closed_at),
+                None,
+                risk.mitigation_plan,
+                risk.description,
+                risk.visible_to_client,
+            ]
+        for issue in issues:
+            yield [
+                "Issue",
+                issue.title,
+                issue.get_status_display(),
+                issue.get_severity_display(),
+                None,
+                None,
+                None,
+                _person(issue.owner),
+                _local_date(issue.raised_at),
+                _local_date(issue.resolved_at),
+                issue.escalation_level,
+                issue.resolution,
+                issue.description,
+                issue.visible_to_client,
+            ]
+
+    return Sheet("RAID log", columns, rows())
+
+
+PORTFOLIO_FIELDS = (
+    "name",
+    "external_id",
+    "phase",
+    "status",
+    "health",
+    "kickoff_date",
+    "baseline_go_live",
+    "forecast_go_live",
+    "actual_go_live",
+    "client__name",
+    "client__segment",
+    "pm__first_name",
+    "pm__last_name",
+    "pm__username",
+)
+
+
+def portfolio_sheet(projects: QuerySet[ImplementationProject]) -> Sheet:
+    """The projects (filtered and ordered as the list shows them): two queries, in chunks."""
+    projects = (
+        projects.select_related("client", "pm")
+        .only(*PORTFOLIO_FIELDS)
+        .prefetch_related(Prefetch("products", to_attr="product_list"))
+        .with_progress()
+    )
+    columns = [
+        Column("Project", 36),
+        Column("Client", 30),
+        Column("Segment", 13),
+        Column("PM", 22),
+        Column("Products", 24),
+        Column("Phase", 22),
+        Column("Status", 10),
+        Column("Health", 9),
+        Column("Progress (%)", 9),
+        Column("Kick-off", 11),
+        Column("Baseline go-live", 11),
+        Column("Forecast go-live", 11),
+        Column("Actual go-live", 11),
+        Column("Slip (days)", 8),
+        Column("CRM deal id", 18),
+    ]
+
+    def rows() -> Iterator[list[Value]]:
+        for project in projects.iterator(chunk_size=2000):
+            yield [
+                project.name,
+                project.client.name,
+                project.client.get_segment_display(),
+                _person(project.pm),
+                ", ".join(product.name for product in project.product_list),
+                project.get_phase_display(),
+                project.get_status_display(),
+                project.get_health_display(),
+                project.progress_percent,
+                project.kickoff_date,
+                project.baseline_go_live,
+                project.forecast_go_live,
+                project.actual_go_live,
+                project.slip_days,
+                project.external_id,
+            ]
+
+    return Sheet("Portfolio", columns, rows())
+
+
+# The writers
+
+
+def _text(value: Value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    text = str(value)
+    if isinstance(value, str) and text.startswith(FORMULA_START):
+        # A leading apostrophe makes a spreadsheet show the text instead of running it.
+        return "'" + text
+    return text
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_lines(sheet: Sheet) -> Iterator[str]:
+    """The sheet as CSV, line by line, for a streaming response: Excel opens it as UTF-8."""
+    writer = csv.writer(_Echo())
+    yield "\ufeff" + writer.writerow([column.title for column in sheet.columns])
+    for row in sheet.rows:
+        yield writer.writerow([_text(value) for value in row])
+
+
+def xlsx_bytes(sheet: Sheet) -> bytes:
+    """The sheet as an Excel workbook: a bold, frozen header row, dates as dates."""
+    workbook = Workbook(write_only=True)
+    worksheet = workbook.create_sheet(sheet.title)
+    for index, column in enumerate(sheet.columns, start=1):
+        worksheet.column_dimensions[get_column_letter(index)].width = column.width
+    worksheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header = []
+    for column in sheet.columns:
+        cell = WriteOnlyCell(worksheet, value=column.title)
+        cell.font = bold
+        header.append(cell)
+    worksheet.append(header)
+    for row in sheet.rows:
+        worksheet.append([_cell(worksheet, value) for value in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _cell(worksheet, value: Value):
+    if isinstance(value, str):
+        # The control characters a workbook cannot hold (a stray one would fail the download).
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, datetime.date):
+        cell = WriteOnlyCell(worksheet, value=value)
+        cell.number_format = DATE_FORMAT
+        return cell
+    if isinstance(value, str) and value.startswith("="):
+        # Text, never a formula: openpyxl would store a cell starting with = as one.
+        cell = WriteOnlyCell(worksheet, value=value)
+        cell.data_type = "s"
+        return cell
+    return value
