@@ -5,6 +5,7 @@ sent: the deliveries are written as they would stand after sending, and the endp
 paused, so that demo events record nothing for a host that is not there.
 """
 
+import json
 from datetime import timedelta
 
 from django.contrib.auth.models import User
@@ -43,7 +44,9 @@ def seed(result) -> str:
             endpoint=endpoint,
             event=event,
             event_id=event_id(event, f"demo:{index}"),
-            body="{}",
+            body=json.dumps(
+                {"id": str(event_id(event, f"demo:{index}")), "type": event, "data": {}}
+            ),
             status=status,
             attempts=attempts,
             last_status_code=code,

@@ -84,6 +84,8 @@ from projects.models import (
 )
 from reports.models import StatusReport, StatusReportSettings
 from reports.services import report_send_now
+from webhooks.events import Event
+from webhooks.models import WebhookEndpoint
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TEST_PASSWORD = "golive-test"  # UserFactory's (clients/tests/factories.py)
@@ -131,6 +133,8 @@ class World:
     signoff_request: "SignOffRequest | None" = None
     survey: "Survey | None" = None
     portal_token: str = "no-such-portal-link-token-000000"
+    # An IP literal: the edit form checks the URL's addresses, and the tests ask no DNS server.
+    webhook_endpoint: "WebhookEndpoint | None" = None
 
     def pk_of(self, kind: str) -> int | str:
         found = getattr(self, kind)
@@ -243,6 +247,12 @@ def build_world() -> World:
         test_case=test_case,
         test_run=test_run,
         **portal_objects(project),
+        webhook_endpoint=WebhookEndpoint.objects.create(
+            url="https://93.184.215.14/hooks/golive",
+            description="CRM deal sync",
+            events=[Event.WENT_LIVE],
+            active=False,
+        ),
     )
 
 
@@ -843,6 +853,10 @@ TEXT_FIELDS = (
               lambda w: _project(w).uat_signoff_exception_reason, ("acceptance:testing",),
               extra={"contact": lambda w: str(w.contact.pk), "confirm": "on"},
               setup=_uat_not_signed_off),
+    # Webhooks
+    TextField("EndpointForm.description", "webhooks:edit", "admin",
+              lambda w: WebhookEndpoint.objects.get(pk=w.webhook_endpoint.pk).description,
+              ("webhooks:detail", "webhooks:list"), extra={"events": Event.WENT_LIVE}),
     # The client portal: typed by the walk's client contact, signed in by a link.
     TextField("SurveyForm.comment", "portal:survey", "portal",
               lambda w: Survey.objects.get(pk=w.survey.pk).comment, ("portal:survey",),
