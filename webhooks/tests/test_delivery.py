@@ -243,3 +243,21 @@ def test_a_rotated_secret_signs_the_next_attempt(receiver):
     receiver.secret = endpoint.secret
     deliver_all()
     assert receiver.received[0].verified
+
+
+def test_a_change_rolled_back_leaves_no_delivery_and_sends_nothing(manager):
+    from django.db import transaction
+
+    WebhookEndpointFactory(events=[Event.PHASE_CHANGED])
+    project = ProjectFactory(phase=Phase.CONFIGURATION)
+
+    class Abandoned(Exception):
+        pass
+
+    with mock.patch("webhooks.tasks.deliver_webhook.delay") as enqueue:
+        with pytest.raises(Abandoned), transaction.atomic():
+            move(project, Phase.DATA_CONVERSION, manager)
+            assert WebhookDelivery.objects.count() == 1
+            raise Abandoned
+        enqueue.assert_not_called()
+    assert not WebhookDelivery.objects.exists()
