@@ -11,4 +11,5 @@ urlpatterns = [
     path("<int:pk>/edit/", views.endpoint_edit, name="edit"),
     path("<int:pk>/rotate-secret/", views.endpoint_rotate_secret, name="rotate_secret"),
     path("<int:pk>/delete/", views.endpoint_delete, name="delete"),
+    path("deliveries/<int:pk>/retry/", views.delivery_retry, name="retry"),
 ]

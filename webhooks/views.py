@@ -211,3 +211,20 @@ def endpoint_delete(request: HttpRequest, pk: int) -> HttpResponse:
     services.endpoint_delete(endpoint=endpoint)
     messages.success(request, f"Webhook {url} deleted, with its delivery log.")
     return redirect("webhooks:list")
+
+
+@login_required
+@require_POST
+def delivery_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """An admin sends a failed delivery again, its attempts counted afresh."""
+    if not roles.is_admin(request.user):
+        raise Http404("No such delivery.")
+    delivery = get_object_or_404(WebhookDelivery.objects.select_related("endpoint"), pk=pk)
+    if services.delivery_retry(delivery=delivery):
+        messages.success(
+            request, f"The {delivery.get_event_display().lower()} event is queued to be sent again."
+        )
+    else:
+        status = delivery.get_status_display().lower()
+        messages.error(request, f"Only a failed delivery can be sent again; this one is {status}.")
+    return redirect("webhooks:detail", pk=delivery.endpoint_id)

@@ -332,6 +332,7 @@ ACCESS: dict[str, Route] = {
     "webhooks:edit": form(WEBHOOK_READ),
     "webhooks:rotate_secret": action(WEBHOOK_ACTION),
     "webhooks:delete": action(WEBHOOK_ACTION),
+    "webhooks:retry": action(WEBHOOK_ACTION),
     # The client portal is for client contacts with a portal session, never for a staff login:
     # every role is refused (403), a visitor without a portal session is sent to the page that
     # says how to sign in again (302). A sign-in link with a bad token answers everyone with
@@ -379,6 +380,7 @@ OBJECT_BY_SEGMENT = {
     "alerts": "alert",
     "outbox": "email",
     "webhooks": "webhook_endpoint",
+    "deliveries": "webhook_delivery",
     "meetings": "meeting",
     "calendar": "calendar_token",
     "templates": "template",

@@ -229,6 +229,7 @@ NOT_PAGES = {
     "outbox:retry": "POST action",
     "webhooks:rotate_secret": "POST action (its button is on the webhook's page)",
     "webhooks:delete": "POST action (its button is on the webhook's page)",
+    "webhooks:retry": "POST action (its button is on the webhook's page)",
     "projects:comment": "POST action (its form is on the project page)",
     "projects:task_comment": "POST action (its form is on the task page)",
     "projects:risk_comment": "POST action (its form is on the risk page)",

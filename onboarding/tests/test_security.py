@@ -18,6 +18,7 @@ import re
 import secrets
 import subprocess
 import sys
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -85,7 +86,7 @@ from projects.models import (
 from reports.models import StatusReport, StatusReportSettings
 from reports.services import report_send_now
 from webhooks.events import Event
-from webhooks.models import WebhookEndpoint
+from webhooks.models import WebhookDelivery, WebhookEndpoint
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TEST_PASSWORD = "golive-test"  # UserFactory's (clients/tests/factories.py)
@@ -133,8 +134,8 @@ class World:
     signoff_request: "SignOffRequest | None" = None
     survey: "Survey | None" = None
     portal_token: str = "no-such-portal-link-token-000000"
-    # An IP literal: the edit form checks the URL's addresses, and the tests ask no DNS server.
     webhook_endpoint: "WebhookEndpoint | None" = None
+    webhook_delivery: "WebhookDelivery | None" = None
 
     def pk_of(self, kind: str) -> int | str:
         found = getattr(self, kind)
@@ -247,13 +248,30 @@ def build_world() -> World:
         test_case=test_case,
         test_run=test_run,
         **portal_objects(project),
-        webhook_endpoint=WebhookEndpoint.objects.create(
-            url="https://93.184.215.14/hooks/golive",
-            description="CRM deal sync",
-            events=[Event.WENT_LIVE],
-            active=False,
-        ),
+        **webhook_objects(),
     )
+
+
+def webhook_objects() -> dict:
+    """A paused endpoint (at an IP literal: its form checks the URL's addresses, and the tests
+    ask no DNS server) with a failed delivery an admin may send again."""
+    endpoint = WebhookEndpoint.objects.create(
+        url="https://93.184.215.14/hooks/golive",
+        description="CRM deal sync",
+        events=[Event.WENT_LIVE],
+        active=False,
+    )
+    delivery = WebhookDelivery.objects.create(
+        endpoint=endpoint,
+        event=Event.WENT_LIVE,
+        event_id=uuid.uuid4(),
+        body="{}",
+        status=WebhookDelivery.Status.FAILED,
+        attempts=8,
+        last_status_code=503,
+        last_error="The receiver answered 503.",
+    )
+    return {"webhook_endpoint": endpoint, "webhook_delivery": delivery}
 
 
 def portal_objects(project: ImplementationProject) -> dict:

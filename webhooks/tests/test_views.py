@@ -182,3 +182,32 @@ def test_the_delivery_log_shows_each_delivery_s_outcome(client, admin_user):
     assert page.count("Failed</span>") == 2
     assert page.count("Queued</span>") == 1
     assert "The receiver answered 503." in page
+
+
+def test_an_admin_sends_a_failed_delivery_again(client, admin_user):
+    endpoint = WebhookEndpointFactory()
+    make_deliveries(endpoint, 3)
+    failed = WebhookDelivery.objects.filter(status="failed").first()
+    queued = WebhookDelivery.objects.filter(status="queued").first()
+    client.force_login(admin_user)
+    page = client.get(reverse("webhooks:detail", args=[endpoint.pk])).content.decode()
+    assert page.count("Send again") == 2
+
+    with mock.patch("webhooks.tasks.deliver_webhook.delay"):
+        response = client.post(reverse("webhooks:retry", args=[failed.pk]), follow=True)
+    assert "queued to be sent again" in response.content.decode()
+    failed.refresh_from_db()
+    assert (failed.status, failed.attempts) == ("queued", 0)
+
+    response = client.post(reverse("webhooks:retry", args=[queued.pk]), follow=True)
+    assert "Only a failed delivery can be sent again" in response.content.decode()
+
+
+def test_nobody_but_admins_may_send_a_delivery_again(client, manager):
+    endpoint = WebhookEndpointFactory()
+    make_deliveries(endpoint, 1)
+    delivery = WebhookDelivery.objects.get()
+    client.force_login(manager)
+    assert client.post(reverse("webhooks:retry", args=[delivery.pk])).status_code == 404
+    delivery.refresh_from_db()
+    assert delivery.status == "failed"
