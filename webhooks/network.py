@@ -86,7 +86,8 @@ def resolve(host: str, port: int) -> list[IPAddress]:
             addresses.append(address)
     if not addresses:
         raise AddressRefused(f"The host {host} could not be found.")
-    return addresses
+    # IPv4 first: the one connected to is the first, and not every server has IPv6.
+    return sorted(addresses, key=lambda address: address.version)
 
 
 def host_allowed(host: str) -> bool:
@@ -156,10 +157,11 @@ BODY_LIMIT = 2000
 
 
 def _pool(target: Target) -> urllib3.HTTPConnectionPool:
-    timeout = urllib3.Timeout(
-        connect=settings.WEBHOOKS["CONNECT_TIMEOUT_SECONDS"],
-        read=settings.WEBHOOKS["READ_TIMEOUT_SECONDS"],
-    )
+    connect = settings.WEBHOOKS["CONNECT_TIMEOUT_SECONDS"]
+    read = settings.WEBHOOKS["READ_TIMEOUT_SECONDS"]
+    # A total too: the read timeout is per read, and a receiver sending a byte at a time
+    # would otherwise hold the worker for as long as it likes.
+    timeout = urllib3.Timeout(connect=connect, read=read, total=connect + read)
     common = {"port": target.port, "timeout": timeout, "retries": False, "maxsize": 1}
     if target.scheme == "https":
         # Connect to the checked address; TLS still names and verifies the URL's host.

@@ -46,6 +46,8 @@ class Receiver:
     # Answers to give before the statuses: (status, headers), e.g. a redirect.
     redirects: list[tuple[int, dict[str, str]]] = field(default_factory=list)
     received: list[Received] = field(default_factory=list)
+    # Seconds to wait before answering: a slow receiver.
+    delay: float = 0.0
     port: int = 0
 
     @property
@@ -69,6 +71,8 @@ class Receiver:
                         time.monotonic(),
                     )
                 )
+                if receiver.delay:
+                    time.sleep(receiver.delay)
                 if receiver.redirects:
                     status, headers = receiver.redirects.pop(0)
                     self.send_response(status)
@@ -88,7 +92,11 @@ class Receiver:
             def log_message(self, *args):
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        class Server(ThreadingHTTPServer):
+            def handle_error(self, request, client_address):
+                pass  # a sender that gave up on a slow answer: nothing to report
+
+        self.server = Server(("127.0.0.1", 0), Handler)
         self.port = self.server.server_address[1]
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()

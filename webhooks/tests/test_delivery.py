@@ -261,3 +261,16 @@ def test_a_change_rolled_back_leaves_no_delivery_and_sends_nothing(manager):
             raise Abandoned
         enqueue.assert_not_called()
     assert not WebhookDelivery.objects.exists()
+
+
+def test_a_receiver_too_slow_to_answer_is_given_up_on_and_retried_later(receiver, settings):
+    settings.WEBHOOKS = {**settings.WEBHOOKS, "READ_TIMEOUT_SECONDS": 0.3}
+    WebhookEndpointFactory(url=receiver.url)
+    receiver.delay = 1.0
+    services.event_record(event=Event.WENT_LIVE, event_id=_uuid(), data={})
+    delivery = WebhookDelivery.objects.get()
+
+    assert services.delivery_deliver(delivery_id=delivery.pk) == WebhookDelivery.Status.QUEUED
+    delivery.refresh_from_db()
+    assert "timed out" in delivery.last_error.lower()
+    assert delivery.last_status_code is None
