@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from alerts.models import Alert, AlertNotification
+from alerts.signals import alerts_raised
 from alerts.sweep import Condition, conditions_of, find_conditions
 from clients.roles import Role
 from outbox.services import Message, emails_queue_bulk
@@ -203,6 +204,8 @@ def alerts_sweep(*, now: datetime | None = None) -> SweepResult:
         [condition for key, condition in conditions.items() if key not in live], now
     )
     result.opened = len(notices)
+    if notices:
+        alerts_raised.send(sender=Alert, alert_ids=[notice.alert_id for notice in notices])
 
     lasting = [alert for key, alert in live.items() if key in conditions]
     changed = []

@@ -43,9 +43,11 @@ from projects.models import (
     Task,
 )
 from reports.models import StatusReport
+from webhooks.models import WebhookEndpoint
 
 PM, MANAGER, SALES = "pm", "manager", "sales"
 SUPPORT = "support"
+ADMIN = "admin"
 # Not a user: the demo client contact, signed in to the portal by a link (bench/run.py).
 PORTAL = "portal"
 
@@ -148,6 +150,11 @@ def pm_alert() -> int:
 
 def newest_email() -> int:
     return first(OutgoingEmail.objects.order_by("-pk"))
+
+
+def first_webhook() -> int:
+    """The endpoint with the longest delivery log (seed_demo makes one)."""
+    return first(WebhookEndpoint.objects.annotate(n=Count("deliveries")).order_by("-n", "pk"))
 
 
 @cache
@@ -288,6 +295,11 @@ PAGES: list[Page] = [
     Page("portfolio dashboard, one segment", MANAGER, "portfolio:dashboard", query="segment=smb"),
     Page("outbox list", MANAGER, "outbox:list"),
     Page("outbox detail", MANAGER, "outbox:detail", (newest_email,)),
+    # Webhooks (admins only)
+    Page("webhook list", ADMIN, "webhooks:list"),
+    Page("new webhook", ADMIN, "webhooks:create"),
+    Page("webhook deliveries", ADMIN, "webhooks:detail", (first_webhook,)),
+    Page("edit webhook", ADMIN, "webhooks:edit", (first_webhook,)),
     # Meetings and calendar links
     Page("meeting list", PM, "meetings:meeting_list", PROJECT),
     Page("decision list", PM, "meetings:decision_list", PROJECT),

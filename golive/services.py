@@ -12,7 +12,7 @@ from golive.models import CutoverStep
 from projects.models import ImplementationProject, Phase, PhaseChange
 from projects.selectors import owner_candidates
 from projects.services import GateCheck, go_live_gate, project_change_phase, project_touch
-from projects.signals import hypercare_ended
+from projects.signals import hypercare_ended, phase_changed
 
 STEP_FIELDS = ["title", "owner", "state"]
 
@@ -164,5 +164,6 @@ def project_hand_off(*, project: ImplementationProject, user: User | None) -> Ph
         note=HANDED_OFF_NOTE,
     )
     project_touch(project=project)
+    phase_changed.send(sender=ImplementationProject, project=project, change=change, user=user)
     hypercare_ended.send(sender=ImplementationProject, project=project, change=change, user=user)
     return change

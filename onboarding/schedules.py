@@ -28,6 +28,10 @@ def beat_schedule() -> dict:
             "task": "exchange.recover",
             "schedule": timedelta(seconds=every["IMPORT_RECOVER_SECONDS"]),
         },
+        "webhooks-recover": {
+            "task": "webhooks.recover",
+            "schedule": timedelta(seconds=every["WEBHOOKS_RECOVER_SECONDS"]),
+        },
         "handoff-reminders": {
             "task": "golive.handoff_reminders",
             "schedule": timedelta(seconds=every["HANDOFF_REMINDER_TICK_SECONDS"]),

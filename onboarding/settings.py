@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "portal",
     "portfolio",
     "exchange",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -262,6 +263,7 @@ GOLIVE_SCHEDULES = {
     "OUTBOX_RECOVER_SECONDS": env.int("OUTBOX_RECOVER_SECONDS", default=60),
     "IMPORT_RECOVER_SECONDS": env.int("IMPORT_RECOVER_SECONDS", default=300),
     "SURVEY_REMINDER_SECONDS": env.int("SURVEY_REMINDER_SECONDS", default=3600),
+    "WEBHOOKS_RECOVER_SECONDS": env.int("WEBHOOKS_RECOVER_SECONDS", default=60),
     # Reminders of handoff reports nobody acted on, and the weekly sales digest: each tick
     # sends only what is due and never twice, so ticking often only makes them prompt.
     "HANDOFF_REMINDER_TICK_SECONDS": env.int("HANDOFF_REMINDER_TICK_SECONDS", default=3600),
@@ -352,6 +354,28 @@ OUTBOX = {
     "CLAIM_TIMEOUT_SECONDS": env.int("OUTBOX_CLAIM_TIMEOUT_SECONDS", default=600),
     "RECOVER_BATCH": env.int("OUTBOX_RECOVER_BATCH", default=5000),
 }
+
+# Delivery of webhooks (webhooks app), retried as outgoing email is. Seconds unless stated.
+WEBHOOKS = {
+    "RETRY_BASE_SECONDS": env.int("WEBHOOK_RETRY_BASE_SECONDS", default=30),
+    "RETRY_MAX_SECONDS": env.int("WEBHOOK_RETRY_MAX_SECONDS", default=3600),
+    "MAX_ATTEMPTS": env.int("WEBHOOK_MAX_ATTEMPTS", default=8),
+    # A delivery claimed by a worker longer ago than this is taken to be lost and sent again.
+    "CLAIM_TIMEOUT_SECONDS": env.int("WEBHOOK_CLAIM_TIMEOUT_SECONDS", default=300),
+    "RECOVER_BATCH": env.int("WEBHOOK_RECOVER_BATCH", default=2000),
+    # Short: a slow receiver must not hold a worker.
+    "CONNECT_TIMEOUT_SECONDS": env.float("WEBHOOK_CONNECT_TIMEOUT_SECONDS", default=3.0),
+    "READ_TIMEOUT_SECONDS": env.float("WEBHOOK_READ_TIMEOUT_SECONDS", default=10.0),
+    "MAX_REDIRECTS": env.int("WEBHOOK_MAX_REDIRECTS", default=3),
+}
+# Hosts a webhook may reach although they resolve to loopback, private or other internal
+# addresses (a receiver on the same network, a test receiver on 127.0.0.1). Host names or IP
+# addresses, comma-separated; empty (the default) lets no internal address through.
+WEBHOOK_ALLOWED_HOSTS = [
+    host.strip().lower().strip("[]")
+    for host in env.list("WEBHOOK_ALLOWED_HOSTS", default=[])
+    if host.strip()
+]
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

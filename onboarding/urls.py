@@ -20,6 +20,7 @@ urlpatterns = [
     path("clients/", include("clients.urls")),
     path("alerts/", include("alerts.urls")),
     path("outbox/", include("outbox.urls")),
+    path("webhooks/", include("webhooks.urls")),
     path("", include("projects.urls")),
     path("", include("reports.urls")),
     path("", include("meetings.urls")),

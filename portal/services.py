@@ -28,6 +28,7 @@ from portal.models import (
     Survey,
     TaskUpload,
 )
+from portal.signals import survey_answered
 from projects import services as project_services
 from projects.models import ImplementationProject, Milestone, Task
 
@@ -504,6 +505,7 @@ def survey_answer(*, survey: Survey, contact: Contact, csat: int, nps: int, comm
     )
     if answered:
         survey.answered_at, survey.csat, survey.nps, survey.comment = now, csat, nps, comment
+        survey_answered.send(sender=Survey, survey=survey)
     return bool(answered)
 
 

@@ -37,7 +37,13 @@ from projects.models import (
 )
 from projects.scheduling import add_business_days, holidays_from
 from projects.selectors import owner_candidates, timesheet_state, timesheet_tasks, week_days
-from projects.signals import handoff_report_changed, hypercare_ended, project_created, went_live
+from projects.signals import (
+    handoff_report_changed,
+    hypercare_ended,
+    phase_changed,
+    project_created,
+    went_live,
+)
 
 PROJECT_FIELDS = [
     "name",
@@ -351,6 +357,7 @@ def project_change_phase(
         take_baseline(project=project, user=user, reason="Taken at kick-off", first=True)
     # The client's account status follows (projects.account_status, run by the health refresh).
     project_touch(project=project)
+    phase_changed.send(sender=ImplementationProject, project=project, change=change, user=user)
     if to_phase == Phase.GO_LIVE:
         went_live.send(sender=ImplementationProject, project=project, change=change, user=user)
     if to_phase == Phase.HANDED_OFF:

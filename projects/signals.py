@@ -3,6 +3,10 @@
 `project_created(project, user)`: sent by services.project_create once the project and its
 products are saved, inside the same transaction; playbooks makes the plan from templates here.
 
+`phase_changed(project, change, user)`: sent whenever a project moves to another phase, forward
+or back (by services.project_change_phase, or by support's acceptance of the handoff report),
+inside that transaction, after the PhaseChange is saved; webhooks tells subscribed systems.
+
 `went_live(project, change, user)`: sent by services.project_change_phase when a project moves
 into Go-live, inside its transaction; `change` is that PhaseChange. The golive app builds the
 handoff report here (on commit), and other go-live jobs may listen too.
@@ -19,6 +23,7 @@ anyone is told; the golive app keeps what was sent and the questions support ret
 from django.dispatch import Signal
 
 project_created = Signal()
+phase_changed = Signal()
 went_live = Signal()
 hypercare_ended = Signal()
 handoff_report_changed = Signal()

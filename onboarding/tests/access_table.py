@@ -131,6 +131,11 @@ OUTBOX_ACTION = answers(403, 403, 302, 403, 403, 403, 302)
 # The portfolio dashboard is the implementation manager's (PRODUCT.md: the portfolio, each PM's
 # load): PMs, sales reps and support may not open it.
 PORTFOLIO_READ = answers(403, 403, 200, 403, 403, 403, 200)
+# Webhooks send Golive's data out of it: admins alone see them. The list and the new-webhook
+# form are refused to others (403); an endpoint is not found (404), as if there were none.
+WEBHOOK_LIST = answers(403, 403, 403, 403, 403, 403, 200)
+WEBHOOK_READ = answers(404, 404, 404, 404, 404, 404, 200)
+WEBHOOK_ACTION = answers(404, 404, 404, 404, 404, 404, 302)
 
 # Templates: PMs read them to plan; implementation managers and admins edit them. Other roles
 # see none: the list refuses them, a template is not found.
@@ -330,6 +335,14 @@ ACCESS: dict[str, Route] = {
     "outbox:list": page(OUTBOX_READ),
     "outbox:detail": page(OUTBOX_READ),
     "outbox:retry": action(OUTBOX_ACTION),
+    # Webhooks
+    "webhooks:list": page(WEBHOOK_LIST),
+    "webhooks:create": form(WEBHOOK_LIST),
+    "webhooks:detail": page(WEBHOOK_READ),
+    "webhooks:edit": form(WEBHOOK_READ),
+    "webhooks:rotate_secret": action(WEBHOOK_ACTION),
+    "webhooks:delete": action(WEBHOOK_ACTION),
+    "webhooks:retry": action(WEBHOOK_ACTION),
     # The client portal is for client contacts with a portal session, never for a staff login:
     # every role is refused (403), a visitor without a portal session is sent to the page that
     # says how to sign in again (302). A sign-in link with a bad token answers everyone with
@@ -386,6 +399,8 @@ OBJECT_BY_SEGMENT = {
     "reports": "report",
     "alerts": "alert",
     "outbox": "email",
+    "webhooks": "webhook_endpoint",
+    "deliveries": "webhook_delivery",
     "meetings": "meeting",
     "calendar": "calendar_token",
     "templates": "template",

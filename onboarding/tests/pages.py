@@ -23,6 +23,7 @@ ROLES = (PM, MANAGER, SALES, SUPPORT, ADMIN)
 STAFF = frozenset({PM, MANAGER, SUPPORT, ADMIN})  # read every client and project
 EDITORS = frozenset({PM, MANAGER, ADMIN})  # change the PM's own project
 MANAGERS = frozenset({MANAGER, ADMIN})  # change clients, read the outbox
+ADMINS = frozenset({ADMIN})  # webhooks
 EVERYONE = frozenset(ROLES)
 
 
@@ -84,6 +85,14 @@ PAGES = (
     MainPage("portfolio", "portfolio:dashboard", roles=MANAGERS, phone=True),
     MainPage("outbox", "outbox:list", roles=MANAGERS),
     MainPage("outbox email", "outbox:detail", ("email",), roles=MANAGERS),
+    # Webhooks
+    MainPage("webhooks", "webhooks:list", roles=ADMINS),
+    MainPage("new webhook", "webhooks:create", roles=ADMINS),
+    MainPage("webhook and its deliveries", "webhooks:detail", ("webhook",), roles=ADMINS),
+    MainPage("edit webhook", "webhooks:edit", ("webhook",), roles=ADMINS),
+    MainPage(
+        "forbidden (manager in webhooks)", "webhooks:list", roles=frozenset({MANAGER}), status=403
+    ),
     # Meetings and calendar links
     MainPage("meeting list", "meetings:meeting_list", ("project",)),
     MainPage("decision list", "meetings:decision_list", ("project",)),
@@ -231,6 +240,9 @@ NOT_PAGES = {
     "clients:time_zones": "htmx fragment: the time zone names the client form suggests",
     "projects:pm_options": "htmx fragment: the options of the project form's PM search",
     "outbox:retry": "POST action",
+    "webhooks:rotate_secret": "POST action (its button is on the webhook's page)",
+    "webhooks:delete": "POST action (its button is on the webhook's page)",
+    "webhooks:retry": "POST action (its button is on the webhook's page)",
     "projects:comment": "POST action (its form is on the project page)",
     "projects:task_comment": "POST action (its form is on the task page)",
     "projects:risk_comment": "POST action (its form is on the risk page)",

@@ -52,6 +52,7 @@ from playbooks.models import ProjectTemplate, TemplateMilestone, TemplateTask
 from projects import demo
 from projects.models import ImplementationProject, Issue, Milestone, Phase, Risk, Task
 from reports.models import StatusReport
+from webhooks.models import WebhookEndpoint
 
 # django_db: so that pytest-django sets up the test database (the module's data is committed
 # outside any test, by `site`); each test's own changes are rolled back as usual.
@@ -135,6 +136,7 @@ def _pick_ids() -> dict[str, int]:
         "alert": _first(Alert.objects.filter(**on_project), "alert"),
         "report": _first(StatusReport.objects.filter(**on_project), "status report"),
         "email": _first(OutgoingEmail.objects.all(), "outgoing email"),
+        "webhook": _first(WebhookEndpoint.objects.all(), "webhook"),
         "contact": _first(Client.objects.get(pk=project.client_id).contacts.all(), "contact"),
         "sales_handoff": _first(SalesHandoff.objects.filter(client__sales_rep=sales), "handoff"),
         "open_sales_handoff": _first(

@@ -66,6 +66,7 @@ from projects.models import (
     TimeEntry,
 )
 from reports.models import StatusReport, StatusReportSettings
+from webhooks.models import WebhookEndpoint
 
 # django_db: so that pytest-django sets up the test database (the module's data is committed
 # outside any test, by `site`).
@@ -602,6 +603,19 @@ RECIPES: dict[FormKey, Recipe] = {
         expected=lambda typed: None,
         shown=lambda typed: "is signed off",
         values={"confirm": "on"},
+    ),
+    # Webhooks: an admin registers one (at a public address, which needs no DNS) and edits it.
+    FormKey("webhooks:create", "webhooks:create"): _text(
+        "description",
+        lambda w, pk: getattr(_latest(WebhookEndpoint), "description", None),
+        role="admin",
+        values={"url": "https://93.184.215.14/hooks/crm", "events": "on"},
+    ),
+    FormKey("webhooks:edit", "webhooks:edit"): _text(
+        "description",
+        lambda w, pk: WebhookEndpoint.objects.get(pk=pk).description,
+        role="admin",
+        values={"url": "https://93.184.215.14/hooks/crm-sync"},
     ),
     # Status report versions: the PM sends the next report to no client contact this once.
     FormKey("reports:preview", "reports:send_now"): Recipe(

@@ -18,6 +18,7 @@ import re
 import secrets
 import subprocess
 import sys
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -85,6 +86,8 @@ from projects.models import (
 )
 from reports.models import StatusReport, StatusReportSettings
 from reports.services import report_send_now
+from webhooks.events import Event
+from webhooks.models import WebhookDelivery, WebhookEndpoint
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TEST_PASSWORD = "golive-test"  # UserFactory's (clients/tests/factories.py)
@@ -134,6 +137,8 @@ class World:
     portal_token: str = "no-such-portal-link-token-000000"
     # A checked import, waiting for someone to choose how to import it.
     import_run: "ImportRun | None" = None
+    webhook_endpoint: "WebhookEndpoint | None" = None
+    webhook_delivery: "WebhookDelivery | None" = None
 
     def pk_of(self, kind: str) -> int | str:
         found = getattr(self, kind)
@@ -256,7 +261,30 @@ def build_world() -> World:
             content="account_id,account_name\nACC-1,Acme\n",
             rows_total=1,
         ),
+        **webhook_objects(),
     )
+
+
+def webhook_objects() -> dict:
+    """A paused endpoint (at an IP literal: its form checks the URL's addresses, and the tests
+    ask no DNS server) with a failed delivery an admin may send again."""
+    endpoint = WebhookEndpoint.objects.create(
+        url="https://93.184.215.14/hooks/golive",
+        description="CRM deal sync",
+        events=[Event.WENT_LIVE],
+        active=False,
+    )
+    delivery = WebhookDelivery.objects.create(
+        endpoint=endpoint,
+        event=Event.WENT_LIVE,
+        event_id=uuid.uuid4(),
+        body="{}",
+        status=WebhookDelivery.Status.FAILED,
+        attempts=8,
+        last_status_code=503,
+        last_error="The receiver answered 503.",
+    )
+    return {"webhook_endpoint": endpoint, "webhook_delivery": delivery}
 
 
 def portal_objects(project: ImplementationProject) -> dict:
@@ -856,6 +884,10 @@ TEXT_FIELDS = (
               lambda w: _project(w).uat_signoff_exception_reason, ("acceptance:testing",),
               extra={"contact": lambda w: str(w.contact.pk), "confirm": "on"},
               setup=_uat_not_signed_off),
+    # Webhooks
+    TextField("EndpointForm.description", "webhooks:edit", "admin",
+              lambda w: WebhookEndpoint.objects.get(pk=w.webhook_endpoint.pk).description,
+              ("webhooks:detail", "webhooks:list"), extra={"events": Event.WENT_LIVE}),
     # The client portal: typed by the walk's client contact, signed in by a link.
     TextField("SurveyForm.comment", "portal:survey", "portal",
               lambda w: Survey.objects.get(pk=w.survey.pk).comment, ("portal:survey",),
