@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('projects', '0012_uat_signoff_exception'),
+        ('projects', '0013_project_external_id'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
