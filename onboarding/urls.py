@@ -29,4 +29,5 @@ urlpatterns = [
     path("", include("acceptance.urls")),
     path("portal/", include("portal.urls")),
     path("", include("portal.staff_urls")),
+    path("", include("api.urls")),
 ]
