@@ -1,6 +1,7 @@
 from django import forms
 
 from common.forms import form_helper
+from common.parsing import PlainInputFormMixin
 from common.submissions import add_submission_key
 
 LIFETIME_CHOICES = [
@@ -11,7 +12,7 @@ LIFETIME_CHOICES = [
 ]
 
 
-class ApiTokenForm(forms.Form):
+class ApiTokenForm(PlainInputFormMixin, forms.Form):
     name = forms.CharField(
         max_length=100,
         help_text="What will use it, e.g. “CRM sync”: you will see this name in the list below.",

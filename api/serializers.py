@@ -11,6 +11,12 @@ from rest_framework import serializers
 from alerts.models import Alert
 from clients.models import Client, Contact, Product, SalesHandoff
 from clients.roles import Role
+from common.parsing import (
+    ASCII_DIGITS,
+    MAX_ID,
+    refuse_control_characters,
+    refuse_control_characters_but_line_breaks,
+)
 from projects.models import (
     ImplementationProject,
     Issue,
@@ -21,6 +27,7 @@ from projects.models import (
     Task,
 )
 
+LONG = {"base_template": "textarea.html"}  # multi-line text: line breaks are welcome
 VERSION_HELP = (
     "The version you read. Required on every update: if someone changed the object since, "
     "the update is refused with 409 and nothing changes."
@@ -31,13 +38,52 @@ VERSION_MISSING = (
 )
 
 
+class PlainInputMixin:
+    """What every form of Golive refuses (common.parsing.PlainInputFormMixin), refused here too:
+    control characters in one-line text (a line break in a title ends up in an email's
+    subject), any but line breaks and tabs in long text, and an id that is not plain digits."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for field in fields.values():
+            if field.read_only:
+                continue
+            if isinstance(field, serializers.CharField) and not isinstance(
+                field, serializers.ChoiceField
+            ):
+                long_text = field.style.get("base_template") == "textarea.html"
+                field.validators.append(
+                    refuse_control_characters_but_line_breaks
+                    if long_text
+                    else refuse_control_characters
+                )
+            related = (
+                field.child_relation if isinstance(field, serializers.ManyRelatedField) else field
+            )
+            if isinstance(related, serializers.PrimaryKeyRelatedField):
+                related.to_internal_value = _strict_id(related.to_internal_value)
+        return fields
+
+
+def _strict_id(to_internal_value):
+    def strict(data):
+        if isinstance(data, bool) or not (
+            (isinstance(data, int) and 0 < data <= MAX_ID)
+            or (isinstance(data, str) and ASCII_DIGITS.fullmatch(data) and int(data) <= MAX_ID)
+        ):
+            raise serializers.ValidationError("Give the object's id: a whole number.")
+        return to_internal_value(data)
+
+    return strict
+
+
 def person_name(user: User | None) -> str:
     if user is None:
         return ""
     return user.get_full_name() or user.username
 
 
-class VersionedSerializer(serializers.ModelSerializer):
+class VersionedSerializer(PlainInputMixin, serializers.ModelSerializer):
     """Reads `version`; on an update it must be sent back (see common/versions.py)."""
 
     version = serializers.IntegerField(min_value=0, required=False, help_text=VERSION_HELP)
@@ -213,14 +259,17 @@ class ProjectSerializer(VersionedSerializer):
         return attrs
 
 
-class PhaseChangeRequestSerializer(serializers.Serializer):
+class PhaseChangeRequestSerializer(PlainInputMixin, serializers.Serializer):
     to_phase = serializers.ChoiceField(choices=Phase.choices)
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    note = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=2000, style=LONG
+    )
     override_reason = serializers.CharField(
         required=False,
         allow_blank=True,
         default="",
         max_length=2000,
+        style=LONG,
         help_text="Only an implementation manager may pass a gate that is not met, with a reason.",
     )
 
@@ -242,7 +291,7 @@ class PhaseChangeSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class DealSerializer(serializers.Serializer):
+class DealSerializer(PlainInputMixin, serializers.Serializer):
     """A closed deal: the sales handoff's fields, and the project it opens."""
 
     client = serializers.PrimaryKeyRelatedField(queryset=Client.objects.all())
@@ -251,10 +300,10 @@ class DealSerializer(serializers.Serializer):
     )
     contract_signed_on = serializers.DateField()
     target_go_live = serializers.DateField(help_text="Becomes the project's baseline go-live.")
-    commitments = serializers.CharField(required=False, allow_blank=True, default="")
-    special_terms = serializers.CharField(required=False, allow_blank=True, default="")
-    pain_points = serializers.CharField(required=False, allow_blank=True, default="")
-    stakeholders = serializers.CharField(required=False, allow_blank=True, default="")
+    commitments = serializers.CharField(required=False, allow_blank=True, default="", style=LONG)
+    special_terms = serializers.CharField(required=False, allow_blank=True, default="", style=LONG)
+    pain_points = serializers.CharField(required=False, allow_blank=True, default="", style=LONG)
+    stakeholders = serializers.CharField(required=False, allow_blank=True, default="", style=LONG)
     name = serializers.CharField(max_length=200, help_text="The project's name.")
     pm = serializers.PrimaryKeyRelatedField(queryset=_pms(), required=False, allow_null=True)
     kickoff_date = serializers.DateField(required=False, allow_null=True)

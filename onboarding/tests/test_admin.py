@@ -20,6 +20,7 @@ GOLIVE_APPS = [
     "playbooks",
     "common",
     "golive",
+    "api",
 ]
 NOT_IN_ADMIN = {"historical"}  # simple_history's tables are shown on each object's history page
 
