@@ -405,8 +405,6 @@ def test_a_line_break_in_a_title_or_a_unicode_digit_in_an_id_is_refused(world, t
     )
     assert response.status_code == 400
     assert response.json() == {"project": ["Give the object's id: a whole number."]}
-    response = api.post(
-        "/api/v1/tasks/", {"project": 10**30, "title": "Too big"}, format="json"
-    )
+    response = api.post("/api/v1/tasks/", {"project": 10**30, "title": "Too big"}, format="json")
     assert response.status_code == 400
     assert not Task.objects.filter(title__in=["Arabic one", "Too big"]).exists()

@@ -37,8 +37,8 @@ from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
 from acceptance.models import TestCase, TestRun
 from alerts.models import Alert
-from api.models import ApiToken
 from alerts.services import alerts_sweep
+from api.models import ApiToken
 from clients.models import Client, Contact, SalesHandoff
 from golive.models import CutoverStep, HandoffMessage
 from meetings.models import Decision, Meeting
