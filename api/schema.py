@@ -1,5 +1,6 @@
 """How the OpenAPI schema describes the API's two ways in (imported by ApiConfig.ready)."""
 
+from django.conf import settings
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 
 
@@ -24,4 +25,9 @@ class SessionScheme(OpenApiAuthenticationExtension):
     name = "cookieAuth"
 
     def get_security_definition(self, auto_schema):
-        return {"type": "apiKey", "in": "cookie", "name": "sessionid"}
+        return {
+            "type": "apiKey",
+            "in": "cookie",
+            "name": settings.SESSION_COOKIE_NAME,
+            "description": "A person logged in to the app; changes need the CSRF token.",
+        }
