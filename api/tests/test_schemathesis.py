@@ -11,7 +11,7 @@ import json
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
-from django.core.signals import request_finished
+from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
@@ -39,10 +39,12 @@ def admin_token(world, admin_user) -> str:
 
 @pytest.fixture
 def _requests_keep_the_test_transaction():
-    # The handler's request_finished closes the connection, and with it the test's
-    # transaction, as the test client avoids for its own requests.
+    # The handler's request signals close the connection, and with it the test's transaction,
+    # as the test client avoids for its own requests.
+    request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     yield
+    request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)
 
 
