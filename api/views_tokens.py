@@ -14,8 +14,12 @@ from api.models import ApiToken
 from common.forms import add_service_errors
 from common.submissions import create_once
 
+# Where a new token's secret waits, in the server-side session, for the one page that shows it.
+MADE = "api_token_made"
 
-def _page(request: HttpRequest, form: ApiTokenForm, *, secret: str = "", made=None):
+
+def _page(request: HttpRequest, form: ApiTokenForm):
+    made = request.session.pop(MADE, None) if request.method != "POST" else None
     tokens = ApiToken.objects.filter(user=request.user).only(
         "digest", "token_key", "name", "created", "expiry", "last_used_at", "user_id"
     )
@@ -26,12 +30,11 @@ def _page(request: HttpRequest, form: ApiTokenForm, *, secret: str = "", made=No
             "nav": "api_tokens",
             "form": form,
             "tokens": tokens,
-            "secret": secret,
             "made": made,
             "base_url": request.build_absolute_uri(reverse("api:project-list")),
         },
     )
-    # The secret is in this page once: no cache, no back button, may keep it.
+    # The secret is in this page once: no cache may keep it.
     response["Cache-Control"] = "no-store"
     return response
 
@@ -62,7 +65,8 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
                 )
                 return redirect(outcome.url)
             token, secret = outcome.created
-            return _page(request, ApiTokenForm(), secret=secret, made=token)
+            request.session[MADE] = {"name": token.name, "secret": secret}
+            return redirect("api:tokens")
     return _page(request, form)
 
 
