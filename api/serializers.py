@@ -174,6 +174,10 @@ class ProjectSerializer(VersionedSerializer):
     phase_label = serializers.CharField(source="get_phase_display", read_only=True)
     health_reasons = HealthReasonSerializer(many=True, read_only=True)
     progress_percent = serializers.IntegerField(read_only=True)
+    health_override = serializers.CharField(
+        read_only=True,
+        help_text="green, amber or red while a PM's override of the health stands; else empty.",
+    )
     slip_days = serializers.IntegerField(read_only=True, allow_null=True)
     web_url = serializers.SerializerMethodField(help_text="The project's page in the app.")
 
