@@ -305,6 +305,7 @@ PAGES: list[Page] = [
     Page("decision list", PM, "meetings:decision_list", PROJECT),
     Page("meeting detail", PM, "meetings:meeting_detail", (busiest_meeting,)),
     Page("calendar feeds", PM, "calendars:settings"),
+    Page("API tokens", PM, "api:tokens"),
     # Forms
     Page("new project", PM, "projects:create"),
     Page("edit project", PM, "projects:edit", PROJECT),

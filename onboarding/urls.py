@@ -32,4 +32,5 @@ urlpatterns = [
     path("", include("portal.staff_urls")),
     path("", include("portfolio.urls")),
     path("", include("exchange.urls")),
+    path("", include("api.urls")),
 ]

@@ -79,7 +79,7 @@ class Route:
 
     def accepts_post(self, role: str) -> bool:
         """Whether this role's POST reaches the view's work (the CSRF check must stop it)."""
-        return self.post[role] not in (LOGIN, ADMIN_LOGIN, 403, 404, 405)
+        return self.post[role] not in (LOGIN, ADMIN_LOGIN, 401, 403, 404, 405)
 
 
 # What the roles get, by the rule of PRODUCT.md they follow.
@@ -151,6 +151,31 @@ TEMPLATE_FROM_PROJECT = answers(403, 403, 200, 404, 404, 403, 200)
 # adding a client. Everyone else is refused the import pages, whatever run they name.
 IMPORT = answers(403, 403, 200, 403, 403, 403, 200)
 IMPORT_ACTION = answers(403, 403, 302, 403, 403, 403, 302)
+# The REST API answers in JSON: a caller with neither a token nor a session gets 401, not a
+# redirect to the login page. Reading follows the pages; an empty POST that reaches a create or
+# an action is refused with 400 and what is missing.
+API_OUT = 401
+API_EVERY_ROLE = everyone(200, anonymous=API_OUT)
+API_NOT_ALLOWED = everyone(405, anonymous=API_OUT)
+API_CLIENT_READ = {**CLIENT_READ, "anonymous": API_OUT}
+API_PROJECT_LIST = {**PROJECT_LIST, "anonymous": API_OUT}
+API_PROJECT_READ = {**PROJECT_READ, "anonymous": API_OUT}
+# Opening projects and adding what they hold: PMs, managers and admins (then per project).
+API_CREATE = answers(400, 400, 400, 403, 403, 403, 400, anonymous=API_OUT)
+API_PROJECT_ACTION = answers(400, 403, 400, 404, 404, 403, 400, anonymous=API_OUT)
+
+
+def api_list(readers: dict[str, Answer], post: dict[str, Answer] = API_NOT_ALLOWED) -> Route:
+    return Route(get=readers, post=post)
+
+
+def api_detail(readers: dict[str, Answer]) -> Route:
+    """An object's JSON: read by GET, changed by PUT/PATCH (api/tests), never POSTed to."""
+    return Route(get=readers, post=API_NOT_ALLOWED)
+
+
+def api_action(users: dict[str, Answer]) -> Route:
+    return Route(get=API_NOT_ALLOWED, post=users)
 
 
 def page(readers: dict[str, Answer]) -> Route:
@@ -381,6 +406,34 @@ ACCESS: dict[str, Route] = {
     "exchange:plan_export": page(PROJECT_READ),
     "exchange:raid_export": page(PROJECT_READ),
     "exchange:portfolio_export": page(PROJECT_LIST),
+    # The REST API (api/): the same rules as the pages, in JSON.
+    "api:client-list": api_list(API_EVERY_ROLE),
+    "api:client-detail": api_detail(API_CLIENT_READ),
+    "api:client-account-status": api_detail(API_CLIENT_READ),
+    "api:contact-list": api_list(API_EVERY_ROLE),
+    "api:contact-detail": api_detail(API_CLIENT_READ),
+    "api:project-list": api_list(API_PROJECT_LIST, API_CREATE),
+    "api:project-detail": api_detail(API_PROJECT_READ),
+    "api:project-phase": api_action(API_PROJECT_ACTION),
+    # A closed deal's handoff and its project in one: a PM or manager gets as far as the
+    # missing fields (then needs the account's handoff rights too, api/tests).
+    "api:project-from-deal": api_action(API_CREATE),
+    "api:milestone-list": api_list(API_PROJECT_LIST),
+    "api:milestone-detail": api_detail(API_PROJECT_READ),
+    "api:task-list": api_list(API_PROJECT_LIST, API_CREATE),
+    "api:task-detail": api_detail(API_PROJECT_READ),
+    "api:risk-list": api_list(API_PROJECT_LIST, API_CREATE),
+    "api:risk-detail": api_detail(API_PROJECT_READ),
+    "api:issue-list": api_list(API_PROJECT_LIST, API_CREATE),
+    "api:issue-detail": api_detail(API_PROJECT_READ),
+    "api:alert-list": api_list(API_PROJECT_LIST),
+    "api:alert-detail": api_detail(API_PROJECT_READ),
+    # The OpenAPI schema for any caller the API knows; its Swagger UI page for anyone logged in.
+    "api:schema": api_list(API_EVERY_ROLE),
+    "api:docs": Route(get=EVERY_ROLE, post=NOT_ALLOWED),
+    # Everyone manages their own API tokens (an empty POST: the form with what is missing).
+    "api:tokens": form(EVERY_ROLE),
+    "api:token_revoke": action(everyone(302)),
 }
 
 # What the `pk` (or other) argument of a URL stands for, by the path segment before it:

@@ -98,6 +98,7 @@ PAGES = (
     MainPage("decision list", "meetings:decision_list", ("project",)),
     MainPage("meeting detail", "meetings:meeting_detail", ("meeting",), phone=True),
     MainPage("calendar feeds", "calendars:settings"),
+    MainPage("API tokens", "api:tokens", roles=EVERYONE),
     # Forms
     MainPage("new project", "projects:create", roles=EDITORS),
     MainPage("edit project", "projects:edit", ("project",), roles=EDITORS),
@@ -308,6 +309,29 @@ NOT_PAGES = {
     "portal_staff:project_card": "htmx fragment: the client portal card of the project page",
     "portal_staff:task_files": "htmx fragment: the client's files on the task page",
     "portal_staff:client_surveys": "htmx fragment: the satisfaction card of the client page",
+    # The REST API answers JSON (api/tests pin each list's queries and walk it by role).
+    "api:client-list": "REST API, JSON",
+    "api:client-detail": "REST API, JSON",
+    "api:client-account-status": "REST API, JSON",
+    "api:contact-list": "REST API, JSON",
+    "api:contact-detail": "REST API, JSON",
+    "api:project-list": "REST API, JSON",
+    "api:project-detail": "REST API, JSON",
+    "api:project-phase": "REST API, JSON (POST action)",
+    "api:project-from-deal": "REST API, JSON (POST action)",
+    "api:milestone-list": "REST API, JSON",
+    "api:milestone-detail": "REST API, JSON",
+    "api:task-list": "REST API, JSON",
+    "api:task-detail": "REST API, JSON",
+    "api:risk-list": "REST API, JSON",
+    "api:risk-detail": "REST API, JSON",
+    "api:issue-list": "REST API, JSON",
+    "api:issue-detail": "REST API, JSON",
+    "api:alert-list": "REST API, JSON",
+    "api:alert-detail": "REST API, JSON",
+    "api:schema": "the OpenAPI schema (YAML or JSON)",
+    "api:docs": "Swagger UI's own page (drf-spectacular's template; api/tests load it in Chromium)",
+    "api:token_revoke": "POST action (its buttons are on the API tokens page)",
 }
 
 

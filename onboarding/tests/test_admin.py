@@ -21,6 +21,7 @@ GOLIVE_APPS = [
     "common",
     "golive",
     "webhooks",
+    "api",
 ]
 NOT_IN_ADMIN = {"historical"}  # simple_history's tables are shown on each object's history page
 

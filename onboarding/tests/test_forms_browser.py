@@ -38,6 +38,7 @@ from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 from acceptance.models import TestCase, TestRun
 from alerts.models import Alert
 from alerts.services import alerts_sweep
+from api.models import ApiToken
 from clients.models import Client, Contact, SalesHandoff
 from golive.models import CutoverStep, HandoffMessage
 from meetings.models import Decision, Meeting
@@ -286,6 +287,11 @@ def _next_notes(w: World) -> str:
     # No row until someone saves the schedule.
     notes = StatusReportSettings.objects.filter(project=w.project).values_list("next_notes")
     return notes.first()[0] if notes else ""
+
+
+def _newest_api_token_name() -> str | None:
+    token = ApiToken.objects.order_by("created").last()
+    return token.name if token else None
 
 
 def _project(w: World) -> ImplementationProject:
@@ -624,6 +630,10 @@ RECIPES: dict[FormKey, Recipe] = {
         expected=lambda typed: [],
         shown=lambda typed: "Status report sent to",
         values={"client_recipients": "off"},
+    ),
+    # A person makes an API token for an integration; its secret is shown once, with its name.
+    FormKey("api:tokens", "api:tokens"): _text(
+        "name", lambda w, pk: _newest_api_token_name(), values={"lifetime": "30"}
     ),
     # Last: moving the project back a phase changes what the other forms may do.
     FormKey("projects:detail", "projects:phase"): Recipe(

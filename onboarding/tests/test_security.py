@@ -52,6 +52,7 @@ from acceptance.models import TestCase, TestRun
 from acceptance.services import case_create, run_case_as_user
 from alerts.models import Alert
 from alerts.services import alerts_sweep
+from api.models import ApiToken
 from calendars.services import calendar_feed_reset
 from clients.models import Client, Contact, SalesHandoff
 from exchange.models import ImportRun
@@ -696,6 +697,11 @@ def _client(w):
     return Client.objects.get(pk=w.client.pk)
 
 
+def _newest_api_token_name() -> str | None:
+    token = ApiToken.objects.order_by("created").last()
+    return token.name if token else None
+
+
 def _contact(w):
     return Contact.objects.get(pk=w.contact.pk)
 
@@ -888,6 +894,9 @@ TEXT_FIELDS = (
     TextField("EndpointForm.description", "webhooks:edit", "admin",
               lambda w: WebhookEndpoint.objects.get(pk=w.webhook_endpoint.pk).description,
               ("webhooks:detail", "webhooks:list"), extra={"events": Event.WENT_LIVE}),
+    # An API token's name, on its owner's tokens page.
+    TextField("ApiTokenForm.name", "api:tokens", "pm",
+              lambda w: _newest_api_token_name(), ("api:tokens",), extra={"lifetime": "30"}),
     # The client portal: typed by the walk's client contact, signed in by a link.
     TextField("SurveyForm.comment", "portal:survey", "portal",
               lambda w: Survey.objects.get(pk=w.survey.pk).comment, ("portal:survey",),
@@ -1044,6 +1053,11 @@ def test_hostile_text_in_every_field_at_once_is_escaped_on_every_page_and_in_eve
                 if response["Content-Type"].startswith("text/calendar"):
                     # iCalendar is plain text, not HTML: there the text stands as typed.
                     assert RAW_SCRIPT in response.content, f"{name}: the meeting's title"
+                    continue
+                if response["Content-Type"].startswith(("application/json", "application/vnd.oai")):
+                    # The API's JSON (and its schema) is data, not markup: the text stands as
+                    # typed, and browsers are told not to read it as anything else.
+                    assert response["X-Content-Type-Options"] == "nosniff", name
                     continue
                 content = response.content
                 assert RAW_SCRIPT not in content, f"{name} as {role}: unescaped hostile text"
