@@ -2,6 +2,7 @@ import django_filters
 from django.db.models import Q
 
 from clients.models import Product
+from common.forms import FilterForm
 from common.parsing import SEARCH_LENGTH, parse_id, search_text
 from projects.models import Health, ImplementationProject, Phase
 
@@ -60,6 +61,7 @@ class ProjectFilter(django_filters.FilterSet):
     )
 
     class Meta:
+        form = FilterForm
         model = ImplementationProject
         fields = ["q", "pm", "phase", "status", "health", "product"]
 
@@ -80,5 +82,6 @@ class PortfolioTimelineFilter(django_filters.FilterSet):
     health = django_filters.ChoiceFilter(choices=Health.choices, empty_label="Any health")
 
     class Meta:
+        form = FilterForm
         model = ImplementationProject
         fields = ["pm", "product", "health"]
