@@ -117,7 +117,7 @@ PAGES = [
     Page("alerts:list", "pm", (), 6),
     Page("alerts:list", "manager", (), 6, query="scope=all"),
     Page("alerts:detail", "pm", ("alert",), 7),
-    Page("outbox:list", "manager", (), 7),
+    Page("outbox:list", "manager", (), 6),
     Page("outbox:detail", "manager", ("email",), 5),
     Page("playbooks:list", "manager", (), 7),
     Page("playbooks:detail", "pm", ("template",), 8),
