@@ -100,13 +100,23 @@ class _FilterBarHelper(FormHelper):
 
 
 class FilterForm(forms.Form):
-    """The form of a list's filter bar (a FilterSet's `Meta.form`).
+    """The form of a list's filter bar (a FilterSet's `Meta.form`), drawn on every view of it.
 
     Its fields are drawn one by one with `{{ field|as_crispy_field }}`, which reads the field
-    template from the form's helper: the bar draws as many fields as a page has rows of.
+    template from the form's helper, and its drop-downs are `Select`s: their options are
+    joined in Python rather than drawn by a template each.
     """
 
     helper = _FilterBarHelper()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if type(field.widget) is forms.Select:
+                widget = Select(attrs=field.widget.attrs)
+                widget.choices = field.widget.choices
+                widget.is_required = field.widget.is_required
+                field.widget = widget
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
