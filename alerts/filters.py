@@ -3,6 +3,7 @@ from django import forms
 from django.db.models import Q
 
 from alerts.models import Alert
+from common.forms import FilterForm
 from common.parsing import MAX_ID, SEARCH_LENGTH
 
 STATUS_ALL = "all"
@@ -37,6 +38,7 @@ class AlertFilter(django_filters.FilterSet):
     )
 
     class Meta:
+        form = FilterForm
         model = Alert
         fields = ["q", "kind", "status", "level", "project", "sort"]
 

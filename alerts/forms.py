@@ -1,6 +1,6 @@
-from crispy_forms.helper import FormHelper
 from django import forms
 
+from common.forms import form_helper
 from common.parsing import PlainInputFormMixin
 
 
@@ -14,6 +14,4 @@ class ResolveForm(PlainInputFormMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True  # the page's own form holds the token
+        self.helper = form_helper()

@@ -6,6 +6,7 @@ from django.db.models import F, Q
 
 from clients.forms import UserChoiceField, sales_rep_queryset
 from clients.models import Client
+from common.forms import FilterForm
 from common.parsing import SEARCH_LENGTH
 
 
@@ -55,6 +56,7 @@ class ClientFilter(django_filters.FilterSet):
     )
 
     class Meta:
+        form = FilterForm
         model = Client
         fields = ["q", "account_status", "segment", "sales_rep", "sort"]
 

@@ -3,7 +3,7 @@
 import zoneinfo
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Column, Field, Layout, Row
+from crispy_forms.layout import HTML, Column, Field, Row
 from django import forms
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -13,6 +13,7 @@ from django.urls import reverse_lazy
 from clients import services
 from clients.models import Client, Contact, Product, SalesHandoff
 from clients.roles import Role
+from common.forms import form_helper
 from common.parsing import PlainInputFormMixin
 from common.submissions import add_submission_key
 from common.versions import VersionedFormMixin, add_version_field
@@ -94,14 +95,8 @@ class _CrispyMixin(VersionedFormMixin):
             add_submission_key(self)
 
     def _helper(self, *layout) -> FormHelper:
-        helper = FormHelper()
-        helper.form_tag = False
-        helper.disable_csrf = True
-        # The version or the key: hidden fields a layout does not name.
-        helper.render_hidden_fields = True
-        if layout:
-            helper.layout = Layout(*layout)
-        return helper
+        # Hidden fields a layout does not name (the version or the key) are drawn too.
+        return form_helper(*layout)
 
 
 class ClientForm(PlainInputFormMixin, _CrispyMixin, forms.ModelForm):

@@ -2,6 +2,7 @@
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout
+from crispy_forms.utils import TEMPLATE_PACK
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms.utils import flatatt
@@ -65,9 +66,15 @@ class SelectMultiple(Select, forms.SelectMultiple):
     """A multiple <select> drawn like Select: for long lists such as a plan's tasks."""
 
 
+# crispy-bootstrap5's field markup, drawn for a plain field by one template rather than four
+# (common/templatetags/crispy_fast.py); crispy's own field.html draws every other field.
+FIELD_TEMPLATE = "common/crispy/field.html"
+
+
 def form_helper(*layout) -> FormHelper:
     """crispy's helper for a form drawn inside a page's own <form> (and its CSRF token)."""
     helper = FormHelper()
+    helper.field_template = FIELD_TEMPLATE
     helper.form_tag = False
     helper.disable_csrf = True
     # The version or one-time key: hidden fields a layout does not name.
@@ -75,6 +82,41 @@ def form_helper(*layout) -> FormHelper:
     if layout:
         helper.layout = Layout(*layout)
     return helper
+
+
+class _FilterBarHelper(FormHelper):
+    """The helper of a filter bar: it names the field template, and places errors and help
+    text as `{{ field|as_crispy_field }}` does for a form without a helper (crispy's own
+    settings tie the two together: errors inline means help text not, and back)."""
+
+    form_tag = False
+    disable_csrf = True
+    field_template = FIELD_TEMPLATE
+
+    def get_attributes(self, template_pack=TEMPLATE_PACK):
+        attributes = super().get_attributes(template_pack)
+        attributes.update(error_text_inline=False, help_text_inline=False)
+        return attributes
+
+
+class FilterForm(forms.Form):
+    """The form of a list's filter bar (a FilterSet's `Meta.form`), drawn on every view of it.
+
+    Its fields are drawn one by one with `{{ field|as_crispy_field }}`, which reads the field
+    template from the form's helper, and its drop-downs are `Select`s: their options are
+    joined in Python rather than drawn by a template each.
+    """
+
+    helper = _FilterBarHelper()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if type(field.widget) is forms.Select:
+                widget = Select(attrs=field.widget.attrs)
+                widget.choices = field.widget.choices
+                widget.is_required = field.widget.is_required
+                field.widget = widget
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:

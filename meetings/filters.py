@@ -1,6 +1,7 @@
 import django_filters
 from django.utils import timezone
 
+from common.forms import FilterForm
 from meetings.models import Meeting
 
 
@@ -11,6 +12,7 @@ class MeetingFilter(django_filters.FilterSet):
     )
 
     class Meta:
+        form = FilterForm
         model = Meeting
         fields = ["kind"]
 

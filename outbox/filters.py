@@ -4,6 +4,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
+from common.forms import FilterForm
 from common.parsing import SEARCH_LENGTH
 from outbox.models import OutgoingEmail, kind_label
 
@@ -21,6 +22,7 @@ class OutgoingEmailFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=[], label="Kind", empty_label="Any kind")
 
     class Meta:
+        form = FilterForm
         model = OutgoingEmail
         fields = ["q", "status", "kind"]
 

@@ -4,13 +4,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
 from clients import roles
 from common.links import pk_link
+from common.pagination import page_without_total
 from common.parsing import parse_id
 from outbox import services
 from outbox.filters import OutgoingEmailFilter
@@ -45,8 +45,10 @@ def email_list(request: HttpRequest) -> HttpResponse:
     filterset = OutgoingEmailFilter(
         request.GET, queryset=OutgoingEmail.objects.only(*LIST_FIELDS), kinds=kinds
     )
-    page_obj = Paginator(filterset.qs, settings.PAGE_SIZE).get_page(
-        parse_id(request.GET.get("page"))
+    # Newer and older pages without a total: counting every email ever sent, on every view,
+    # would cost more the longer the app runs.
+    page_obj = page_without_total(
+        filterset.qs, parse_id(request.GET.get("page")), settings.PAGE_SIZE
     )
     email_url = pk_link("outbox:detail")  # one reverse() for the page, not one per row
     for email in page_obj:

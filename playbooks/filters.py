@@ -1,6 +1,7 @@
 import django_filters
 
 from clients.models import Product
+from common.forms import FilterForm
 from common.parsing import SEARCH_LENGTH
 from playbooks.models import ProjectTemplate
 
@@ -13,5 +14,6 @@ class TemplateFilter(django_filters.FilterSet):
     is_active = django_filters.BooleanFilter(label="Active")
 
     class Meta:
+        form = FilterForm
         model = ProjectTemplate
         fields = ["q", "product", "is_active"]

@@ -7,6 +7,7 @@ from django import forms
 from django.http import QueryDict
 
 from clients.models import Client, Product
+from common.forms import FilterForm
 from projects.filters import PersonFilter
 from projects.models import ImplementationProject
 
@@ -65,6 +66,7 @@ class PortfolioFilter(django_filters.FilterSet):
     )
 
     class Meta:
+        form = FilterForm
         model = ImplementationProject
         fields = ["pm", "segment", "product"]
 

@@ -4,6 +4,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from clients.models import Client, Product
+from common.forms import FilterForm
 from common.parsing import SEARCH_LENGTH, parse_id, search_text
 from projects.models import Health, ImplementationProject, Phase, Task
 
@@ -108,6 +109,7 @@ class ProjectFilter(django_filters.FilterSet):
     )
 
     class Meta:
+        form = FilterForm
         model = ImplementationProject
         fields = ["q", "pm", "phase", "status", "health", "product", "segment"]
 
@@ -206,5 +208,6 @@ class PortfolioTimelineFilter(django_filters.FilterSet):
     health = django_filters.ChoiceFilter(choices=Health.choices, empty_label="Any health")
 
     class Meta:
+        form = FilterForm
         model = ImplementationProject
         fields = ["pm", "product", "health"]

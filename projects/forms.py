@@ -1,7 +1,6 @@
 import uuid
 from decimal import Decimal
 
-from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Row
 from django import forms
 from django.contrib.auth.models import User
@@ -683,9 +682,7 @@ class BaselineForm(PlainInputFormMixin, forms.Form):
         if retake:
             self.fields["reason"].label = "Re-baseline: why"
         add_submission_key(self)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
+        self.helper = form_helper()
 
 
 class RescheduleForm(PlainInputFormMixin, forms.Form):

@@ -5,7 +5,7 @@ from django import forms
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from common.forms import Select
+from common.forms import FilterForm, Select
 from common.parsing import SEARCH_LENGTH
 from projects.forms import NamedChoiceField
 from projects.models import ImplementationProject, Milestone, Task
@@ -80,6 +80,7 @@ class TaskFilter(django_filters.FilterSet):
     )
 
     class Meta:
+        form = FilterForm
         model = Task
         fields = ["q", "status", "owner", "milestone", "overdue", "sort"]
 

@@ -1,5 +1,6 @@
 import django_filters
 
+from common.forms import FilterForm
 from projects.models import Health
 from reports.models import StatusReport
 
@@ -19,5 +20,6 @@ class ReportFilter(django_filters.FilterSet):
     )
 
     class Meta:
+        form = FilterForm
         model = StatusReport
         fields = ["kind", "health"]

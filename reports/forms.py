@@ -1,6 +1,6 @@
-from crispy_forms.helper import FormHelper
 from django import forms
 
+from common.forms import form_helper
 from common.parsing import PlainInputFormMixin
 from reports.models import StatusReportSettings
 
@@ -40,9 +40,7 @@ class ScheduleForm(PlainInputFormMixin, forms.ModelForm):
         field.choices = [(c.pk, f"{c.name} ({c.email})") for c in contacts or []]
         if not self.instance.client_recipients_chosen:
             self.initial["client_recipients"] = [c.pk for c in default_contacts]
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
+        self.helper = form_helper()
 
 
 class SendForm(PlainInputFormMixin, forms.Form):
@@ -63,6 +61,4 @@ class SendForm(PlainInputFormMixin, forms.Form):
         field = self.fields["client_recipients"]
         field.choices = [(c.pk, f"{c.name} ({c.email})") for c in contacts]
         field.initial = [c.pk for c in chosen]
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
+        self.helper = form_helper()

@@ -330,11 +330,17 @@ def _top_and_count(
     return by_project, counts
 
 
-def report_inputs(projects: list[ImplementationProject], *, now: datetime) -> ReportInputs:
+def report_inputs(
+    projects: list[ImplementationProject], *, now: datetime, only: str | None = None
+) -> ReportInputs:
     """Read what the reports of these projects need, in a fixed number of queries.
 
-    Needs projects from report_project_queryset().
+    Needs projects from report_project_queryset(). `only` (an audience, for the preview of
+    one version) leaves out the lists only the other version shows: the internal version's
+    overdue and blocked tasks, risks and issues, or the client's own tasks, risks and issues.
     """
+    internal_lists = only in (None, INTERNAL)
+    client_lists = only in (None, CLIENT)
     config = sched.config()
     limit = config["MAX_ITEMS"]
     today = timezone.localdate(now)
@@ -409,22 +415,31 @@ def report_inputs(projects: list[ImplementationProject], *, now: datetime) -> Re
     )
     by_score = [F("score").desc(), F("pk").asc()]
     by_severity = [SEVERITY_RANK.asc(), F("raised_at").asc(), F("pk").asc()]
-    blocked_tasks, blocked_count = _top_and_count(blocked.with_related(), by_due, limit)
-    top_risks, open_risk_count = _top_and_count(
-        open_risks.select_related("owner"), by_score, config["TOP_RISKS"]
-    )
-    listed_issues, open_issue_count = _top_and_count(
-        open_issues.select_related("owner"), by_severity, limit
-    )
-    client_task_rows, client_task_count = _top_and_count(client_tasks.with_related(), by_due, limit)
-    client_risk_rows, client_risk_count = _top_and_count(client_risks, by_score, limit)
-    client_issue_rows, client_issue_count = _top_and_count(client_issues, by_severity, limit)
+    blocked_tasks, blocked_count, overdue_tasks = {}, {}, {}
+    top_risks, open_risk_count, listed_issues, open_issue_count = {}, {}, {}, {}
+    if internal_lists:
+        overdue_tasks = _top(tasks.overdue(today).with_related(), by_due, limit)
+        blocked_tasks, blocked_count = _top_and_count(blocked.with_related(), by_due, limit)
+        top_risks, open_risk_count = _top_and_count(
+            open_risks.select_related("owner"), by_score, config["TOP_RISKS"]
+        )
+        listed_issues, open_issue_count = _top_and_count(
+            open_issues.select_related("owner"), by_severity, limit
+        )
+    client_task_rows, client_task_count, client_risk_rows = {}, {}, {}
+    client_risk_count, client_issue_rows, client_issue_count = {}, {}, {}
+    if client_lists:
+        client_task_rows, client_task_count = _top_and_count(
+            client_tasks.with_related(), by_due, limit
+        )
+        client_risk_rows, client_risk_count = _top_and_count(client_risks, by_score, limit)
+        client_issue_rows, client_issue_count = _top_and_count(client_issues, by_severity, limit)
     return ReportInputs(
         today=today,
         facts=gather_facts(ids, today, settings.GOLIVE_HEALTH),
         last_sent_at=last_sent_at,
         blocked_count=blocked_count,
-        overdue_tasks=_top(tasks.overdue(today).with_related(), by_due, limit),
+        overdue_tasks=overdue_tasks,
         blocked_tasks=blocked_tasks,
         milestones=milestones,
         open_risk_count=open_risk_count,

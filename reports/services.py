@@ -188,7 +188,8 @@ def report_build(
     audience) renders only that version's document, for the preview page.
     """
     if inputs is None:
-        inputs = report_inputs([project], now=now)
+        # A preview shows one version: the other's lists are not read.
+        inputs = report_inputs([project], now=now, only=preview)
     content = report_content(project, now=now, inputs=inputs)
     client = client_content(project, content, inputs)
     versions = {}

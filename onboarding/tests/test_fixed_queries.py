@@ -119,7 +119,7 @@ PAGES = [
     Page("alerts:detail", "pm", ("alert",), 7),
     Page("portfolio:dashboard", "manager", (), 12),
     Page("portfolio:dashboard", "manager", (), 12, query="segment=mid_market&pm=a"),
-    Page("outbox:list", "manager", (), 7),
+    Page("outbox:list", "manager", (), 6),
     Page("outbox:detail", "manager", ("email",), 5),
     Page("playbooks:list", "manager", (), 7),
     Page("playbooks:detail", "pm", ("template",), 8),
