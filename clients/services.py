@@ -318,8 +318,13 @@ def sales_handoff_create(
     special_terms: str = "",
     pain_points: str = "",
     stakeholders: str = "",
+    notify_managers: bool = True,
 ) -> SalesHandoff:
-    """Record the deal context sales hands to implementation."""
+    """Record the deal context sales hands to implementation.
+
+    An import that opens the deal's project with its PM at once passes `notify_managers=False`:
+    the PM is asked to acknowledge it, and managers would get one email per imported deal.
+    """
     products = list(products)
     _validate_handoff(
         contract_signed_on=contract_signed_on, target_go_live=target_go_live, products=products
@@ -339,9 +344,10 @@ def sales_handoff_create(
         handoff.save()
         handoff.products.set(products)
         # A new handoff belongs to no project, and so to no PM, yet: the managers hear of it.
-        notifications.sales_handoff_notify(
-            handoff=handoff, recipients=notifications.implementation_managers()
-        )
+        if notify_managers:
+            notifications.sales_handoff_notify(
+                handoff=handoff, recipients=notifications.implementation_managers()
+            )
     return handoff
 
 

@@ -353,6 +353,9 @@ def _write_deal(row: imports.Row, client: Client, user: User, counts: Counter) -
         special_terms=deal.special_terms,
         pain_points=deal.pain_points,
         stakeholders=deal.stakeholders,
+        # A project opened with its PM asks that PM to acknowledge the handoff; only one with
+        # no PM yet is the managers' to hear of (else a large file mails them once a deal).
+        notify_managers=deal.pm is None,
     )
     project_services.project_create(
         user=user,

@@ -13,6 +13,7 @@ from exchange import services
 from exchange.imports import ImportFileError
 from exchange.models import ImportRun
 from exchange.tasks import process_import
+from outbox.models import OutgoingEmail
 from projects.models import ImplementationProject
 from projects.tests.factories import ProjectFactory
 
@@ -160,6 +161,18 @@ def test_a_whole_valid_file_is_imported_through_the_services(world, pm, sales_re
     assert set(project.products.all()) == set(products)
     handoff = SalesHandoff.objects.get(project=project)
     assert handoff.submitted_by == sales_rep and str(handoff.contract_signed_on) == "2026-11-02"
+
+
+def test_imported_deals_ask_their_pm_and_only_deals_without_one_tell_the_managers(
+    world, pm, manager
+):
+    run = check(world, [row(1), row(2), row(3, pm="")])
+    services.import_run_start(run=run, mode=ImportRun.Mode.ALL)
+    run_job(run)
+
+    handoff_mail = OutgoingEmail.objects.filter(kind__contains="handoff")
+    assert handoff_mail.filter(to_email=pm.email).count() == 2  # the two deals with a PM
+    assert handoff_mail.filter(to_email=manager.email).count() == 1  # the one without
 
 
 def test_a_file_with_bad_rows_is_not_imported_whole(world):
