@@ -14,8 +14,8 @@ class TokenScheme(OpenApiAuthenticationExtension):
             "in": "header",
             "name": "Authorization",
             "description": (
-                "`Token golive_…`: a token made under Account → API tokens. It acts as the "
-                "person who made it."
+                "`Token golive_…`: a token made on the API tokens page (the menu under your "
+                "name). It acts as the person who made it."
             ),
         }
 

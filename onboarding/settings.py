@@ -468,7 +468,8 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Golive API",
     "DESCRIPTION": (
         "Clients, projects and what they hold, with the same access rules as the app. "
-        "Authenticate with `Authorization: Token <token>` (make one under Account → API tokens)."
+        "Authenticate with `Authorization: Token <token>` (make one on the API tokens page, in "
+        "the menu under your name)."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
