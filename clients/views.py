@@ -23,6 +23,7 @@ from common.forms import add_service_errors
 from common.links import pk_link
 from common.parsing import parse_id, search_text
 from common.submissions import REPEATED, create_once, repeated_url
+from common.views import render_form_page
 
 # Access: one place decides who may read and who may change what.
 
@@ -91,15 +92,15 @@ def _form_page(
     breadcrumbs: list[dict[str, str]],
     submit_label: str = "Save",
 ) -> HttpResponse:
-    context = {
-        "nav": "clients",
-        "form": form,
-        "title": title,
-        "cancel_url": cancel_url,
-        "breadcrumbs": [{"url": reverse("clients:list"), "label": "Clients"}, *breadcrumbs],
-        "submit_label": submit_label,
-    }
-    return render(request, "_form_page.html", context)
+    return render_form_page(
+        request,
+        form,
+        nav="clients",
+        title=title,
+        cancel_url=cancel_url,
+        breadcrumbs=[{"url": reverse("clients:list"), "label": "Clients"}, *breadcrumbs],
+        submit_label=submit_label,
+    )
 
 
 def _without_key(form: Form) -> tuple[dict, object]:

@@ -16,6 +16,7 @@ from clients import roles
 from common.forms import add_service_errors
 from common.parsing import parse_id
 from common.submissions import REPEATED, create_once
+from common.views import render_form_page
 from golive import handoff, services
 from golive.forms import (
     CutoverStepForm,
@@ -50,17 +51,14 @@ def _crumbs(project: ImplementationProject) -> list[dict[str, str]]:
 
 
 def _form_page(request, form, *, project, title, cancel_url, submit_label="Save", crumbs=()):
-    return render(
+    return render_form_page(
         request,
-        "_form_page.html",
-        {
-            "nav": "projects",
-            "form": form,
-            "title": title,
-            "cancel_url": cancel_url,
-            "breadcrumbs": [*_crumbs(project), *crumbs],
-            "submit_label": submit_label,
-        },
+        form,
+        nav="projects",
+        title=title,
+        cancel_url=cancel_url,
+        breadcrumbs=[*_crumbs(project), *crumbs],
+        submit_label=submit_label,
     )
 
 

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from common.forms import add_service_errors
 from common.submissions import REPEATED, create_once
+from common.views import render_form_page
 from meetings import selectors, services
 from meetings.access import get_meeting_for_edit, get_meeting_for_view
 from meetings.filters import MeetingFilter
@@ -41,17 +42,14 @@ def _crumbs(project: ImplementationProject, meeting: Meeting | None = None) -> l
 
 
 def _form_page(request, form, *, title: str, crumbs: list[dict], cancel_url: str, submit: str):
-    return render(
+    return render_form_page(
         request,
-        "_form_page.html",
-        {
-            "nav": "projects",
-            "form": form,
-            "title": title,
-            "breadcrumbs": crumbs,
-            "cancel_url": cancel_url,
-            "submit_label": submit,
-        },
+        form,
+        nav="projects",
+        title=title,
+        cancel_url=cancel_url,
+        breadcrumbs=crumbs,
+        submit_label=submit,
     )
 
 

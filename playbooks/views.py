@@ -22,6 +22,7 @@ from common.parsing import parse_id
 from common.submissions import FIELD as SUBMISSION_KEY
 from common.submissions import REPEATED, create_once
 from common.versions import MISSING
+from common.views import render_form_page
 from playbooks import selectors, services
 from playbooks.access import (
     can_edit_templates,
@@ -58,17 +59,14 @@ def _created(request: HttpRequest, outcome, message: str) -> HttpResponse:
 
 
 def _form_page(request, form, *, title: str, cancel_url: str, breadcrumbs, submit_label="Save"):
-    return render(
+    return render_form_page(
         request,
-        "_form_page.html",
-        {
-            "nav": NAV,
-            "form": form,
-            "title": title,
-            "cancel_url": cancel_url,
-            "breadcrumbs": breadcrumbs,
-            "submit_label": submit_label,
-        },
+        form,
+        nav=NAV,
+        title=title,
+        cancel_url=cancel_url,
+        breadcrumbs=breadcrumbs,
+        submit_label=submit_label,
     )
 
 

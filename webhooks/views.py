@@ -18,6 +18,7 @@ from common.links import pk_link
 from common.parsing import parse_id
 from common.submissions import FIELD as SUBMISSION_KEY
 from common.submissions import REPEATED, create_once
+from common.views import render_form_page
 from webhooks import services
 from webhooks.forms import EndpointForm
 from webhooks.models import WebhookDelivery, WebhookEndpoint
@@ -63,17 +64,14 @@ def _crumbs(endpoint: WebhookEndpoint | None = None) -> list[dict]:
 
 
 def _form_page(request, form, *, title: str, cancel_url: str, breadcrumbs, submit_label="Save"):
-    return render(
+    return render_form_page(
         request,
-        "_form_page.html",
-        {
-            "nav": NAV,
-            "form": form,
-            "title": title,
-            "cancel_url": cancel_url,
-            "breadcrumbs": breadcrumbs,
-            "submit_label": submit_label,
-        },
+        form,
+        nav=NAV,
+        title=title,
+        cancel_url=cancel_url,
+        breadcrumbs=breadcrumbs,
+        submit_label=submit_label,
     )
 
 
