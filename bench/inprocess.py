@@ -45,7 +45,12 @@ def slowest_query(timers: list[QueryTimer]) -> tuple[float, str]:
     return medians[slowest], same[0].statements[slowest]
 
 
-def measure(path: str, cookies: dict[str, str], samples: int = SAMPLES) -> dict:
+def measure(
+    path: str,
+    cookies: dict[str, str],
+    headers: dict[str, str] | None = None,
+    samples: int = SAMPLES,
+) -> dict:
     """One page's figures: a warm-up request, then `samples` timed ones.
 
     The CPU time is the median over the samples (a stray garbage collection or a neighbour's
@@ -56,7 +61,7 @@ def measure(path: str, cookies: dict[str, str], samples: int = SAMPLES) -> dict:
     from django.db import connection
     from django.test import Client
 
-    client = Client(SERVER_NAME="127.0.0.1")
+    client = Client(SERVER_NAME="127.0.0.1", headers=headers or {})
     for name, value in cookies.items():
         client.cookies[name] = value
     response = client.get(path)
@@ -92,7 +97,9 @@ def main() -> None:
 
     django.setup()
     pages = json.load(sys.stdin)
-    results = {page["name"]: measure(page["path"], page["cookies"]) for page in pages}
+    results = {
+        page["name"]: measure(page["path"], page["cookies"], page.get("headers")) for page in pages
+    }
     json.dump(results, sys.stdout)
 
 

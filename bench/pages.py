@@ -59,6 +59,11 @@ class Page:
     url_name: str
     args: tuple[Callable[[], int], ...] = ()
     query: str = ""
+    # Asked for by htmx: a fragment of a page (a dashboard's panel), as the browser loads it.
+    htmx: bool = False
+
+    def headers(self) -> dict[str, str]:
+        return {"HX-Request": "true"} if self.htmx else {}
 
     def path(self) -> str:
         url = reverse(self.url_name, args=[find() for find in self.args])
@@ -292,7 +297,19 @@ PAGES: list[Page] = [
     Page("template detail", PM, "playbooks:detail", TEMPLATE),
     Page("project plan templates", PM, "playbooks:project_templates", PROJECT),
     Page("portfolio dashboard", MANAGER, "portfolio:dashboard"),
-    Page("portfolio dashboard, one segment", MANAGER, "portfolio:dashboard", query="segment=smb"),
+    Page("portfolio: projects in flight", MANAGER, "portfolio:now", htmx=True),
+    Page("portfolio: go-lives", MANAGER, "portfolio:go_lives", htmx=True),
+    Page("portfolio: time to go-live", MANAGER, "portfolio:time_to_go_live", htmx=True),
+    Page("portfolio: satisfaction", MANAGER, "portfolio:satisfaction", htmx=True),
+    Page("portfolio: escalations", MANAGER, "portfolio:escalations", htmx=True),
+    Page("portfolio: PMs' load", MANAGER, "portfolio:pm_load", htmx=True),
+    Page(
+        "portfolio: time to go-live, one segment",
+        MANAGER,
+        "portfolio:time_to_go_live",
+        query="segment=smb",
+        htmx=True,
+    ),
     Page("outbox list", MANAGER, "outbox:list"),
     Page("outbox detail", MANAGER, "outbox:detail", (newest_email,)),
     # Webhooks (admins only)

@@ -507,7 +507,12 @@ def rendered(env: dict[str, str], pages: list, paths: dict, browsers: dict) -> d
     measured = in_process(
         env,
         [
-            {"name": page.name, "path": paths[page.name], "cookies": browsers.get(page.login, {})}
+            {
+                "name": page.name,
+                "path": paths[page.name],
+                "cookies": browsers.get(page.login, {}),
+                "headers": page.headers(),
+            }
             for page in pages
         ],
     )
@@ -530,7 +535,8 @@ def stress(args, wrk: str, port: int, pages: list, paths: dict, browsers: dict) 
     from bench.pages import BARE
 
     for page in pages:
-        status = fetch(port, paths[page.name], cookie_header(browsers.get(page.login)))
+        headers = {**cookie_header(browsers.get(page.login)), **page.headers()}
+        status = fetch(port, paths[page.name], headers)
         if status != 200:
             raise RuntimeError(
                 f"{page.name} ({paths[page.name]}) answered {status} to {page.login}, not "
@@ -549,7 +555,8 @@ def stress(args, wrk: str, port: int, pages: list, paths: dict, browsers: dict) 
     for page in pages:
         say(f"  {page.name}")
         path = paths[page.name]
-        row = run_wrk(wrk, port, path, cookie_header(browsers.get(page.login)), args)
+        headers = {**cookie_header(browsers.get(page.login)), **page.headers()}
+        row = run_wrk(wrk, port, path, headers, args)
         row.update(name=page.name, login=page.login or "anonymous", path=path)
         results["pages"].append(row)
     measure_bare("last")

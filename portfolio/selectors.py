@@ -1,4 +1,5 @@
-"""The portfolio's figures, each read in one grouped query whatever the number of projects.
+"""The portfolio's figures, each read in one grouped query whatever the number of projects (the
+PMs' load in two), each group filling its part of a Dashboard for the panel that shows it.
 
 Every figure carries the project list's query string that shows the projects behind it, written
 with the filters of projects/filters.py, so that the count here is the count there.
@@ -6,37 +7,43 @@ with the filters of projects/filters.py, so that the count here is the count the
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from statistics import median
 from urllib.parse import urlencode
 
+from django.contrib.auth import get_user_model
 from django.db.models import (
     Avg,
     BooleanField,
+    CharField,
     Count,
     DateField,
+    DecimalField,
     ExpressionWrapper,
     F,
+    Func,
+    IntegerField,
+    OuterRef,
     Q,
-    QuerySet,
-    Sum,
+    Subquery,
+    Value,
+    Window,
 )
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Cast, Coalesce, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 
 from alerts.models import Alert
 from clients.models import Client
 from portal.models import Survey
-from projects.baselines import holidays_between
 from projects.models import Health, ImplementationProject, Phase, Task, TimeEntry
-from projects.scheduling import business_days_between, country_holidays
+
+User = get_user_model()
 
 OPEN_TASK_STATUSES = [s for s in Task.Status.values if s != Task.Status.DONE]
 # NPS: promoters answer 9 or 10, detractors 0 to 6.
 PROMOTER_FROM = 9
 DETRACTOR_UP_TO = 6
-KICKOFF_YEARS_BACK = 5
 PM_LOAD_ROWS = 25
+COUNT_DISTINCT = "COUNT(DISTINCT %(expressions)s)"
 
 
 @dataclass
@@ -130,57 +137,34 @@ class Links:
     def __init__(self, base: dict[str, str]):
         self.base = base
         self.list_url = reverse("projects:list")
+        # A page draws a hundred links or more: the filters' part is written once.
+        self.prefix = f"{self.list_url}?{urlencode(base)}&" if base else f"{self.list_url}?"
 
     def __call__(self, **params) -> str:
-        merged = {**self.base, **{k: v for k, v in params.items() if v is not None}}
-        return f"{self.list_url}?{urlencode(merged)}"
+        given = {k: v for k, v in params.items() if v is not None}
+        if given.keys() & self.base.keys():
+            return f"{self.list_url}?{urlencode({**self.base, **given})}"
+        return self.prefix + urlencode(given)
 
 
-def dashboard(
-    projects: QuerySet[ImplementationProject],
-    *,
-    start: date,
-    end: date,
-    link_params: dict[str, str],
-    today: date | None = None,
-) -> Dashboard:
-    """Every figure of the portfolio page over `projects` (already filtered by PM, segment and
-    product); go-lives, time to go-live and satisfaction over the period from start to end."""
-    today = today or timezone.localdate()
-    links = Links(link_params)
-    board = Dashboard(start=start, end=end, today=today)
-    pms = _phases_and_health(board, projects, links)
-    _go_lives(board, projects, links)
-    _time_to_go_live(board, projects, links)
-    _satisfaction(board, projects, links)
-    _escalations(board, projects, links)
-    _pm_load(board, projects, links, pms)
-    return board
-
-
-def _phases_and_health(board: Dashboard, projects, links: Links) -> dict:
-    """In-flight projects by phase and by health, those past their forecast, and each PM's
-    in-flight and red ones: one query grouped by PM, phase and health. Returns the PMs' rows."""
+def phases_and_health(board: Dashboard, projects, links: Links) -> None:
+    """In-flight projects by phase and by health, and those past their forecast: one query
+    grouped by phase and health."""
     passed = Q(forecast_go_live__lt=board.today, actual_go_live__isnull=True)
     rows = (
         projects.in_flight()
-        .values("pm", "pm__first_name", "pm__last_name", "pm__username", "phase", "health")
+        .values("phase", "health")
         .annotate(n=Count("pk"), passed=Count("pk", filter=passed))
         .order_by()
     )
     by_phase: dict[str, int] = {}
     by_health: dict[str, int] = {}
-    pms: dict[int, dict] = {}
     total = passed_total = 0
     for row in rows:
         by_phase[row["phase"]] = by_phase.get(row["phase"], 0) + row["n"]
         by_health[row["health"]] = by_health.get(row["health"], 0) + row["n"]
         total += row["n"]
         passed_total += row["passed"]
-        if row["pm"] is not None:
-            pm = pms.setdefault(row["pm"], {**row, "active": 0, "red": 0})
-            pm["active"] += row["n"]
-            pm["red"] += row["n"] if row["health"] == Health.RED else 0
     board.phases = [
         Figure(phase.label, by_phase.get(phase.value, 0), links(in_flight="yes", phase=phase.value))
         for phase in Phase
@@ -196,7 +180,6 @@ def _phases_and_health(board: Dashboard, projects, links: Links) -> dict:
         passed_total,
         links(in_flight="yes", forecast_passed="yes"),
     )
-    return pms
 
 
 def _month_end(month: date) -> date:
@@ -211,7 +194,7 @@ def _months(start: date, end: date) -> list[date]:
     return months
 
 
-def _go_lives(board: Dashboard, projects, links: Links) -> None:
+def go_lives(board: Dashboard, projects, links: Links) -> None:
     """Go-lives by month, done (actual date) and planned (forecast, not live yet), and the
     on-time rate of those done: one query grouped by month and by done or planned."""
     period = (board.start, board.end)
@@ -278,66 +261,71 @@ def _go_lives(board: Dashboard, projects, links: Links) -> None:
     )
 
 
-def _time_to_go_live(board: Dashboard, projects, links: Links) -> None:
+def time_to_go_live(board: Dashboard, projects, links: Links) -> None:
     """Median business days from kick-off to go-live of the projects live in the period, by
-    segment and by product: their dates, with the company's days off between, in one query."""
-    # The country's holidays come from a library, not the database; a project kicked off
-    # more than KICKOFF_YEARS_BACK years before its go-live would miss some of its oldest.
-    country_days = country_holidays(
-        board.start.replace(year=board.start.year - KICKOFF_YEARS_BACK, month=1, day=1), board.end
+    segment and by product: one query counting the projects of each group by their days, so
+    that it returns as many rows as there are different durations, whatever the projects."""
+    live = projects.filter(
+        actual_go_live__range=(board.start, board.end), business_days_to_go_live__isnull=False
     )
-    rows = list(
-        projects.filter(actual_go_live__range=(board.start, board.end), kickoff_date__isnull=False)
-        .annotate(days_off=holidays_between("kickoff_date", "actual_go_live", counted=country_days))
-        .values_list(
-            "pk",
-            "kickoff_date",
-            "actual_go_live",
-            "days_off",
-            "client__segment",
-            "products__pk",
-            "products__name",
-        )
+    days = "business_days_to_go_live"
+    rows = (
+        live.values_list(Value("segment"), "client__segment", "client__segment", days)
+        .annotate(n=Count("pk"))
         .order_by()
+        .union(
+            live.filter(products__isnull=False)
+            .values_list(Value("product"), Cast("products", CharField()), "products__name", days)
+            .annotate(n=Count("pk"))
+            .order_by(),
+            all=True,
+        )
     )
-    if not rows:
-        return
-    days: dict[int, int] = {}
-    segments: dict[str, set[int]] = {}
-    products: dict[tuple[str, int], set[int]] = {}
-    for pk, kickoff, live, days_off, segment, product_pk, product_name in rows:
-        if pk not in days:
-            weekdays = business_days_between(kickoff, live, country_days)
-            days[pk] = weekdays - days_off if weekdays >= 0 else weekdays + days_off
-        segments.setdefault(segment, set()).add(pk)
-        if product_pk is not None:
-            products.setdefault((product_name, product_pk), set()).add(pk)
+    counts: dict[tuple[str, str], dict[int, int]] = {}
+    names: dict[str, str] = {}
+    for kind, key, name, duration, n in rows:
+        counts.setdefault((kind, key), {})[duration] = n
+        names[key] = name
     span = {
         "kicked_off": "yes",
         "live_from": board.start.isoformat(),
         "live_to": board.end.isoformat(),
     }
     for value, label in Client.Segment.choices:
-        if value in segments:
-            ids = segments[value]
+        if ("segment", value) in counts:
+            durations = counts["segment", value]
             board.by_segment.append(
                 TimeToGoLive(
                     label,
-                    median(days[pk] for pk in ids),
-                    Figure(label, len(ids), links(segment=value, **span)),
+                    _median(durations),
+                    Figure(label, sum(durations.values()), links(segment=value, **span)),
                 )
             )
-    for (name, product_pk), ids in sorted(products.items()):
+    products = sorted((names[key], key) for kind, key in counts if kind == "product")
+    for name, key in products:
+        durations = counts["product", key]
         board.by_product.append(
             TimeToGoLive(
                 name,
-                median(days[pk] for pk in ids),
-                Figure(name, len(ids), links(product=str(product_pk), **span)),
+                _median(durations),
+                Figure(name, sum(durations.values()), links(product=key, **span)),
             )
         )
 
 
-def _satisfaction(board: Dashboard, projects, links: Links) -> None:
+def _median(counts: dict[int, int]) -> float:
+    """The median of values given as {value: how many times}."""
+    total = sum(counts.values())
+    middle = ((total - 1) // 2, total // 2)  # the same one when the count is odd
+    found, seen = [], 0
+    for value in sorted(counts):
+        seen += counts[value]
+        while len(found) < 2 and seen > middle[len(found)]:
+            found.append(value)
+    return (found[0] + found[1]) / 2
+
+
+def satisfaction(board: Dashboard, projects, links: Links) -> None:
     """CSAT (mean, 1–5) and NPS (promoters less detractors, in points) of the surveys answered
     each month of the period: one query grouped by month."""
     rows = (
@@ -377,7 +365,7 @@ def _satisfaction(board: Dashboard, projects, links: Links) -> None:
         )
 
 
-def _escalations(board: Dashboard, projects, links: Links) -> None:
+def escalations(board: Dashboard, projects, links: Links) -> None:
     """Alerts still open (or acknowledged) by the rung they reached: one query."""
     rows = (
         Alert.objects.live()
@@ -400,56 +388,79 @@ def _escalations(board: Dashboard, projects, links: Links) -> None:
         )
 
 
-def _pm_load(board: Dashboard, projects, links: Links, pms: dict[int, dict]) -> None:
-    """Each PM's in-flight and red projects (counted with the phases), their overdue tasks in
-    one query grouped by PM, and the hours they logged this week (Monday to Sunday, on any
-    project) in another."""
-    if not pms:
-        return
-    late_tasks = (
-        Task.objects.filter(
-            project__in=projects.in_flight().values("pk"),
-            project__pm__isnull=False,
-            status__in=OPEN_TASK_STATUSES,
-            due_date__lt=board.today,
-        )
-        .order_by()
-        .values("project__pm")
-        .annotate(n=Count("pk"), on_projects=Count("project", distinct=True))
-        .values_list("project__pm", "n", "on_projects")
-    )
-    late = {pm: (n, on_projects) for pm, n, on_projects in late_tasks}
-    monday = board.today - timedelta(days=board.today.weekday())
-    hours = dict(
-        TimeEntry.objects.filter(
-            user_id__in=list(pms), spent_on__range=(monday, monday + timedelta(days=6))
-        )
-        .order_by()
-        .values("user")
-        .annotate(total=Sum("hours"))
-        .values_list("user", "total")
-    )
+def pm_load(board: Dashboard, projects, links: Links) -> None:
+    """The busiest PMs' in-flight and red projects, with the number of PMs, in one query
+    grouped by PM (on the projects alone: the names come with the next); then those PMs'
+    names, overdue tasks and the hours they logged this week (Monday to Sunday, on any
+    project), in another that counts for those PMs alone."""
+    in_flight = projects.in_flight()
     # The busiest first; a large team's others are a filter by PM away.
-    rows = sorted(
-        pms.values(),
-        key=lambda row: (-row["active"], row["pm__first_name"], row["pm__last_name"], row["pm"]),
+    rows = list(
+        in_flight.filter(pm__isnull=False)
+        .values("pm")
+        .annotate(
+            active=Count("pk"),
+            red=Count("pk", filter=Q(health=Health.RED)),
+            pms=Window(Count("*")),
+        )
+        .order_by("-active", "pm")[:PM_LOAD_ROWS]
     )
-    board.pm_more = max(0, len(rows) - PM_LOAD_ROWS)
-    rows = rows[:PM_LOAD_ROWS]
+    if not rows:
+        return
+    board.pm_more = rows[0]["pms"] - len(rows)
+    late = Task.objects.filter(
+        project__in=in_flight.values("pk"),
+        project__pm=OuterRef("pk"),
+        status__in=OPEN_TASK_STATUSES,
+        due_date__lt=board.today,
+    ).order_by()
+    monday = board.today - timedelta(days=board.today.weekday())
+    logged = TimeEntry.objects.filter(
+        user=OuterRef("pk"), spent_on__range=(monday, monday + timedelta(days=6))
+    ).order_by()
+    people = {
+        pk: (f"{first} {last}".strip() or username, late_tasks, late_projects, hours)
+        for pk, first, last, username, late_tasks, late_projects, hours in User.objects.filter(
+            pk__in=[row["pm"] for row in rows]
+        )
+        .annotate(
+            late_tasks=_scalar(late, Func(F("pk"), function="COUNT")),
+            late_projects=_scalar(late, Func(F("project"), template=COUNT_DISTINCT)),
+            hours=_scalar(logged, Func(F("hours"), function="SUM"), DecimalField()),
+        )
+        .values_list(
+            "pk",
+            "first_name",
+            "last_name",
+            "username",
+            "late_tasks",
+            "late_projects",
+            "hours",
+        )
+    }
+    rows.sort(key=lambda row: (-row["active"], people[row["pm"]][0], row["pm"]))
     for row in rows:
         pm = str(row["pm"])
-        name = f"{row['pm__first_name']} {row['pm__last_name']}".strip() or row["pm__username"]
+        name, late_tasks, late_projects, hours = people[row["pm"]]
         board.pm_load.append(
             PmLoad(
                 name,
                 Figure("Projects", row["active"], links(pm=pm, in_flight="yes")),
-                late.get(row["pm"], (0, 0))[0],
+                late_tasks or 0,
                 Figure(
                     "With overdue tasks",
-                    late.get(row["pm"], (0, 0))[1],
+                    late_projects or 0,
                     links(pm=pm, in_flight="yes", overdue="yes"),
                 ),
                 Figure("Red", row["red"], links(pm=pm, in_flight="yes", health="red")),
-                float(hours.get(row["pm"]) or 0),
+                float(hours or 0),
             )
         )
+
+
+def _scalar(rows, aggregate, output_field=None) -> Subquery:
+    """One aggregate over `rows` as a column of the outer query, with no GROUP BY."""
+    return Subquery(
+        rows.annotate(value=aggregate).values("value")[:1],
+        output_field=output_field or IntegerField(),
+    )

@@ -51,6 +51,7 @@ from projects.models import (
     TimeEntry,
 )
 from projects.scheduling import (
+    business_days_between,
     company_holidays,
     is_business_day,
     previous_business_day,
@@ -1206,6 +1207,9 @@ def build_project_plan(
         "baseline_go_live": go_live.baseline_date,
         "forecast_go_live": go_live.due_date,
         "actual_go_live": go_live.due_date if went_live else None,
+        "business_days_to_go_live": (
+            business_days_between(kickoff, go_live.due_date, holidays) if went_live else None
+        ),
         # Hypercare runs to the plan's last milestone, its exit.
         "hypercare_ends_on": milestones[-1].due_date if went_live else None,
         "budget_hours": budget_hours,

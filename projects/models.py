@@ -133,6 +133,11 @@ class ImplementationProject(models.Model):
     baseline_go_live = models.DateField("baseline go-live", null=True, blank=True)
     forecast_go_live = models.DateField("forecast go-live", null=True, blank=True)
     actual_go_live = models.DateField("actual go-live", null=True, blank=True)
+    # Counted whenever kick-off or go-live changes (save() below), with the days off known then,
+    # so that the portfolio's medians read a column rather than a calendar per project.
+    business_days_to_go_live = models.IntegerField(
+        "business days from kick-off to go-live", null=True, blank=True, editable=False
+    )
     # Set at go-live: the last business day of hypercare (GOLIVE_HANDOFF setting).
     hypercare_ends_on = models.DateField("hypercare ends", null=True, blank=True)
     budget_hours = models.DecimalField(
@@ -191,6 +196,7 @@ class ImplementationProject(models.Model):
     history = HistoricalRecords(
         # Health is recomputed in bulk; a person's change is what the history is for.
         excluded_fields=[
+            "business_days_to_go_live",
             "computed_health",
             "health",
             "health_reasons",
@@ -208,6 +214,8 @@ class ImplementationProject(models.Model):
             models.Index(fields=["health", "status"]),
             models.Index(fields=["pm", "status"]),
             models.Index(fields=["forecast_go_live"]),
+            # The portfolio's go-lives and time to go-live read a period of go-lives.
+            models.Index(fields=["actual_go_live"]),
             models.Index(fields=["name"]),
         ]
         constraints = [
@@ -221,8 +229,34 @@ class ImplementationProject(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        touched = update_fields is None or {"kickoff_date", "actual_go_live"} & set(update_fields)
+        span = self._span() if touched else None
+        if span is not None and span != getattr(self, "_go_live_span", ()):
+            from projects.scheduling import business_days_to_go_live
+
+            self.business_days_to_go_live = business_days_to_go_live(*span)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "business_days_to_go_live"}
+        super().save(*args, **kwargs)
+        if span is not None:
+            self._go_live_span = span
+
     def get_absolute_url(self) -> str:
         return reverse("projects:detail", args=[self.pk])
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        project = super().from_db(db, field_names, values)
+        project._go_live_span = project._span()
+        return project
+
+    def _span(self) -> tuple | None:
+        """Kick-off and go-live as loaded, or None when either was not read."""
+        if {"kickoff_date", "actual_go_live"} & self.get_deferred_fields():
+            return None
+        return (self.kickoff_date, self.actual_go_live)
 
     @property
     def phase_enum(self) -> Phase:

@@ -80,6 +80,14 @@ def business_days_between(start: date, end: date, holidays: Collection[date] = f
     return count
 
 
+def business_days_to_go_live(kickoff: date | None, live: date | None) -> int | None:
+    """Business days from kick-off to go-live, skipping the days off known today."""
+    if kickoff is None or live is None:
+        return None
+    days_off = company_holidays(min(kickoff, live), max(kickoff, live))
+    return business_days_between(kickoff, live, days_off)
+
+
 def company_holidays(start: date, end: date) -> frozenset[date]:
     """The days off between start and end (inclusive): the company's list, and the country's.
 

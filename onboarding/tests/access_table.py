@@ -356,6 +356,12 @@ ACCESS: dict[str, Route] = {
     "acceptance:run_attachment": page(PROJECT_READ),
     # The portfolio dashboard
     "portfolio:dashboard": page(PORTFOLIO_READ),
+    "portfolio:now": page(PORTFOLIO_READ),
+    "portfolio:go_lives": page(PORTFOLIO_READ),
+    "portfolio:time_to_go_live": page(PORTFOLIO_READ),
+    "portfolio:satisfaction": page(PORTFOLIO_READ),
+    "portfolio:escalations": page(PORTFOLIO_READ),
+    "portfolio:pm_load": page(PORTFOLIO_READ),
     # The outbox
     "outbox:list": page(OUTBOX_READ),
     "outbox:detail": page(OUTBOX_READ),

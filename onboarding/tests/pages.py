@@ -83,6 +83,13 @@ PAGES = (
     MainPage("template", "playbooks:detail", ("template",), roles=EDITORS),
     MainPage("project plan templates", "playbooks:project_templates", ("project",)),
     MainPage("portfolio", "portfolio:dashboard", roles=MANAGERS, phone=True),
+    # Each panel of the dashboard, as the page it is without JavaScript
+    MainPage("portfolio: projects in flight", "portfolio:now", roles=MANAGERS, phone=True),
+    MainPage("portfolio: go-lives", "portfolio:go_lives", roles=MANAGERS),
+    MainPage("portfolio: time to go-live", "portfolio:time_to_go_live", roles=MANAGERS),
+    MainPage("portfolio: satisfaction", "portfolio:satisfaction", roles=MANAGERS),
+    MainPage("portfolio: escalations", "portfolio:escalations", roles=MANAGERS),
+    MainPage("portfolio: PMs' load", "portfolio:pm_load", roles=MANAGERS, phone=True),
     MainPage("outbox", "outbox:list", roles=MANAGERS),
     MainPage("outbox email", "outbox:detail", ("email",), roles=MANAGERS),
     # Webhooks

@@ -78,3 +78,28 @@ def test_a_countrys_public_holidays_join_them(settings):
     settings.HOLIDAY_COUNTRY = "US"
     days = company_holidays(date(2026, 7, 1), date(2026, 7, 31))
     assert date(2026, 7, 3) in days  # Independence Day, observed on the Friday
+
+
+@pytest.mark.django_db
+def test_a_project_counts_its_days_to_go_live_when_it_goes_live_and_keeps_them():
+    from projects.tests.factories import ProjectFactory
+
+    Holiday.objects.create(date=CHRISTMAS, name="Christmas Day")
+    project = ProjectFactory(kickoff_date=FRI, actual_go_live=None)
+    assert project.business_days_to_go_live is None
+    project.actual_go_live = date(2026, 12, 31)
+    project.save(update_fields=["actual_go_live"])
+    project.refresh_from_db()
+    # Mon 7 to Thu 31 December: 19 weekdays, less Christmas.
+    assert project.business_days_to_go_live == 18
+    # A day off listed afterwards does not rewrite what the project took...
+    Holiday.objects.create(date=BOXING_DAY_OBSERVED, name="Boxing Day (observed)")
+    project.name = "Renamed"
+    project.save()
+    project.refresh_from_db()
+    assert project.business_days_to_go_live == 18
+    # ...but a corrected kick-off is counted again.
+    project.kickoff_date = MON
+    project.save(update_fields=["kickoff_date"])
+    project.refresh_from_db()
+    assert project.business_days_to_go_live == 16
