@@ -155,7 +155,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        else "common.storage.StaticFilesStorage"
     },
 }
 # Files clients upload in the portal go through Django's storage API: local disk under
