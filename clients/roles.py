@@ -3,6 +3,7 @@
 from enum import StrEnum
 
 from django.contrib.auth.models import AnonymousUser, Group, User
+from django.db import connection
 
 
 class Role(StrEnum):
@@ -21,13 +22,23 @@ def role_groups_ensure() -> None:
         Group.objects.get_or_create(name=role.value)
 
 
+# Every page reads the user's roles (the navigation shows what they may open). Through the
+# ORM, building this two-table SELECT cost four times what PostgreSQL took to answer it.
+_ROLES_SQL = (
+    "SELECT g.name FROM auth_group g"
+    " JOIN auth_user_groups ug ON ug.group_id = g.id WHERE ug.user_id = %s"
+)
+
+
 def roles_of(user: User | AnonymousUser) -> frozenset[str]:
     """The role names of a user, read once per user object."""
     if not user.is_authenticated:
         return frozenset()
     cached = getattr(user, "_golive_roles", None)
     if cached is None:
-        cached = frozenset(user.groups.values_list("name", flat=True))
+        with connection.cursor() as cursor:
+            cursor.execute(_ROLES_SQL, [user.pk])
+            cached = frozenset(name for (name,) in cursor.fetchall())
         user._golive_roles = cached
     return cached
 

@@ -155,7 +155,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        else "common.storage.StaticFilesStorage"
     },
 }
 # Files clients upload in the portal go through Django's storage API: local disk under
@@ -391,6 +391,8 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+# Sessions in the database, as Django keeps them, read without the ORM (common/sessions.py).
+SESSION_ENGINE = "common.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
