@@ -10,6 +10,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from common.dates import month_abbreviations, short_date
 from projects.templatetags.golive import pk_url
+from projects.templatetags.project_rows import HEALTH_HTML, PHASE_HTML, label_html
 from projects.timeline import Portfolio
 
 register = template.Library()
@@ -29,7 +30,7 @@ def _health_markers(project) -> str:
     """What projects/_health_markers.html writes beside a project's health."""
     parts = []
     if project.override_hides_computed:
-        computed = escape(project.get_computed_health_display())
+        computed = label_html(HEALTH_HTML, project.computed_health)
         parts.append(
             ' <span class="badge text-bg-secondary" title="Set by the PM; the facts give '
             f'{computed}">Override</span> <span class="small">computed {computed}</span>'
@@ -55,7 +56,8 @@ def portfolio_chart_rows(portfolio: Portfolio) -> SafeString:
         project = row.project
         about = (
             f"{escape(project.client.name)}: {escape(project.name)}, "
-            f"{escape(project.get_phase_display())}, health {escape(project.get_health_display())}"
+            f"{label_html(PHASE_HTML, project.phase)}, "
+            f"health {label_html(HEALTH_HTML, project.health)}"
         )
         if row.go_live:
             about += f", go-live {short_date(row.go_live, months=months)}"
@@ -91,7 +93,7 @@ def portfolio_table_rows(portfolio: Portfolio) -> SafeString:
             f'<tr><th scope="row" class="fw-normal"><a href="{url}">'
             f"{escape(project.client.name)}: {escape(project.name)}</a></th>"
             f"<td>{pm_name}</td>"
-            f"<td>{escape(project.get_health_display())}{_health_markers(project)}</td>"
+            f"<td>{label_html(HEALTH_HTML, project.health)}{_health_markers(project)}</td>"
             f"<td>{escape(row.phases_text)}</td><td>{go_live}</td></tr>"
         )
     # Safe: every text above went through escape(); the link is a reversed URL with an int pk.

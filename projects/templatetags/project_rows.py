@@ -9,10 +9,22 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from common.dates import month_abbreviations, short_date
-from projects.models import ImplementationProject
+from projects.models import Health, ImplementationProject, Phase
 from projects.templatetags.golive import person, pk_url
 
 register = template.Library()
+
+# Each choice's label by its value, escaped once: get_FOO_display() makes a dict of the
+# field's choices on every call, and a page of rows calls it a hundred times.
+PHASE_HTML = {value: escape(label) for value, label in Phase.choices}
+HEALTH_HTML = {value: escape(label) for value, label in Health.choices}
+STATUS_HTML = {value: escape(label) for value, label in ImplementationProject.Status.choices}
+
+
+def label_html(labels: dict[str, str], value: str) -> str:
+    """The value's label from one of the maps above; the value itself when it has none."""
+    return labels.get(value) or escape(value)
+
 
 FORECAST_PASSED = (
     '<div><span class="badge text-bg-warning" title="The forecast go-live is past and the '
@@ -21,7 +33,7 @@ FORECAST_PASSED = (
 
 
 def _health(p: ImplementationProject) -> str:
-    label = escape(p.get_health_display())
+    label = label_html(HEALTH_HTML, p.health)
     if p.health in ("on_hold", "cancelled"):
         cell = f'<span class="badge health-badge health-inactive">{label}</span>'
     else:
@@ -30,7 +42,7 @@ def _health(p: ImplementationProject) -> str:
             f'<span class="health-dot" aria-hidden="true"></span>{label}</span>'
         )
     if p.override_hides_computed:
-        computed = escape(p.get_computed_health_display())
+        computed = label_html(HEALTH_HTML, p.computed_health)
         cell += (
             '<div class="small mt-1"><span class="badge text-bg-secondary" title="Set by the PM; '
             f'the facts give {computed}">Override</span> computed {computed}</div>'
@@ -40,7 +52,7 @@ def _health(p: ImplementationProject) -> str:
 
 def _row(p: ImplementationProject, months: tuple[str, ...]) -> str:
     name = escape(p.name)
-    status = "" if p.status == "active" else f" · {escape(p.get_status_display())}"
+    status = "" if p.status == "active" else f" · {label_html(STATUS_HTML, p.status)}"
     percent = int(p.progress_percent)
     go_live = short_date(p.forecast_go_live, months=months) or "—"
     if p.forecast_passed:
@@ -51,7 +63,7 @@ def _row(p: ImplementationProject, months: tuple[str, ...]) -> str:
     return (
         f'<tr><td><a href="{pk_url("projects:detail", p.pk)}" class="fw-semibold">{name}</a>'
         f'<div class="small text-body-secondary">{escape(p.client.name)}{status}</div></td>'
-        f"<td>{escape(p.get_phase_display())}</td>"
+        f"<td>{label_html(PHASE_HTML, p.phase)}</td>"
         f"<td>{_health(p)}</td>"
         '<td><div class="d-flex align-items-center gap-2"><div class="progress flex-grow-1" '
         f'role="progressbar" aria-label="Progress of {name}" aria-valuenow="{percent}" '
