@@ -219,7 +219,7 @@ class PortfolioTimelineFilter(django_filters.FilterSet):
     pm = PersonFilter(label="PM")
     product = django_filters.ModelChoiceFilter(
         field_name="products",
-        queryset=Product.objects.all(),
+        queryset=Product.objects.only("name"),
         label="Product",
         empty_label="Any product",
     )

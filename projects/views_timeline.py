@@ -1,5 +1,6 @@
 """The plan as a picture: a project's timeline, and the portfolio's."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,7 +21,8 @@ from projects.models import ImplementationProject
 from projects.selectors import PROJECT_ROW_FIELDS
 from projects.timeline import portfolio_layout, portfolio_phase_changes, project_timeline
 
-PORTFOLIO_PAGE_SIZE = 50
+# A page as long as every other list's: each project is a chart row and a table row.
+PORTFOLIO_PAGE_SIZE = settings.PAGE_SIZE
 # What a row of the portfolio timeline shows, and where its first phase starts.
 PORTFOLIO_ROW_FIELDS = (*PROJECT_ROW_FIELDS, "kickoff_date", "created_at")
 

@@ -1,6 +1,6 @@
 """The portfolio timeline's rows, each written once here rather than by template tags per row.
 
-A page shows 50 projects, each a row of the chart and a row of the table beside it: a dozen
+A page shows 25 projects, each a row of the chart and a row of the table beside it: a dozen
 template lookups and filters per row were most of the page's time.
 """
 
