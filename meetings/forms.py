@@ -7,12 +7,12 @@ from django.db.models import Q
 from django.utils import timezone
 
 from clients.models import Contact
-from common.forms import DateInput, DateTimeInput, form_helper
+from common.forms import DateInput, DateTimeInput, Select, form_helper
 from common.parsing import PlainInputFormMixin
 from common.submissions import add_submission_key
 from common.versions import VersionedFormMixin, add_version_field
 from meetings.models import Decision, Meeting
-from projects.forms import UserChoiceField
+from projects.forms import NamedChoiceField, UserChoiceField
 from projects.models import ImplementationProject
 from projects.selectors import owner_candidates
 
@@ -88,9 +88,13 @@ class ActionItemForm(PlainInputFormMixin, forms.Form):
     notes = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
     )
-    owner_user = UserChoiceField(queryset=User.objects.none(), required=False, label="Owner (team)")
-    owner_contact = forms.ModelChoiceField(
-        queryset=Contact.objects.none(), required=False, label="Owner (client)"
+    # Both lists are read as (id, name) and their options joined in Python: a project's
+    # people and its client's contacts, not a User or a Contact made and drawn per option.
+    owner_user = UserChoiceField(
+        queryset=User.objects.none(), required=False, label="Owner (team)", widget=Select
+    )
+    owner_contact = NamedChoiceField(
+        queryset=Contact.objects.none(), required=False, label="Owner (client)", widget=Select
     )
     due_date = forms.DateField(widget=DateInput())
 

@@ -4,7 +4,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from clients.models import Client, Product
-from common.forms import FilterForm
+from common.forms import FilterForm, Select
 from common.parsing import SEARCH_LENGTH, parse_id, search_text
 from projects.models import Health, ImplementationProject, Phase, Task
 
@@ -39,14 +39,20 @@ class PersonFilter(django_filters.CharFilter):
 class ProjectFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label="Search", max_length=SEARCH_LENGTH)
     pm = PersonFilter(label="PM")
-    phase = django_filters.ChoiceFilter(choices=Phase.choices, empty_label="Any phase")
-    status = django_filters.ChoiceFilter(
-        choices=ImplementationProject.Status.choices, empty_label="Any status"
+    # Labels given rather than looked up: django-filter finds a label through the model's
+    # field and a translation on every view of the list.
+    phase = django_filters.ChoiceFilter(
+        choices=Phase.choices, label="Phase", empty_label="Any phase"
     )
-    health = django_filters.ChoiceFilter(choices=Health.choices, empty_label="Any health")
+    status = django_filters.ChoiceFilter(
+        choices=ImplementationProject.Status.choices, label="Status", empty_label="Any status"
+    )
+    health = django_filters.ChoiceFilter(
+        choices=Health.choices, label="Health", empty_label="Any health"
+    )
     product = django_filters.ModelChoiceFilter(
         field_name="products",
-        queryset=Product.objects.all(),
+        queryset=Product.objects.only("name"),
         label="Product",
         empty_label="Any product",
     )
@@ -103,15 +109,27 @@ class ProjectFilter(django_filters.FilterSet):
             ("forecast_go_live", "go_live"),
             ("updated_at", "updated"),
         ),
-        field_labels={"go_live": "Forecast go-live", "updated": "Last updated"},
+        field_labels={"forecast_go_live": "Forecast go-live", "updated_at": "Last updated"},
         label="Sort by",
         empty_label="Default order",
+        # Its options joined in Python, as the other drop-downs' are (common.forms.Select).
+        widget=Select,
     )
 
     class Meta:
         form = FilterForm
         model = ImplementationProject
         fields = ["q", "pm", "phase", "status", "health", "product", "segment"]
+
+    def __init__(self, data=None, *args, **kwargs):
+        # A dashboard's hidden filter is made only when its link set it: each filter costs a
+        # copy, a form field and a label on every view of the list, and most views set none.
+        self.base_filters = {
+            name: f
+            for name, f in type(self).base_filters.items()
+            if name not in FIGURE_FILTER_LABELS or (data and data.get(name) not in (None, ""))
+        }
+        super().__init__(data, *args, **kwargs)
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(name__icontains=value) | Q(client__name__icontains=value))
@@ -201,7 +219,7 @@ class PortfolioTimelineFilter(django_filters.FilterSet):
     pm = PersonFilter(label="PM")
     product = django_filters.ModelChoiceFilter(
         field_name="products",
-        queryset=Product.objects.all(),
+        queryset=Product.objects.only("name"),
         label="Product",
         empty_label="Any product",
     )

@@ -1,5 +1,6 @@
 """The plan as a picture: a project's timeline, and the portfolio's."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,9 +18,13 @@ from projects.baselines import take_baseline
 from projects.filters import PortfolioTimelineFilter
 from projects.forms import BaselineForm
 from projects.models import ImplementationProject
+from projects.selectors import PROJECT_ROW_FIELDS
 from projects.timeline import portfolio_layout, portfolio_phase_changes, project_timeline
 
-PORTFOLIO_PAGE_SIZE = 50
+# A page as long as every other list's: each project is a chart row and a table row.
+PORTFOLIO_PAGE_SIZE = settings.PAGE_SIZE
+# What a row of the portfolio timeline shows, and where its first phase starts.
+PORTFOLIO_ROW_FIELDS = (*PROJECT_ROW_FIELDS, "kickoff_date", "created_at")
 
 
 @login_required
@@ -86,10 +91,13 @@ def portfolio_timeline_page(request):
         ImplementationProject.objects.visible_to(request.user)
         .active()
         .select_related("client", "pm")
+        .only(*PORTFOLIO_ROW_FIELDS)
         .order_by("forecast_go_live", "pk")
     )
     project_filter = PortfolioTimelineFilter(request.GET, queryset=queryset)
-    page = Paginator(project_filter.qs.distinct(), PORTFOLIO_PAGE_SIZE).get_page(
+    # No DISTINCT: one product per filter matches a project at most once, and DISTINCT over
+    # every column made PostgreSQL sort all active projects before it could count or page them.
+    page = Paginator(project_filter.qs, PORTFOLIO_PAGE_SIZE).get_page(
         parse_id(request.GET.get("page"))
     )
     projects = list(page.object_list)
