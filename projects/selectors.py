@@ -10,9 +10,11 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.db.models import (
     Aggregate,
+    BooleanField,
     Case,
     CharField,
     Count,
+    ExpressionWrapper,
     F,
     IntegerField,
     OuterRef,
@@ -24,9 +26,11 @@ from django.db.models import (
     When,
 )
 from django.urls import reverse
+from django.utils import timezone
 
 from clients import roles
 from clients.models import Client, SalesHandoff
+from common.dates import month_abbreviations, short_date
 from projects import satisfaction, waiting
 from projects.baselines import holidays_between
 from projects.budget import money_annotations
@@ -44,6 +48,7 @@ from projects.models import (
     Task,
     TimeEntry,
 )
+from projects.templatetags.golive import pk_url
 
 SEVERITY_RANK = Case(
     When(severity=Issue.Severity.CRITICAL, then=Value(0)),
@@ -172,11 +177,134 @@ def project_task_counts(project: ImplementationProject) -> None:
     project.task_total, project.task_done = counts["total"], counts["done"]
 
 
-def project_detail_parts(project: ImplementationProject) -> dict:
-    """Everything the project page shows beside the project row from project_detail_queryset."""
-    open_tasks = list(
-        task_rows(project.tasks.open()).order_by("due_date", "pk")[:DETAIL_OPEN_TASK_LIMIT]
+_STATUS_LABELS = dict(Task.Status.choices)
+_PRIORITY_LABELS = dict(Task.Priority.choices)
+_STATUS_BADGES = {Task.Status.BLOCKED: "text-bg-danger", Task.Status.IN_PROGRESS: "text-bg-primary"}
+_PRIORITY_BADGES = {Task.Priority.URGENT: "text-bg-danger", Task.Priority.HIGH: "text-bg-warning"}
+
+
+def detail_open_tasks(project: ImplementationProject, today: date) -> list[dict]:
+    """The open tasks the project page lists, soonest due first, each a dict of the strings its
+    row writes: the row reads no model instance and calls no filter, so 25 rows cost little."""
+    rows = (
+        project.tasks.open()
+        .order_by("due_date", "pk")
+        .values(
+            "pk",
+            "title",
+            "status",
+            "priority",
+            "due_date",
+            "milestone__name",
+            "owner_user__first_name",
+            "owner_user__last_name",
+            "owner_user__username",
+            "owner_contact__name",
+        )[:DETAIL_OPEN_TASK_LIMIT]
     )
+    months = month_abbreviations()
+    tasks = []
+    for row in rows:
+        due = row["due_date"]
+        if row["owner_user__username"]:
+            full_name = f"{row['owner_user__first_name']} {row['owner_user__last_name']}".strip()
+            owner = full_name or row["owner_user__username"]
+        elif row["owner_contact__name"]:
+            owner = f"{row['owner_contact__name']} (client)"
+        else:
+            owner = "Unassigned"
+        tasks.append(
+            {
+                "pk": row["pk"],
+                "url": pk_url("projects:task_detail", row["pk"]),
+                "title": row["title"],
+                "milestone": row["milestone__name"],
+                "status": _STATUS_LABELS[row["status"]],
+                "status_badge": _STATUS_BADGES.get(row["status"], "text-bg-light border"),
+                "priority": _PRIORITY_LABELS[row["priority"]],
+                "priority_badge": _PRIORITY_BADGES.get(row["priority"], ""),
+                "owner": owner,
+                "due_iso": due.isoformat() if due else "",
+                "due": short_date(due, months=months) if due else "",
+                "overdue": due is not None and due < today,
+            }
+        )
+    return tasks
+
+
+def _name_of(row: dict, prefix: str, fallback: str) -> str:
+    """What the `person` filter writes, from a values() row's `<prefix>__` name columns."""
+    username = row[f"{prefix}__username"]
+    if not username:
+        return fallback
+    full_name = f"{row[f'{prefix}__first_name']} {row[f'{prefix}__last_name']}".strip()
+    return full_name or username
+
+
+_PERSON_COLUMNS = ("first_name", "last_name", "username")
+
+
+def detail_open_risks(project: ImplementationProject) -> list[dict]:
+    """The open risks the project page lists, highest score first, as the strings they show."""
+    rows = (
+        project.risks.filter(status__in=[Risk.Status.OPEN, Risk.Status.MITIGATING])
+        .annotate(has_plan=ExpressionWrapper(~Q(mitigation_plan=""), output_field=BooleanField()))
+        .order_by("-score", "pk")
+        .values(
+            "pk",
+            "title",
+            "score",
+            "probability",
+            "impact",
+            "has_plan",
+            *(f"owner__{column}" for column in _PERSON_COLUMNS),
+        )
+    )
+    return [
+        {
+            **row,
+            "url": pk_url("projects:risk_detail", row["pk"]),
+            "owner": _name_of(row, "owner", "No owner"),
+            "badge": "text-bg-danger"
+            if row["score"] >= 15
+            else "text-bg-warning"
+            if row["score"] >= 8
+            else "text-bg-light border",
+        }
+        for row in rows
+    ]
+
+
+_SEVERITY_LABELS = dict(Issue.Severity.choices)
+_SEVERITY_BADGES = {
+    Issue.Severity.CRITICAL: "text-bg-danger",
+    Issue.Severity.HIGH: "text-bg-warning",
+}
+
+
+def detail_open_issues(project: ImplementationProject) -> list[dict]:
+    """The open issues the project page lists, latest raised first, as the strings they show."""
+    rows = (
+        project.issues.open()
+        .order_by("-raised_at")
+        .values("pk", "title", "severity", "raised_at", *(f"owner__{c}" for c in _PERSON_COLUMNS))
+    )
+    months = month_abbreviations()
+    return [
+        {
+            **row,
+            "url": pk_url("projects:issue_detail", row["pk"]),
+            "owner": _name_of(row, "owner", "No owner"),
+            "raised": short_date(timezone.localtime(row["raised_at"]), False, months),
+            "severity_label": _SEVERITY_LABELS[row["severity"]],
+            "badge": _SEVERITY_BADGES.get(row["severity"], "text-bg-light border"),
+        }
+        for row in rows
+    ]
+
+
+def project_detail_parts(project: ImplementationProject, today: date) -> dict:
+    """Everything the project page shows beside the project row from project_detail_queryset."""
     return {
         "milestones": list(
             project.milestones.select_related("signed_off_by", "completed_by")
@@ -197,14 +325,10 @@ def project_detail_parts(project: ImplementationProject) -> dict:
             )
             .annotate(holidays_in_slip=holidays_between("baseline_date", "due_date"))
         ),
-        "open_tasks": open_tasks,
+        "open_tasks": detail_open_tasks(project, today),
         "open_task_count": project.task_total - project.task_done,
-        "risks": list(
-            project.risks.filter(status__in=[Risk.Status.OPEN, Risk.Status.MITIGATING])
-            .select_related("owner")
-            .order_by("-score", "pk")
-        ),
-        "issues": list(project.issues.open().select_related("owner").order_by("-raised_at")),
+        "risks": detail_open_risks(project),
+        "issues": detail_open_issues(project),
         # The latest comments, oldest of them first as a conversation reads.
         "comments": list(
             Comment.objects.filter(
