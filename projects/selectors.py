@@ -149,20 +149,6 @@ def project_detail_queryset() -> QuerySet[ImplementationProject]:
             "uat_signed_off_by",
             "uat_signoff_recorded_by",
         )
-        .prefetch_related(
-            Prefetch(
-                "memberships",
-                queryset=ProjectMembership.objects.select_related("user")
-                .only(
-                    "project_id",
-                    "role",
-                    "user__first_name",
-                    "user__last_name",
-                    "user__username",
-                )
-                .order_by("user__first_name"),
-            ),
-        )
         .with_progress()
         .annotate(product_names=Subquery(product_names), **money_annotations())
         .annotate(holidays_in_slip=holidays_between("baseline_go_live", "forecast_go_live"))
@@ -177,61 +163,6 @@ def project_task_counts(project: ImplementationProject) -> None:
     project.task_total, project.task_done = counts["total"], counts["done"]
 
 
-_STATUS_LABELS = dict(Task.Status.choices)
-_PRIORITY_LABELS = dict(Task.Priority.choices)
-_STATUS_BADGES = {Task.Status.BLOCKED: "text-bg-danger", Task.Status.IN_PROGRESS: "text-bg-primary"}
-_PRIORITY_BADGES = {Task.Priority.URGENT: "text-bg-danger", Task.Priority.HIGH: "text-bg-warning"}
-
-
-def detail_open_tasks(project: ImplementationProject, today: date) -> list[dict]:
-    """The open tasks the project page lists, soonest due first, each a dict of the strings its
-    row writes: the row reads no model instance and calls no filter, so 25 rows cost little."""
-    rows = (
-        project.tasks.open()
-        .order_by("due_date", "pk")
-        .values(
-            "pk",
-            "title",
-            "status",
-            "priority",
-            "due_date",
-            "milestone__name",
-            "owner_user__first_name",
-            "owner_user__last_name",
-            "owner_user__username",
-            "owner_contact__name",
-        )[:DETAIL_OPEN_TASK_LIMIT]
-    )
-    months = month_abbreviations()
-    tasks = []
-    for row in rows:
-        due = row["due_date"]
-        if row["owner_user__username"]:
-            full_name = f"{row['owner_user__first_name']} {row['owner_user__last_name']}".strip()
-            owner = full_name or row["owner_user__username"]
-        elif row["owner_contact__name"]:
-            owner = f"{row['owner_contact__name']} (client)"
-        else:
-            owner = "Unassigned"
-        tasks.append(
-            {
-                "pk": row["pk"],
-                "url": pk_url("projects:task_detail", row["pk"]),
-                "title": row["title"],
-                "milestone": row["milestone__name"],
-                "status": _STATUS_LABELS[row["status"]],
-                "status_badge": _STATUS_BADGES.get(row["status"], "text-bg-light border"),
-                "priority": _PRIORITY_LABELS[row["priority"]],
-                "priority_badge": _PRIORITY_BADGES.get(row["priority"], ""),
-                "owner": owner,
-                "due_iso": due.isoformat() if due else "",
-                "due": short_date(due, months=months) if due else "",
-                "overdue": due is not None and due < today,
-            }
-        )
-    return tasks
-
-
 def _name_of(row: dict, prefix: str, fallback: str) -> str:
     """What the `person` filter writes, from a values() row's `<prefix>__` name columns."""
     username = row[f"{prefix}__username"]
@@ -242,6 +173,111 @@ def _name_of(row: dict, prefix: str, fallback: str) -> str:
 
 
 _PERSON_COLUMNS = ("first_name", "last_name", "username")
+
+
+_STATUS_LABELS = dict(Task.Status.choices)
+_PRIORITY_LABELS = dict(Task.Priority.choices)
+_STATUS_BADGES = {
+    Task.Status.DONE: "text-bg-success",
+    Task.Status.BLOCKED: "text-bg-danger",
+    Task.Status.IN_PROGRESS: "text-bg-primary",
+}
+_PRIORITY_BADGES = {Task.Priority.URGENT: "text-bg-danger", Task.Priority.HIGH: "text-bg-warning"}
+
+
+def _task_row(
+    *,
+    pk: int,
+    title: str,
+    milestone: str | None,
+    status: str,
+    priority: str,
+    due: date | None,
+    owner: str,
+    today: date,
+    months: tuple[str, ...],
+) -> dict:
+    """A task as a list row writes it: plain strings and flags, so that a page of rows costs
+    its template no method calls, filters or tags."""
+    return {
+        "pk": pk,
+        "url": pk_url("projects:task_detail", pk),
+        "title": title,
+        "milestone": milestone,
+        "status": _STATUS_LABELS[status],
+        "status_badge": _STATUS_BADGES.get(status, "text-bg-light border"),
+        "priority": _PRIORITY_LABELS[priority],
+        "priority_badge": _PRIORITY_BADGES.get(priority, ""),
+        "owner": owner,
+        "due_iso": due.isoformat() if due else "",
+        "due": short_date(due, months=months) if due else "",
+        "overdue": due is not None and due < today and status != Task.Status.DONE,
+    }
+
+
+def task_list_rows(tasks, today: date) -> list[dict]:
+    """Tasks read with task_rows() (and the task list's link counts) as list rows."""
+    months = month_abbreviations()
+    return [
+        {
+            **_task_row(
+                pk=task.pk,
+                title=task.title,
+                milestone=task.milestone.name if task.milestone_id else None,
+                status=task.status,
+                priority=task.priority,
+                due=task.due_date,
+                owner=task.owner_label,
+                today=today,
+                months=months,
+            ),
+            "waits_on": getattr(task, "waits_on", None),
+            "waited_on": getattr(task, "waited_on", None),
+        }
+        for task in tasks
+    ]
+
+
+def detail_open_tasks(project: ImplementationProject, today: date) -> list[dict]:
+    """The open tasks the project page lists, soonest due first, as list rows: read as values,
+    with no model instance made."""
+    rows = (
+        project.tasks.open()
+        .order_by("due_date", "pk")
+        .values(
+            "pk",
+            "title",
+            "status",
+            "priority",
+            "due_date",
+            "milestone__name",
+            *(f"owner_user__{column}" for column in _PERSON_COLUMNS),
+            "owner_contact__name",
+        )[:DETAIL_OPEN_TASK_LIMIT]
+    )
+    months = month_abbreviations()
+    tasks = []
+    for row in rows:
+        if row["owner_user__username"]:
+            owner = _name_of(row, "owner_user", "")
+        elif row["owner_contact__name"]:
+            owner = f"{row['owner_contact__name']} (client)"
+        else:
+            owner = "Unassigned"
+        tasks.append(
+            _task_row(
+                pk=row["pk"],
+                title=row["title"],
+                milestone=row["milestone__name"],
+                status=row["status"],
+                priority=row["priority"],
+                due=row["due_date"],
+                owner=owner,
+                today=today,
+                months=months,
+            )
+        )
+    return tasks
 
 
 def detail_open_risks(project: ImplementationProject) -> list[dict]:
@@ -303,6 +339,24 @@ def detail_open_issues(project: ImplementationProject) -> list[dict]:
     ]
 
 
+_TEAM_ROLE_LABELS = dict(ProjectMembership.TeamRole.choices)
+
+
+def detail_team(project: ImplementationProject) -> list[dict]:
+    """The project's team as the page lists it: each member's name and role, by first name."""
+    rows = project.memberships.order_by("user__first_name").values(
+        "user_id", "role", *(f"user__{column}" for column in _PERSON_COLUMNS)
+    )
+    return [
+        {
+            "user_id": row["user_id"],
+            "name": _name_of(row, "user", ""),
+            "role": _TEAM_ROLE_LABELS.get(row["role"], row["role"]),
+        }
+        for row in rows
+    ]
+
+
 def project_detail_parts(project: ImplementationProject, today: date) -> dict:
     """Everything the project page shows beside the project row from project_detail_queryset."""
     return {
@@ -327,6 +381,7 @@ def project_detail_parts(project: ImplementationProject, today: date) -> dict:
         ),
         "open_tasks": detail_open_tasks(project, today),
         "open_task_count": project.task_total - project.task_done,
+        "team": detail_team(project),
         "risks": detail_open_risks(project),
         "issues": detail_open_issues(project),
         # The latest comments, oldest of them first as a conversation reads.
