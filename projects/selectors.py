@@ -10,9 +10,11 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.db.models import (
     Aggregate,
+    BooleanField,
     Case,
     CharField,
     Count,
+    ExpressionWrapper,
     F,
     IntegerField,
     OuterRef,
@@ -24,9 +26,11 @@ from django.db.models import (
     When,
 )
 from django.urls import reverse
+from django.utils import timezone
 
 from clients import roles
 from clients.models import Client, SalesHandoff
+from common.dates import month_abbreviations, short_date
 from projects import satisfaction, waiting
 from projects.baselines import holidays_between
 from projects.budget import money_annotations
@@ -44,6 +48,7 @@ from projects.models import (
     Task,
     TimeEntry,
 )
+from projects.templatetags.golive import pk_url
 
 SEVERITY_RANK = Case(
     When(severity=Issue.Severity.CRITICAL, then=Value(0)),
@@ -144,20 +149,6 @@ def project_detail_queryset() -> QuerySet[ImplementationProject]:
             "uat_signed_off_by",
             "uat_signoff_recorded_by",
         )
-        .prefetch_related(
-            Prefetch(
-                "memberships",
-                queryset=ProjectMembership.objects.select_related("user")
-                .only(
-                    "project_id",
-                    "role",
-                    "user__first_name",
-                    "user__last_name",
-                    "user__username",
-                )
-                .order_by("user__first_name"),
-            ),
-        )
         .with_progress()
         .annotate(product_names=Subquery(product_names), **money_annotations())
         .annotate(holidays_in_slip=holidays_between("baseline_go_live", "forecast_go_live"))
@@ -172,11 +163,202 @@ def project_task_counts(project: ImplementationProject) -> None:
     project.task_total, project.task_done = counts["total"], counts["done"]
 
 
-def project_detail_parts(project: ImplementationProject) -> dict:
-    """Everything the project page shows beside the project row from project_detail_queryset."""
-    open_tasks = list(
-        task_rows(project.tasks.open()).order_by("due_date", "pk")[:DETAIL_OPEN_TASK_LIMIT]
+def _name_of(row: dict, prefix: str, fallback: str) -> str:
+    """What the `person` filter writes, from a values() row's `<prefix>__` name columns."""
+    username = row[f"{prefix}__username"]
+    if not username:
+        return fallback
+    full_name = f"{row[f'{prefix}__first_name']} {row[f'{prefix}__last_name']}".strip()
+    return full_name or username
+
+
+_PERSON_COLUMNS = ("first_name", "last_name", "username")
+
+
+_STATUS_LABELS = dict(Task.Status.choices)
+_PRIORITY_LABELS = dict(Task.Priority.choices)
+_STATUS_BADGES = {
+    Task.Status.DONE: "text-bg-success",
+    Task.Status.BLOCKED: "text-bg-danger",
+    Task.Status.IN_PROGRESS: "text-bg-primary",
+}
+_PRIORITY_BADGES = {Task.Priority.URGENT: "text-bg-danger", Task.Priority.HIGH: "text-bg-warning"}
+
+
+def _task_row(
+    *,
+    pk: int,
+    title: str,
+    milestone: str | None,
+    status: str,
+    priority: str,
+    due: date | None,
+    owner: str,
+    today: date,
+    months: tuple[str, ...],
+) -> dict:
+    """A task as a list row writes it: plain strings and flags, so that a page of rows costs
+    its template no method calls, filters or tags."""
+    return {
+        "pk": pk,
+        "url": pk_url("projects:task_detail", pk),
+        "title": title,
+        "milestone": milestone,
+        "status": _STATUS_LABELS[status],
+        "status_badge": _STATUS_BADGES.get(status, "text-bg-light border"),
+        "priority": _PRIORITY_LABELS[priority],
+        "priority_badge": _PRIORITY_BADGES.get(priority, ""),
+        "owner": owner,
+        "due_iso": due.isoformat() if due else "",
+        "due": short_date(due, months=months) if due else "",
+        "overdue": due is not None and due < today and status != Task.Status.DONE,
+    }
+
+
+def task_list_rows(tasks, today: date) -> list[dict]:
+    """Tasks read with task_rows() (and the task list's link counts) as list rows."""
+    months = month_abbreviations()
+    return [
+        {
+            **_task_row(
+                pk=task.pk,
+                title=task.title,
+                milestone=task.milestone.name if task.milestone_id else None,
+                status=task.status,
+                priority=task.priority,
+                due=task.due_date,
+                owner=task.owner_label,
+                today=today,
+                months=months,
+            ),
+            "waits_on": getattr(task, "waits_on", None),
+            "waited_on": getattr(task, "waited_on", None),
+        }
+        for task in tasks
+    ]
+
+
+def detail_open_tasks(project: ImplementationProject, today: date) -> list[dict]:
+    """The open tasks the project page lists, soonest due first, as list rows: read as values,
+    with no model instance made."""
+    rows = (
+        project.tasks.open()
+        .order_by("due_date", "pk")
+        .values(
+            "pk",
+            "title",
+            "status",
+            "priority",
+            "due_date",
+            "milestone__name",
+            *(f"owner_user__{column}" for column in _PERSON_COLUMNS),
+            "owner_contact__name",
+        )[:DETAIL_OPEN_TASK_LIMIT]
     )
+    months = month_abbreviations()
+    tasks = []
+    for row in rows:
+        if row["owner_user__username"]:
+            owner = _name_of(row, "owner_user", "")
+        elif row["owner_contact__name"]:
+            owner = f"{row['owner_contact__name']} (client)"
+        else:
+            owner = "Unassigned"
+        tasks.append(
+            _task_row(
+                pk=row["pk"],
+                title=row["title"],
+                milestone=row["milestone__name"],
+                status=row["status"],
+                priority=row["priority"],
+                due=row["due_date"],
+                owner=owner,
+                today=today,
+                months=months,
+            )
+        )
+    return tasks
+
+
+def detail_open_risks(project: ImplementationProject) -> list[dict]:
+    """The open risks the project page lists, highest score first, as the strings they show."""
+    rows = (
+        project.risks.filter(status__in=[Risk.Status.OPEN, Risk.Status.MITIGATING])
+        .annotate(has_plan=ExpressionWrapper(~Q(mitigation_plan=""), output_field=BooleanField()))
+        .order_by("-score", "pk")
+        .values(
+            "pk",
+            "title",
+            "score",
+            "probability",
+            "impact",
+            "has_plan",
+            *(f"owner__{column}" for column in _PERSON_COLUMNS),
+        )
+    )
+    return [
+        {
+            **row,
+            "url": pk_url("projects:risk_detail", row["pk"]),
+            "owner": _name_of(row, "owner", "No owner"),
+            "badge": "text-bg-danger"
+            if row["score"] >= 15
+            else "text-bg-warning"
+            if row["score"] >= 8
+            else "text-bg-light border",
+        }
+        for row in rows
+    ]
+
+
+_SEVERITY_LABELS = dict(Issue.Severity.choices)
+_SEVERITY_BADGES = {
+    Issue.Severity.CRITICAL: "text-bg-danger",
+    Issue.Severity.HIGH: "text-bg-warning",
+}
+
+
+def detail_open_issues(project: ImplementationProject) -> list[dict]:
+    """The open issues the project page lists, latest raised first, as the strings they show."""
+    rows = (
+        project.issues.open()
+        .order_by("-raised_at")
+        .values("pk", "title", "severity", "raised_at", *(f"owner__{c}" for c in _PERSON_COLUMNS))
+    )
+    months = month_abbreviations()
+    return [
+        {
+            **row,
+            "url": pk_url("projects:issue_detail", row["pk"]),
+            "owner": _name_of(row, "owner", "No owner"),
+            "raised": short_date(timezone.localtime(row["raised_at"]), False, months),
+            "severity_label": _SEVERITY_LABELS[row["severity"]],
+            "badge": _SEVERITY_BADGES.get(row["severity"], "text-bg-light border"),
+        }
+        for row in rows
+    ]
+
+
+_TEAM_ROLE_LABELS = dict(ProjectMembership.TeamRole.choices)
+
+
+def detail_team(project: ImplementationProject) -> list[dict]:
+    """The project's team as the page lists it: each member's name and role, by first name."""
+    rows = project.memberships.order_by("user__first_name").values(
+        "user_id", "role", *(f"user__{column}" for column in _PERSON_COLUMNS)
+    )
+    return [
+        {
+            "user_id": row["user_id"],
+            "name": _name_of(row, "user", ""),
+            "role": _TEAM_ROLE_LABELS.get(row["role"], row["role"]),
+        }
+        for row in rows
+    ]
+
+
+def project_detail_parts(project: ImplementationProject, today: date) -> dict:
+    """Everything the project page shows beside the project row from project_detail_queryset."""
     return {
         "milestones": list(
             project.milestones.select_related("signed_off_by", "completed_by")
@@ -197,14 +379,11 @@ def project_detail_parts(project: ImplementationProject) -> dict:
             )
             .annotate(holidays_in_slip=holidays_between("baseline_date", "due_date"))
         ),
-        "open_tasks": open_tasks,
+        "open_tasks": detail_open_tasks(project, today),
         "open_task_count": project.task_total - project.task_done,
-        "risks": list(
-            project.risks.filter(status__in=[Risk.Status.OPEN, Risk.Status.MITIGATING])
-            .select_related("owner")
-            .order_by("-score", "pk")
-        ),
-        "issues": list(project.issues.open().select_related("owner").order_by("-raised_at")),
+        "team": detail_team(project),
+        "risks": detail_open_risks(project),
+        "issues": detail_open_issues(project),
         # The latest comments, oldest of them first as a conversation reads.
         "comments": list(
             Comment.objects.filter(

@@ -275,6 +275,7 @@ DETAIL_FRAGMENTS = {
     "team-form",
     "override-form",
     "sign-off",
+    "comment-form",
 }
 
 
@@ -317,6 +318,10 @@ def _project_fragment(request, pk: int, fragment: str):
         return render(request, "projects/_phase_changes.html", context)
     if fragment == "more":
         return render(request, "projects/_project_more.html", context)
+    if fragment == "comment-form":
+        # Anyone who reads the project may comment on it, as project_comment allows.
+        context.update(form=CommentForm(), post_url=reverse("projects:comment", args=[pk]))
+        return render(request, "projects/items/_comment_form.html", context)
     if not context["can_edit"]:
         raise PermissionDenied("Only the project's PM, its team and managers change it.")
     if fragment == "team-form":
@@ -341,7 +346,8 @@ def project_detail(request, pk: int):
     if request.htmx and fragment in DETAIL_FRAGMENTS:
         return _project_fragment(request, pk, fragment)
     project = get_project_for_view(request, pk, selectors.project_detail_queryset())
-    parts = selectors.project_detail_parts(project)
+    today = timezone.localdate()
+    parts = selectors.project_detail_parts(project, today)
     can_edit = can_edit_project(request.user, project)
     current = Phase(project.phase)
     phases = list(Phase)
@@ -350,7 +356,7 @@ def project_detail(request, pk: int):
         "nav": "projects",
         "project": project,
         "can_edit": can_edit,
-        "today": timezone.localdate(),
+        "today": today,
         "phases": phases,
         "current_phase": current,
         "next_phase": next_phase,
@@ -359,7 +365,7 @@ def project_detail(request, pk: int):
             next_phase,
             milestones=parts["milestones"],
             critical_open_issues=sum(
-                issue.severity == Issue.Severity.CRITICAL for issue in parts["issues"]
+                issue["severity"] == Issue.Severity.CRITICAL for issue in parts["issues"]
             ),
             # Testing's own check costs a query: the readiness page and the move itself run it.
             registered=False,
@@ -373,7 +379,6 @@ def project_detail(request, pk: int):
         "earlier_phases": phases[: current.index],
         "money": money_of(project) if can_see_budget(request.user) else None,
         "budget_percent": selectors.budget_percent(parts["hours_burned"], project.budget_hours),
-        "comment_form": CommentForm(),
         **parts,
     }
     return render(request, "projects/project_detail.html", context)

@@ -87,16 +87,24 @@ def task_list(request: HttpRequest, pk: int) -> HttpResponse:
         request, pk, ImplementationProject.objects.select_related("client").with_progress()
     )
     can_edit = can_edit_project(request.user, project)
-    choices = owner_choices(project)
+    filtered = any(
+        request.GET.get(name) for name in ("q", "status", "owner", "milestone", "overdue")
+    )
+    # The filters show open when some apply, else they load when "Filter tasks" is opened:
+    # their owner choices cost two queries, and their selects most of the page's rendering.
+    show_filters = filtered or (request.htmx and request.GET.get("fragment") == "filters")
     filterset = TaskFilter(
         request.GET,
         queryset=_with_link_counts(selectors.task_rows(project.tasks.all())),
         project=project,
-        owner_choices=choices,
+        owner_choices=owner_choices(project) if show_filters else [("", "Unassigned")],
     )
-    filtered = any(
-        request.GET.get(name) for name in ("q", "status", "owner", "milestone", "overdue")
-    )
+    if show_filters and not filtered:
+        return render(
+            request,
+            "projects/items/_task_filters.html",
+            {"project": project, "filter": filterset, "is_filtered": False},
+        )
     paginator = Paginator(filterset.qs, settings.PAGE_SIZE)
     if not filtered:
         # Every task of the project: the progress bar counted them already.
@@ -110,11 +118,9 @@ def task_list(request: HttpRequest, pk: int) -> HttpResponse:
             "project": project,
             "filter": filterset,
             "page_obj": page_obj,
-            "tasks": page_obj.object_list,
+            "tasks": selectors.task_list_rows(page_obj.object_list, timezone.localdate()),
             "is_filtered": filtered,
             "can_edit": can_edit,
-            "owner_choices": choices if can_edit else [],
-            "today": timezone.localdate(),
         },
     )
 
@@ -161,11 +167,11 @@ def _task_detail_response(
             "task": task,
             "can_edit": can_edit,
             "today": timezone.localdate(),
-            "owner_choices": owner_choices(project) if can_edit else [],
             "predecessors": list(task.depends_on.only(*LINKED_FIELDS).order_by("due_date", "pk")),
             "successors": list(task.successors.only(*LINKED_FIELDS).order_by("start_date", "pk")),
             "comments": comments({"task": task}),
-            "comment_form": comment_form or CommentForm(),
+            # A form that came back with an error shows at once; else it loads when opened.
+            "comment_form": comment_form,
             "history": history(task),
         },
     )
@@ -174,6 +180,27 @@ def _task_detail_response(
 @login_required
 @require_safe
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    # The comment form and the owner editor load when opened: the owner's choices cost two
+    # queries that most visits to a task do not need.
+    fragment = request.GET.get("fragment") if request.htmx else None
+    if fragment == "comment-form":
+        get_item_for_view(request, Task, pk, Task.objects.only("pk"))
+        return render(
+            request,
+            "projects/items/_comment_form.html",
+            {"form": CommentForm(), "post_url": reverse("projects:task_comment", args=[pk])},
+        )
+    if fragment == "owner-form":
+        task = get_item_for_edit(request, Task, pk, _task_queryset())
+        return render(
+            request,
+            "projects/items/_task_owner_form.html",
+            {
+                "task": task,
+                "owner_choices": owner_choices(task.project),
+                "next_url": task.get_absolute_url(),
+            },
+        )
     task = get_item_for_view(request, Task, pk, _task_queryset())
     return _task_detail_response(request, task)
 

@@ -527,8 +527,11 @@ def test_a_pm_logs_in_changes_a_task_status_and_comments_with_the_keyboard_alone
     task.refresh_from_db()
     assert task.status == Task.Status.IN_PROGRESS
 
-    # A comment, typed and sent with the keyboard.
+    # A comment, typed and sent with the keyboard: Enter on "Write a comment" opens its form.
     comment = "Census file received; loading it into the test tenant now."
+    tab_to(page, "#comments summary")
+    page.keyboard.press("Enter")
+    expect(page.locator("#comments textarea")).to_be_visible()
     tab_to(page, "#comments textarea")
     page.keyboard.type(comment)
     tab_to(page, "#comments button[type=submit]")

@@ -160,9 +160,17 @@ def _comment_cases(project):
     task = TaskFactory(project=project)
     risk = RiskFactory(project=project)
     issue = IssueFactory(project=project)
+    # The project's and the task's comment forms load when opened, from the page's fragment.
+    opened = "?fragment=comment-form"
     return {
-        "project": (project.get_absolute_url(), reverse("projects:comment", args=[project.pk])),
-        "task": (task.get_absolute_url(), reverse("projects:task_comment", args=[task.pk])),
+        "project": (
+            project.get_absolute_url() + opened,
+            reverse("projects:comment", args=[project.pk]),
+        ),
+        "task": (
+            task.get_absolute_url() + opened,
+            reverse("projects:task_comment", args=[task.pk]),
+        ),
         "risk": (risk.get_absolute_url(), reverse("projects:risk_comment", args=[risk.pk])),
         "issue": (issue.get_absolute_url(), reverse("projects:issue_comment", args=[issue.pk])),
     }
@@ -172,7 +180,8 @@ def _comment_cases(project):
 def test_a_comment_sent_twice_is_posted_once(client, pm, project, on):
     page_url, action = _comment_cases(project)[on]
     client.force_login(pm)
-    key = submission_key_after(client.get(page_url).content.decode(), action)
+    page = client.get(page_url, HTTP_HX_REQUEST="true").content.decode()
+    key = submission_key_after(page, action)
 
     twice(client, action, {"body": "The census file arrived.", "submission_key": key})
 

@@ -28,8 +28,8 @@ pytestmark = pytest.mark.django_db
 
 # The queries of each page (at most 12 each): session, user and roles, the page's rows.
 EXPECTED = {
-    "task list": 9,
-    "task detail": 11,
+    "task list": 6,
+    "task detail": 9,
     "risk detail": 7,
     "issue detail": 7,
     "new task": 9,

@@ -384,7 +384,7 @@ def test_task_list_filters_by_status_owner_milestone_and_overdue(client_as, pm, 
 
     def titles(**params):
         response = logged_in.get(url, params)
-        return sorted(t.title for t in response.context["tasks"])
+        return sorted(t["title"] for t in response.context["tasks"])
 
     assert titles(status="done") == ["Done one"]
     assert titles(owner=f"user:{pm.pk}") == ["Mine"]
@@ -404,12 +404,12 @@ def test_task_list_sorts_and_paginates(client_as, pm, project, settings):
     url = reverse("projects:task_list", args=[project.pk])
     logged_in = client_as(pm)
     first = logged_in.get(url)
-    assert [t.title for t in first.context["tasks"]] == ["B", "C"]
+    assert [t["title"] for t in first.context["tasks"]] == ["B", "C"]
     assert "Page 1 of 2" in page(first)
     second = logged_in.get(url, {"page": 2})
-    assert [t.title for t in second.context["tasks"]] == ["A"]
+    assert [t["title"] for t in second.context["tasks"]] == ["A"]
     by_priority = logged_in.get(url, {"sort": "priority"})
-    assert [t.title for t in by_priority.context["tasks"]] == ["A", "C"]
+    assert [t["title"] for t in by_priority.context["tasks"]] == ["A", "C"]
 
 
 def test_task_list_with_an_unknown_filter_value_shows_an_error_not_a_crash(client_as, pm, project):
@@ -439,11 +439,31 @@ def test_task_list_query_count_does_not_grow_with_tasks(
     url = reverse("projects:task_list", args=[project.pk])
     add(3)
     logged_in.get(url)
-    with django_assert_num_queries(9):
+    # Session, user, groups, alert count; the project and the page of tasks. The filters (their
+    # owner and milestone choices) load when opened.
+    with django_assert_num_queries(6):
         assert len(logged_in.get(url).context["tasks"]) == 3
     add(7)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(6):
         assert len(logged_in.get(url).context["tasks"]) == 10
+
+
+def test_task_list_filters_load_when_opened_and_show_when_applied(client_as, pm, project):
+    TaskFactory(project=project, title="Load pay codes", owner_user=pm)
+    url = reverse("projects:task_list", args=[project.pk])
+    page = client_as(pm).get(url, {"sort": "priority"}).content.decode()
+    assert 'hx-get="' + url + '?fragment=filters&amp;sort=priority"' in page
+    assert 'name="owner"' not in page
+    filters = (
+        client_as(pm)
+        .get(url, {"fragment": "filters", "sort": "priority"}, HTTP_HX_REQUEST="true")
+        .content.decode()
+    )
+    assert 'name="owner"' in filters and pm.get_full_name() in filters
+    assert '<option value="priority" selected>' in filters
+    filtered = client_as(pm).get(url, {"owner": f"user:{pm.pk}"}).content.decode()
+    assert 'name="owner"' in filtered and "Clear filters" in filtered
+    assert "Load pay codes" in filtered
 
 
 # Task detail, create and edit
@@ -965,11 +985,28 @@ def test_task_detail_query_count_does_not_grow(
     logged_in = client_as(pm)
     grow_task(task, pm, support, 3)
     logged_in.get(url)
-    with django_assert_num_queries(12):
+    # Session, user, groups, alert count; the task, its predecessors, successors, comments and
+    # history. The owner's choices load with its editor, when opened.
+    with django_assert_num_queries(10):
         assert len(logged_in.get(url).context["comments"]) == 3
     grow_task(task, pm, support, 7)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(10):
         assert len(logged_in.get(url).context["comments"]) == 10
+
+
+def test_task_owner_editor_loads_when_opened(client_as, pm, support, project):
+    task = TaskFactory(project=project, owner_user=pm)
+    url = task.get_absolute_url()
+    page = client_as(pm).get(url).content.decode()
+    assert 'hx-get="' + url + '?fragment=owner-form"' in page
+    assert 'name="owner"' not in page
+    editor = client_as(pm).get(url, {"fragment": "owner-form"}, HTTP_HX_REQUEST="true")
+    html = editor.content.decode()
+    assert 'action="' + reverse("projects:task_owner", args=[task.pk]) + '"' in html
+    assert f'value="{url}"' in html
+    assert pm.get_full_name() in html
+    refused = client_as(support).get(url, {"fragment": "owner-form"}, HTTP_HX_REQUEST="true")
+    assert refused.status_code == 403
 
 
 def test_risk_detail_query_count_does_not_grow(

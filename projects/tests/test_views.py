@@ -484,6 +484,19 @@ def test_recent_changes_load_when_scrolled_to(client_as, pm):
     assert "Load pay codes" in history.content.decode()
 
 
+def test_the_comment_form_loads_when_opened_and_posts_a_comment(client_as, pm, support):
+    project = ProjectFactory(pm=pm)
+    url = project.get_absolute_url()
+    page = client_as(pm).get(url).content.decode()
+    assert 'hx-get="' + url + '?fragment=comment-form"' in page
+    assert "<textarea" not in page
+    # Support reads the project and may comment on it too.
+    form = client_as(support).get(url, {"fragment": "comment-form"}, HTTP_HX_REQUEST="true")
+    html = form.content.decode()
+    assert 'action="' + reverse("projects:comment", args=[project.pk]) + '"' in html
+    assert 'name="body"' in html and 'name="submission_key"' in html
+
+
 def _member(i, n):
     from clients.roles import Role
     from clients.tests.factories import UserFactory
