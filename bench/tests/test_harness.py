@@ -60,12 +60,12 @@ def page_figures(cpu_ms, queries=5, slowest=1.0, counts=None):
 def test_a_page_is_held_to_10_ms_3_times_the_floor_12_queries_and_5_ms_a_query(monkeypatch):
     pages = [
         FLOOR,
-        SimpleNamespace(name="cheap", login="pm"),
-        SimpleNamespace(name="over 3 × floor", login="pm"),
-        SimpleNamespace(name="over 10 ms", login="pm"),
-        SimpleNamespace(name="13 queries", login="pm"),
-        SimpleNamespace(name="slow query", login="pm"),
-        SimpleNamespace(name="queries vary", login="pm"),
+        SimpleNamespace(name="cheap", login="pm", headers=dict),
+        SimpleNamespace(name="over 3 × floor", login="pm", headers=dict),
+        SimpleNamespace(name="over 10 ms", login="pm", headers=dict),
+        SimpleNamespace(name="13 queries", login="pm", headers=dict),
+        SimpleNamespace(name="slow query", login="pm", headers=dict),
+        SimpleNamespace(name="queries vary", login="pm", headers=dict),
     ]
     measured = {
         FLOOR.name: page_figures(2.0),
