@@ -34,7 +34,6 @@ from meetings.models import Meeting
 from outbox.models import OutgoingEmail
 from playbooks.models import ProjectTemplate, TemplateMilestone, TemplateTask
 from projects.models import (
-    HandoffReport,
     ImplementationProject,
     Issue,
     Milestone,
@@ -98,6 +97,11 @@ def first_of(model: type[Model]) -> Callable[[], int]:
     return lambda: first(model.objects.filter(project_id=busiest_project()).order_by("pk"))
 
 
+def first_import() -> int:
+    """The demo data's CRM import (imports belong to no project)."""
+    return first(ImportRun.objects.order_by("pk"))
+
+
 @cache
 def busiest_task() -> int:
     """The task of that project with the most predecessors and successors."""
@@ -146,7 +150,12 @@ def testing_case() -> int:
 
 
 def handoff_project() -> int:
-    return first(HandoffReport.objects.filter(project__pm__username=PM).values("project_id"))
+    """The demo PM's first project with a handoff report."""
+    return first(
+        ImplementationProject.objects.filter(
+            pm__username=PM, handoff_report__isnull=False
+        ).order_by("pk")
+    )
 
 
 def pm_alert() -> int:
@@ -379,7 +388,7 @@ PAGES: list[Page] = [
     Page("portal task", PORTAL, "portal:task", (portal_task,)),
     # Imports, and the downloads of a project (the portfolio's grows with it: not a page)
     Page("import", MANAGER, "exchange:import"),
-    Page("import check", MANAGER, "exchange:import_detail", (first_of(ImportRun),)),
+    Page("import check", MANAGER, "exchange:import_detail", (first_import,)),
     Page("plan export (Excel)", PM, "exchange:plan_export", PROJECT, query="format=xlsx"),
     Page("RAID log export (CSV)", PM, "exchange:raid_export", PROJECT, query="format=csv"),
 ]
