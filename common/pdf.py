@@ -1,7 +1,7 @@
 """PDF documents made from HTML by WeasyPrint, for the reports the app sends.
 
-A PDF is made once, when its document is sent, and stored: a download serves those bytes, so
-what someone downloads later is what went out, whatever changed since.
+A PDF is made once from the document as it was sent, and stored: a download serves those bytes,
+so what someone downloads later is what went out, whatever changed since.
 """
 
 from django.template.loader import render_to_string

@@ -138,8 +138,10 @@ class ReportDocument(models.Model):
     """One version of a report (internal or client) exactly as it went out.
 
     The email body went to that version's recipients; the document (the same content with the
-    full timeline) is what the report page shows, and its PDF was made from it when the report
-    was sent, so a download is the stored file, never a new rendering.
+    full timeline) is what the report page shows. Its PDF is made from that stored document by
+    a job queued when the report is sent (or by the first download, should the job not have run
+    yet) and stored: every download serves those bytes, so what someone downloads later is what
+    went out, whatever changed since.
     """
 
     report = models.ForeignKey(StatusReport, on_delete=models.CASCADE, related_name="documents")
@@ -149,7 +151,8 @@ class ReportDocument(models.Model):
     body_html = models.TextField()
     body_text = models.TextField()
     document_html = models.TextField()
-    pdf = models.BinaryField()
+    # Empty until reports.make_pdfs (or the first download) has made it from document_html.
+    pdf = models.BinaryField(default=b"", blank=True)
 
     class Meta:
         ordering = ["report", "audience"]

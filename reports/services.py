@@ -20,7 +20,7 @@ from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 
 from common.pdf import html_to_pdf
-from outbox.services import Message, emails_queue_bulk, subject_line
+from outbox.services import BROKER_ERRORS, Message, emails_queue_bulk, subject_line
 from projects.models import ImplementationProject
 from reports import gantt
 from reports import schedule as sched
@@ -289,6 +289,49 @@ def _queue_emails(report: StatusReport, documents: dict[str, ReportDocument]) ->
     )
 
 
+def _queue_pdfs(report: StatusReport) -> None:
+    """Have a worker make the report's PDFs once the report is committed.
+
+    A PDF takes WeasyPrint a good part of a second, too long for the tick that makes a report
+    for every project at once; should the job be lost, the first download makes the PDF.
+    """
+    from reports.tasks import make_pdfs
+
+    def enqueue() -> None:
+        try:
+            make_pdfs.delay(report.pk)
+        except BROKER_ERRORS:
+            logger.exception("Could not queue the PDFs of status report %s", report.pk)
+
+    transaction.on_commit(enqueue)
+
+
+def document_pdf(document: ReportDocument) -> bytes:
+    """The document's PDF: the stored one, or made now from the stored document and stored.
+
+    Made outside any lock: two workers (or a worker and a download) that make it at once make
+    the same bytes from the same stored HTML, and only the first is written.
+    """
+    if document.pdf:
+        return bytes(document.pdf)
+    subject, document_html = ReportDocument.objects.values_list("subject", "document_html").get(
+        pk=document.pk
+    )
+    pdf = html_to_pdf(title=subject, body_html=document_html)
+    ReportDocument.objects.filter(pk=document.pk, pdf=b"").update(pdf=pdf)
+    return bytes(ReportDocument.objects.values_list("pdf", flat=True).get(pk=document.pk))
+
+
+def report_pdfs_make(report_id: int) -> int:
+    """Make the PDFs a report's versions still lack; how many were made (none on a repeat)."""
+    missing = ReportDocument.objects.filter(report_id=report_id, pdf=b"").only("pk", "pdf")
+    made = 0
+    for document in missing:
+        document_pdf(document)
+        made += 1
+    return made
+
+
 def report_create(
     *,
     project_id: int,
@@ -324,12 +367,6 @@ def report_create(
     draft = report_build(
         project=project, now=now, inputs=inputs, client_contact_ids=client_contact_ids
     )
-    # Made before the transaction (rendering takes a while): each version's PDF from the very
-    # document stored beside it, so a download later is exactly what was sent.
-    pdfs = {
-        audience: html_to_pdf(title=version.subject, body_html=version.document_html)
-        for audience, version in draft.versions.items()
-    }
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -360,12 +397,12 @@ def report_create(
                 body_html=version.body_html,
                 body_text=version.body_text,
                 document_html=version.document_html,
-                pdf=pdfs[audience],
             )
             for audience, version in draft.versions.items()
         }
         ReportDocument.objects.bulk_create(documents.values())
         _queue_emails(report, documents)
+        _queue_pdfs(report)
         if draft.content["notes"]:
             StatusReportSettings.objects.filter(
                 project=project, next_notes=draft.content["notes"]

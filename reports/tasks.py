@@ -7,3 +7,15 @@ from reports import services
 def tick() -> int:
     """Make and queue every status report that is due; run by beat every few minutes."""
     return len(services.reports_send_due())
+
+
+@shared_task(
+    name="reports.make_pdfs",
+    autoretry_for=(Exception,),
+    retry_backoff=30,
+    retry_backoff_max=1800,
+    max_retries=8,
+)
+def make_pdfs(report_id: int) -> int:
+    """Make and store the PDFs of a report just sent; a repeat (or a retry) makes none again."""
+    return services.report_pdfs_make(report_id)

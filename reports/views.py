@@ -105,8 +105,8 @@ def report_detail(request, pk: int):
 @login_required
 @require_GET
 def report_pdf(request, pk: int):
-    """The PDF of one version of a report (?version=client for the client's), the very file
-    made when it was sent."""
+    """The PDF of one version of a report (?version=client for the client's), made from the
+    document as it was sent."""
     audience = _audience(request.GET.get("version"))
     if parse_id(pk) is None:
         raise Http404("No such report.")
@@ -120,7 +120,8 @@ def report_pdf(request, pk: int):
     day = timezone.localtime(document.report.created_at).date().isoformat()
     suffix = "-client" if audience == Audience.CLIENT else ""
     return pdf_response(
-        document.pdf, f"status-report-{document.report.project_id}-{day}{suffix}.pdf"
+        services.document_pdf(document),
+        f"status-report-{document.report.project_id}-{day}{suffix}.pdf",
     )
 
 

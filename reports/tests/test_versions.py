@@ -3,6 +3,7 @@
 import datetime
 import io
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from django.urls import reverse
@@ -22,6 +23,7 @@ from projects.tests.factories import (
 )
 from reports import services
 from reports.models import Audience, ReportDocument, StatusReportSettings
+from reports.tasks import make_pdfs
 
 pytestmark = pytest.mark.django_db
 
@@ -85,8 +87,14 @@ def project(make_project, pm):
     return project
 
 
-def test_the_client_version_never_holds_internal_text(project, client_as, pm):
-    report, _ = services.report_send_now(project=project, user=pm)
+def test_the_client_version_never_holds_internal_text(
+    project, client_as, pm, django_capture_on_commit_callbacks
+):
+    with (
+        mock.patch.object(make_pdfs, "delay", lambda report_id: make_pdfs.apply([report_id])),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        report, _ = services.report_send_now(project=project, user=pm)
     client = report.documents.get(audience=Audience.CLIENT)
     email = OutgoingEmail.objects.get(to_email__startswith="lead")
     page = client_as(pm).get(report.get_absolute_url() + "?version=client").content.decode()
@@ -221,6 +229,39 @@ def test_each_pdf_is_a_valid_pdf_with_the_clients_name_stored_as_sent(project, c
     assert "Renamed Holdings" not in pdf_text(response.content)
 
 
+def test_sending_queues_one_pdf_job_that_makes_each_pdf_once(
+    project, pm, django_capture_on_commit_callbacks
+):
+    with (
+        mock.patch.object(make_pdfs, "delay") as delay,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        report, _ = services.report_send_now(project=project, user=pm)
+    delay.assert_called_once_with(report.pk)
+    # Sending makes no PDF itself: the tick makes a report for every project at once.
+    assert set(report.documents.values_list("pdf", flat=True)) == {b""}
+
+    assert make_pdfs.apply([report.pk]).get() == 2
+    made = dict(report.documents.values_list("audience", "pdf"))
+    assert all(bytes(pdf).startswith(b"%PDF-") for pdf in made.values())
+    assert project.client.name in pdf_text(made["client"])
+    # A repeat (a retry, or a message delivered twice) makes nothing and changes nothing.
+    assert make_pdfs.apply([report.pk]).get() == 0
+    assert dict(report.documents.values_list("audience", "pdf")) == made
+
+
+def test_a_download_before_the_job_ran_makes_the_pdf_once(project, client_as, pm):
+    report, _ = services.report_send_now(project=project, user=pm)
+    url = reverse("reports:report_pdf", args=[report.pk]) + "?version=client"
+    first = client_as(pm).get(url)
+    assert first.status_code == 200 and first.content.startswith(b"%PDF-")
+    stored = report.documents.get(audience="client").pdf
+    assert bytes(stored) == first.content
+    assert client_as(pm).get(url).content == first.content
+    # The job then makes only the version nobody downloaded.
+    assert make_pdfs.apply([report.pk]).get() == 1
+
+
 def test_a_pdf_of_an_unknown_report_is_not_found_and_an_odd_version_is_the_internal_one(
     project, client_as, pm
 ):
@@ -266,6 +307,7 @@ def test_the_schedule_and_pdf_query_counts_do_not_grow(
     project, client_as, pm, django_assert_num_queries
 ):
     report, _ = services.report_send_now(project=project, user=pm)
+    make_pdfs.apply([report.pk])
     schedule = reverse("reports:schedule", args=[project.pk])
     pdf = reverse("reports:report_pdf", args=[report.pk]) + "?version=client"
     logged_in = client_as(pm)
