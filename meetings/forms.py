@@ -13,16 +13,22 @@ from common.submissions import add_submission_key
 from common.versions import VersionedFormMixin, add_version_field
 from meetings.models import Decision, Meeting
 from projects.forms import NamedChoiceField, UserChoiceField
-from projects.models import ImplementationProject
+from projects.models import ImplementationProject, ProjectMembership
 from projects.selectors import owner_candidates
 
 
 def _team(project: ImplementationProject, meeting: Meeting | None = None):
     """The project's PM and team, and whoever already attends the meeting."""
-    people = Q(pk=project.pm_id) | Q(project_memberships__project=project)
+    # Subqueries rather than joins: joining both many-to-many tables needs a DISTINCT over
+    # every membership and attendance row of the user table, which took PostgreSQL 45 ms.
+    people = Q(pk=project.pm_id) | Q(
+        pk__in=ProjectMembership.objects.filter(project=project).values("user_id")
+    )
     if meeting is not None and meeting.pk:
-        people |= Q(meetings_attended=meeting)
-    return User.objects.filter(people).distinct().order_by("first_name", "last_name", "username")
+        people |= Q(
+            pk__in=Meeting.attendee_users.through.objects.filter(meeting=meeting).values("user_id")
+        )
+    return User.objects.filter(people).order_by("first_name", "last_name", "username")
 
 
 class PeopleChoices(forms.ModelMultipleChoiceField):

@@ -13,7 +13,7 @@ from clients.tests.factories import ClientFactory, ContactFactory, UserFactory
 from meetings.models import ActionItem, Decision, Meeting
 from meetings.tests.factories import DecisionFactory, MeetingFactory
 from projects.models import Task
-from projects.tests.factories import ProjectFactory
+from projects.tests.factories import ProjectFactory, ProjectMembershipFactory
 
 pytestmark = pytest.mark.django_db
 TODAY: datetime.date  # set for each test by `_today`
@@ -389,3 +389,17 @@ def test_an_action_item_is_owned_by_one_of_the_projects_people(client_as, pm, pr
     assert f'<option value="{pm.pk}" selected>' in page(form_page)
     assert refused.context["form"].errors["owner_user"]
     assert not Task.objects.exists()
+
+
+def test_the_edit_form_offers_the_team_and_past_attendees_once_each(client_as, project, pm):
+    consultant = UserFactory(first_name="Carla", last_name="Consultant")
+    ProjectMembershipFactory(project=project, user=consultant)
+    left_the_team = UserFactory(first_name="Lena", last_name="Leaver")
+    stranger = UserFactory(first_name="Sam", last_name="Stranger")
+    meeting = MeetingFactory(project=project, attendee_users=[pm, consultant, left_the_team])
+    MeetingFactory(project=project, attendee_users=[stranger])
+    form = client_as(pm).get(reverse("meetings:meeting_edit", args=[meeting.pk])).context["form"]
+    offered = list(form.fields["attendee_users"].queryset)
+    assert sorted(offered, key=lambda user: user.pk) == sorted(
+        [pm, consultant, left_the_team], key=lambda user: user.pk
+    )
