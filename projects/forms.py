@@ -626,25 +626,31 @@ class TimesheetForm(PlainInputFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.tasks = tasks
         self.days = days
-        for task in tasks:
-            for day in days:
-                value = stored.get((task.pk, day))
-                self.fields[self.cell_name(task.pk, day)] = forms.DecimalField(
-                    label=f"Hours on {task.title} on {day:%A %d %B}",
-                    required=False,
-                    min_value=0,
-                    max_value=24,
-                    max_digits=4,
-                    decimal_places=2,
-                    initial=value.normalize() if value else None,
-                    widget=forms.NumberInput(
-                        attrs={"step": "0.25", "min": "0", "max": "24", "inputmode": "decimal"}
-                    ),
-                )
-
-    @staticmethod
-    def cell_name(task_id: int, day) -> str:
-        return f"h-{task_id}-{day:%Y%m%d}"
+        # A week is hundreds of cells: each day's part of a name and of a label is formatted
+        # once, not once per cell.
+        day_keys = {day: day.strftime("%Y%m%d") for day in days}
+        day_labels = {day: day.strftime("%A %d %B") for day in days}
+        self.names = {
+            (task.pk, day): f"h-{task.pk}-{day_keys[day]}" for task in tasks for day in days
+        }
+        self.labels = {
+            (task.pk, day): f"Hours on {task.title} on {day_labels[day]}"
+            for task in tasks
+            for day in days
+        }
+        self.initials = {key: value.normalize() for key, value in stored.items() if value}
+        if not self.is_bound:
+            # Only a submitted week is validated: the page writes each cell from rows().
+            return
+        for key, name in self.names.items():
+            self.fields[name] = forms.DecimalField(
+                label=self.labels[key],
+                required=False,
+                min_value=0,
+                max_value=24,
+                max_digits=4,
+                decimal_places=2,
+            )
 
     def rows(self) -> list[tuple[Task, list[dict]]]:
         """Each task with its cells, as the page writes them: plain values read once, since a
@@ -654,16 +660,16 @@ class TimesheetForm(PlainInputFormMixin, forms.Form):
         for task in self.tasks:
             cells = []
             for day in self.days:
-                name = self.cell_name(task.pk, day)
-                field = self.fields[name]
-                value = self.data.get(self.add_prefix(name)) if self.is_bound else field.initial
+                key = (task.pk, day)
+                name = self.add_prefix(self.names[key])
+                value = self.data.get(name) if self.is_bound else self.initials.get(key)
                 cells.append(
                     {
-                        "name": self.add_prefix(name),
-                        "id": self.auto_id % self.add_prefix(name),
-                        "label": field.label,
+                        "name": name,
+                        "id": self.auto_id % name,
+                        "label": self.labels[key],
                         "value": "" if value is None else value,
-                        "errors": errors.get(name, []),
+                        "errors": errors.get(self.names[key], []),
                     }
                 )
             rows.append((task, cells))
@@ -671,11 +677,7 @@ class TimesheetForm(PlainInputFormMixin, forms.Form):
 
     def hours(self) -> dict:
         """Every cell's hours, a blank cell as 0 (it clears that day)."""
-        return {
-            (task.pk, day): self.cleaned_data.get(self.cell_name(task.pk, day)) or Decimal(0)
-            for task in self.tasks
-            for day in self.days
-        }
+        return {key: self.cleaned_data.get(name) or Decimal(0) for key, name in self.names.items()}
 
 
 class BaselineForm(PlainInputFormMixin, forms.Form):
