@@ -1,4 +1,4 @@
-"""The rows of projects/_project_table.html, each written once here.
+"""The rows of projects/_project_table.html and of the sales rep's accounts, each written once.
 
 A page of 25 projects cost the template engine about thirty lookups, tags and filters per row,
 more than the rest of the list page together; written here, a row costs a few string joins.
@@ -7,7 +7,9 @@ more than the rest of the list page together; written here, a row costs a few st
 from django import template
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import capfirst
 
+from clients.models import Client
 from common.dates import month_abbreviations, short_date
 from projects.models import Health, ImplementationProject, Phase
 from projects.templatetags.golive import person, pk_url
@@ -26,6 +28,17 @@ def label_html(labels: dict[str, str], value: str) -> str:
     return labels.get(value) or escape(value)
 
 
+def health_badge(health: str) -> str:
+    """What _health_badge.html writes: a project on hold or cancelled has no colour or dot."""
+    label = label_html(HEALTH_HTML, health)
+    if health in ("on_hold", "cancelled"):
+        return f'<span class="badge health-badge health-inactive">{label}</span>'
+    return (
+        f'<span class="badge health-badge health-{escape(health)}">'
+        f'<span class="health-dot" aria-hidden="true"></span>{label}</span>'
+    )
+
+
 FORECAST_PASSED = (
     '<div><span class="badge text-bg-warning" title="The forecast go-live is past and the '
     'project is not live">Forecast passed</span></div>'
@@ -33,14 +46,7 @@ FORECAST_PASSED = (
 
 
 def _health(p: ImplementationProject) -> str:
-    label = label_html(HEALTH_HTML, p.health)
-    if p.health in ("on_hold", "cancelled"):
-        cell = f'<span class="badge health-badge health-inactive">{label}</span>'
-    else:
-        cell = (
-            f'<span class="badge health-badge health-{escape(p.health)}">'
-            f'<span class="health-dot" aria-hidden="true"></span>{label}</span>'
-        )
+    cell = health_badge(p.health)
     if p.override_hides_computed:
         computed = label_html(HEALTH_HTML, p.computed_health)
         cell += (
@@ -88,3 +94,74 @@ def project_rows(projects, empty_text: str = "") -> SafeString:
         ]
     # Safe: every text above went through escape(); the rest is fixed markup and numbers.
     return mark_safe("\n".join(rows))  # noqa: S308  # nosec B308 B703
+
+
+# The sales rep's home: an account's projects, the account's cell spanning them.
+
+ACCOUNT_STATUS_HTML = {value: escape(label) for value, label in Client.AccountStatus.choices}
+SEGMENT_HTML = {value: escape(label) for value, label in Client.Segment.choices}
+
+
+def _account_cell(client: Client) -> str:
+    products = "".join(
+        f'<span class="badge text-bg-light border me-1">{escape(product.name)}</span>'
+        for product in client.products.all()
+    )
+    return (
+        f'<a href="{pk_url("projects:account_status", client.pk)}" class="fw-semibold">'
+        f"{escape(client.name)}</a>"
+        '<div class="small text-body-secondary">'
+        f"{label_html(ACCOUNT_STATUS_HTML, client.account_status)} · {escape(client.industry)}"
+        f" · {label_html(SEGMENT_HTML, client.segment)}</div>"
+        f"<div>{products}</div>"
+    )
+
+
+def _account_project_cells(p: ImplementationProject, months: tuple[str, ...]) -> str:
+    reasons = p.health_reasons or []
+    title = "; ".join(f"{capfirst(r['dimension'])}: {r['text']}" for r in reasons)
+    worrying = "".join(
+        f"<li>{escape(r['text'])}</li>" for r in reasons if r["level"] in ("red", "amber")
+    )
+    if p.actual_go_live:
+        go_live = f"Live since {short_date(p.actual_go_live, months=months)}"
+    else:
+        go_live = short_date(p.forecast_go_live, months=months) or "—"
+    return (
+        f"<td>{escape(p.name)}</td>"
+        f'<td><span title="{escape(title)}">{health_badge(p.health)}</span>'
+        f'<ul class="list-unstyled small text-body-secondary mb-0 mt-1">{worrying}</ul></td>'
+        f"<td>{label_html(PHASE_HTML, p.phase)}</td>"
+        f'<td class="text-nowrap">{go_live}</td>'
+        f'<td class="text-nowrap">{short_date(p.baseline_go_live, months=months) or "—"}</td>'
+    )
+
+
+def _account_body(client: Client, months: tuple[str, ...]) -> str:
+    cell = _account_cell(client)
+    projects = client.account_projects
+    if not projects:
+        return (
+            f'<tbody class="border-top"><tr><th scope="row" class="fw-normal">{cell}</th>'
+            '<td colspan="5" class="text-body-secondary">No project yet.</td></tr></tbody>'
+        )
+    rows = [
+        f'<tr><th scope="rowgroup" rowspan="{len(projects)}" class="fw-normal align-top">'
+        f"{cell}</th>{_account_project_cells(projects[0], months)}</tr>"
+    ]
+    rows += [f"<tr>{_account_project_cells(p, months)}</tr>" for p in projects[1:]]
+    return f'<tbody class="border-top">{"".join(rows)}</tbody>'
+
+
+@register.simple_tag
+def sales_account_rows(accounts) -> SafeString:
+    """A table body per account (read by selectors.sales_rep_accounts), or one saying none."""
+    months = month_abbreviations()
+    bodies = [_account_body(client, months) for client in accounts]
+    if not bodies:
+        bodies = [
+            '<tbody><tr><td colspan="6" class="text-body-secondary">'
+            "No accounts are assigned to you yet.</td></tr></tbody>"
+        ]
+    # Safe: every text above went through escape(); the rest is fixed markup and numbers.
+    return mark_safe("\n".join(bodies))  # noqa: S308  # nosec B308 B703
