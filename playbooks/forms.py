@@ -3,7 +3,7 @@ from django import forms
 from django.utils import timezone
 
 from clients.models import Product
-from common.forms import DateInput, form_helper
+from common.forms import DateInput, Select, SelectMultiple, form_helper
 from common.parsing import PlainInputFormMixin
 from common.submissions import add_submission_key
 from common.versions import VersionedFormMixin, add_version_field
@@ -72,11 +72,13 @@ class TemplateMilestoneForm(GuardedForm):
 
 class TemplateTaskForm(GuardedForm):
     title = forms.CharField(max_length=200)
-    milestone = forms.ModelChoiceField(queryset=TemplateMilestone.objects.none(), required=False)
+    milestone = forms.ModelChoiceField(
+        queryset=TemplateMilestone.objects.none(), required=False, widget=Select
+    )
     description = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
     )
-    owner_role = forms.ChoiceField(label="Owner", choices=OwnerRole.choices)
+    owner_role = forms.ChoiceField(label="Owner", choices=OwnerRole.choices, widget=Select)
     offset_days = forms.IntegerField(
         label="Starts at the earliest (business days after kick-off)",
         min_value=0,
@@ -98,8 +100,10 @@ class TemplateTaskForm(GuardedForm):
         label="Waits on",
         queryset=TemplateTask.objects.none(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text="Tasks that must finish before this one can start.",
+        # A list box like the project task form's: a plan's tasks as check boxes were a
+        # template each, most of the page's time.
+        widget=SelectMultiple(attrs={"size": 8}),
+        help_text="Tasks that must finish before this one can start (Ctrl or ⌘ to pick several).",
     )
 
     def __init__(self, *args, template: ProjectTemplate, task: TemplateTask | None = None, **kw):

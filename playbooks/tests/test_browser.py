@@ -86,12 +86,12 @@ def test_manager_builds_a_template_whose_loop_is_refused_by_name(page, manager):
         page.get_by_label("Title").fill(title)
         page.get_by_label("Milestone").select_option(label="Plans configured")
         if waits_on:
-            page.get_by_label("Collect plan documents").check()
+            page.get_by_label("Waits on").select_option(label="Collect plan documents")
         page.get_by_role("button", name="Add task").click()
         expect(page.get_by_role("cell", name=title, exact=True)).to_be_visible()
 
     page.get_by_role("link", name="Edit Collect plan documents").click()
-    page.get_by_label("Build plans").check()
+    page.get_by_label("Waits on").select_option(label="Build plans")
     page.get_by_role("button", name="Save").click()
     expect(page.locator("main form")).to_contain_text(
         "Collect plan documents → Build plans → Collect plan documents"
