@@ -2,7 +2,8 @@
 
 `project_timeline` reads the plan in a fixed number of queries; `layout` is pure: from
 milestones, tasks and their dependencies it places every row, bar, diamond and arrow on a date
-axis, so the template only writes SVG elements and the table that says the same in words.
+axis, so that the tags of `timeline_chart` only write the SVG elements and the table that says
+the same in words.
 """
 
 from collections import defaultdict
@@ -17,6 +18,7 @@ from common.dates import month_abbreviations, short_date
 from projects.baselines import current_baseline, task_baseline, variance
 from projects.models import Baseline, ImplementationProject, Milestone, Phase, PhaseChange, Task
 from projects.scheduling import PlannedTask, company_holidays, critical_path
+from projects.templatetags.golive import pk_url
 
 LABEL_WIDTH = 220  # the column of row names at the left of the chart
 ROW_HEIGHT = 22
@@ -56,10 +58,6 @@ class Row:
     label_y: float = 0.0
     bar_y: float = 0.0
     diamond: str = ""
-    # The row's phase bars (SVG) and their dates in words (the table), each written once here:
-    # a page of rows holds hundreds of segments, too many for a template loop of each.
-    bars_svg: str = ""
-    phases_text: str = ""
     baseline_diamond: str = ""
 
     @property
@@ -261,25 +259,29 @@ def _task_rows(
     titles: dict[int, str],
     baseline: Baseline | None,
 ) -> list[Row]:
-    return [
-        Row(
-            kind="task",
-            label=_short(t.title),
-            full_label=t.title,
-            y=0,
-            url=t.get_absolute_url(),
-            group=group,
-            task_id=t.pk,
-            start=t.start_date,
-            finish=_task_finish(t),
-            baseline_start=task_baseline(baseline, t.pk)[0],
-            baseline=task_baseline(baseline, t.pk)[1],
-            done=t.status == Task.Status.DONE,
-            critical=t.pk in critical,
-            waits_on=[titles[p] for p in waits_on[t.pk] if p in titles],
+    rows = []
+    for t in tasks:
+        baseline_start, baseline_finish = task_baseline(baseline, t.pk)
+        rows.append(
+            Row(
+                kind="task",
+                label=_short(t.title),
+                full_label=t.title,
+                y=0,
+                # Not get_absolute_url(): reversing each task's URL was a third of the layout.
+                url=pk_url("projects:task_detail", t.pk),
+                group=group,
+                task_id=t.pk,
+                start=t.start_date,
+                finish=_task_finish(t),
+                baseline_start=baseline_start,
+                baseline=baseline_finish,
+                done=t.status == Task.Status.DONE,
+                critical=t.pk in critical,
+                waits_on=[titles[p] for p in waits_on[t.pk] if p in titles],
+            )
         )
-        for t in tasks
-    ]
+    return rows
 
 
 def _diamond(cx: float, cy: float, r: float) -> str:

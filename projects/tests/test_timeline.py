@@ -64,6 +64,19 @@ def test_the_timeline_draws_the_plan_grouped_by_milestone(client_as, pm, project
     assert timeline.today_x is not None
 
 
+def test_titles_are_shown_as_typed_in_the_chart_and_the_table(client_as, pm, project):
+    title = 'Map <b>pay</b> & "codes" 🚀'
+    TaskFactory(project=project, title=title, start_date=days(1), due_date=days(5))
+
+    html = client_as(pm).get(timeline_url(project)).content.decode()
+
+    escaped = "Map &lt;b&gt;pay&lt;/b&gt; &amp; &quot;codes&quot; 🚀"
+    assert "<b>pay" not in html
+    assert f'fill="#212529">{escaped}</text>' in html
+    assert f"<title>{escaped}, " in html
+    assert f'">{escaped}</a></th>' in html
+
+
 def test_the_critical_path_and_overdue_are_marked_on_the_rows(pm):
     project = ProjectFactory(pm=pm)
     early = TaskFactory(project=project, start_date=days(-20), due_date=days(-10))
