@@ -172,6 +172,26 @@ class NamedChoiceField(forms.ModelChoiceField):
     name_field = "name"
 
 
+class HandoffChoiceIterator(forms.models.ModelChoiceIterator):
+    """The choices as (id, "client — signed date") read as values, without a handoff and a
+    client made for each."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        rows = self.queryset.values_list("pk", "client__name", "contract_signed_on")
+        for pk, client_name, signed_on in rows:
+            yield (
+                forms.models.ModelChoiceIteratorValue(pk, None),
+                f"{client_name} — signed {signed_on:%d %b %Y}",
+            )
+
+
+class HandoffChoiceField(forms.ModelChoiceField):
+    iterator = HandoffChoiceIterator
+    widget = Select
+
+
 class ProjectForm(PlainInputFormMixin, VersionedFormMixin, forms.ModelForm):
     pm = PersonSearchField(queryset=_user_choices(Role.PM), required=False, label="Project manager")
 
@@ -190,7 +210,7 @@ class ProjectForm(PlainInputFormMixin, VersionedFormMixin, forms.ModelForm):
             "budget_hours",
             "budget_amount",
         ]
-        field_classes = {"client": ClientChoiceField}
+        field_classes = {"client": ClientChoiceField, "sales_handoff": HandoffChoiceField}
         widgets = {
             "products": forms.CheckboxSelectMultiple,
             "kickoff_date": DateInput(),
@@ -219,12 +239,7 @@ class ProjectForm(PlainInputFormMixin, VersionedFormMixin, forms.ModelForm):
         if self.instance.pk and self.instance.sales_handoff_id:
             mine = SalesHandoff.objects.filter(pk=self.instance.sales_handoff_id)
             handoffs = handoffs.union(mine.values("pk").order_by())
-        self.fields["sales_handoff"].queryset = SalesHandoff.objects.select_related(
-            "client"
-        ).filter(pk__in=handoffs)
-        self.fields["sales_handoff"].label_from_instance = lambda h: (
-            f"{h.client.name} — signed {h.contract_signed_on:%d %b %Y}"
-        )
+        self.fields["sales_handoff"].queryset = SalesHandoff.objects.filter(pk__in=handoffs)
         self.helper = form_helper(
             "name",
             Row(Column("client"), Column("sales_handoff")),
