@@ -4,7 +4,7 @@ import functools
 from datetime import date
 
 from django.utils import translation
-from django.utils.dates import MONTHS_3
+from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
 
 
 @functools.cache
@@ -18,6 +18,17 @@ def month_abbreviations() -> tuple[str, ...]:
     return _months_in(translation.get_language())
 
 
+@functools.cache
+def _weekdays_in(language: str | None) -> tuple[str, ...]:
+    with translation.override(language):
+        return tuple(str(WEEKDAYS_ABBR[d]) for d in range(7))
+
+
+def weekday_abbreviations() -> tuple[str, ...]:
+    """ "Mon" … "Sun" in the active language, at index 0 to 6 (what "D" writes)."""
+    return _weekdays_in(translation.get_language())
+
+
 def short_date(
     value: date | None, with_year: bool = True, months: tuple[str, ...] | None = None
 ) -> str:
@@ -29,3 +40,8 @@ def short_date(
         return ""
     month = (months or month_abbreviations())[value.month]
     return f"{value.day} {month} {value.year}" if with_year else f"{value.day} {month}"
+
+
+def day_date(value: date, months: tuple[str, ...], weekdays: tuple[str, ...]) -> str:
+    """What the `date` filter writes with "D j M Y": "Sat 5 Dec 2026"."""
+    return f"{weekdays[value.weekday()]} {value.day} {months[value.month]} {value.year}"

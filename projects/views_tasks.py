@@ -533,7 +533,6 @@ def _task_row_or_redirect(
         task = _task_queryset().get(pk=task.pk)
     if request.POST.get("row") == "my_work":
         # "My work" lays its rows out differently (project shown, no owner column).
-        task.can_edit = True
         return render(
             request,
             "projects/work/_my_task_row.html",

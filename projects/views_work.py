@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
@@ -21,19 +22,12 @@ from common.parsing import parse_id
 from projects import selectors, services
 from projects.forms import TimesheetForm
 from projects.models import ImplementationProject, Task
+from projects.templatetags.my_work_rows import MY_TASK_ROW_COLUMNS, MyTaskRow
+
+PROJECT_ID_COLUMN = MY_TASK_ROW_COLUMNS.index("project_id")
 
 # A group shows at most this many tasks; the rest are reached by filtering on a project.
 GROUP_CAP = 50
-
-
-def _my_open_tasks(user):
-    visible = ImplementationProject.objects.visible_to(user)
-    return (
-        Task.objects.open()
-        .filter(owner_user=user, project__in=visible)
-        .select_related("project", "project__client", "milestone")
-        .order_by("due_date", "pk")
-    )
 
 
 @login_required
@@ -41,22 +35,23 @@ def _my_open_tasks(user):
 def my_work(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     week_end = today + timedelta(days=6 - today.weekday())
-    tasks = _my_open_tasks(request.user)
-    # The filter offers the projects the user has open tasks on, and nothing else.
+    own_open_tasks = Task.objects.open().filter(owner_user=request.user)
+    editable_project = ImplementationProject.objects.editable_by(request.user).filter(
+        pk=OuterRef("pk")
+    )
+    # The filter offers the projects the user may read and has open tasks on, and nothing else.
     projects = list(
-        ImplementationProject.objects.filter(pk__in=tasks.values("project_id"))
+        ImplementationProject.objects.visible_to(request.user)
+        .filter(pk__in=own_open_tasks.values("project_id"))
+        .annotate(can_edit=Exists(editable_project))
         .order_by("name")
         .only("pk", "name")
     )
     project_id = parse_id(request.GET.get("project"))
     selected = next((p for p in projects if p.pk == project_id), None)
-    if selected is not None:
-        tasks = tasks.filter(project=selected)
-    editable = set(
-        ImplementationProject.objects.editable_by(request.user)
-        .filter(pk__in=[p.pk for p in projects])
-        .values_list("pk", flat=True)
-    )
+    shown = [selected] if selected is not None else projects
+    tasks = own_open_tasks.filter(project_id__in=[p.pk for p in shown]).order_by("due_date", "pk")
+    editable = {p.pk for p in shown if p.can_edit}
     groups = []
     for key, label, empty, queryset in (
         ("overdue", "Overdue", "Nothing overdue.", tasks.filter(due_date__lt=today)),
@@ -73,9 +68,10 @@ def my_work(request: HttpRequest) -> HttpResponse:
             tasks.exclude(due_date__lte=week_end),
         ),
     ):
-        rows = list(queryset[: GROUP_CAP + 1])
-        for task in rows:
-            task.can_edit = task.project_id in editable
+        rows = [
+            MyTaskRow(*values, can_edit=values[PROJECT_ID_COLUMN] in editable)
+            for values in queryset.values_list(*MY_TASK_ROW_COLUMNS)[: GROUP_CAP + 1]
+        ]
         groups.append(
             {
                 "key": key,

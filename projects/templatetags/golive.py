@@ -86,6 +86,11 @@ def _pk_url_parts(name: str, script_prefix: str, urlconf) -> tuple[str, str]:
     return prefix, suffix
 
 
+def pk_url_parts(name: str) -> tuple[str, str]:
+    """The text before and after the pk in URL `name`, for a list that writes it on every row."""
+    return _pk_url_parts(name, get_script_prefix(), get_urlconf())
+
+
 @register.simple_tag
 def pk_url(name: str, pk: int) -> str:
     """What `{% url name pk %}` writes, for a URL whose one argument is an integer pk.

@@ -162,9 +162,9 @@ def test_query_count_does_not_grow_with_tasks(
     logged_in = client_as(pm)
     add(3)
     logged_in.get(URL)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         logged_in.get(URL)
     add(12)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = logged_in.get(URL)
     assert sum(len(g["tasks"]) for g in response.context["groups"]) == 15
