@@ -372,7 +372,8 @@ def escalations(board: Dashboard, projects, links: Links) -> None:
         .unresolved()
         .filter(project__in=projects.values("pk"))
         .values("level")
-        .annotate(alerts=Count("pk"), projects=Count("project", distinct=True))
+        # COUNT(*) rather than of the ids: the counts come from an index that holds no id.
+        .annotate(alerts=Count("*"), projects=Count("project", distinct=True))
         .order_by()
     )
     found = {row["level"]: row for row in rows}
