@@ -163,6 +163,12 @@ class Alert(models.Model):
                 name="alerts_unresolved_newest",
                 condition=Q(status__in=["open", "acknowledged"]),
             ),
+            # The portfolio's open escalations by level, counted from the index alone.
+            models.Index(
+                fields=["level", "project"],
+                name="alerts_live_unresolved_level",
+                condition=Q(cleared_at__isnull=True, status__in=["open", "acknowledged"]),
+            ),
             models.Index(fields=["kind", "status"], name="alerts_kind_status"),
             models.Index(fields=["level", "status"], name="alerts_level_status"),
             models.Index(fields=["project", "status"], name="alerts_project_status"),

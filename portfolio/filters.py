@@ -1,5 +1,6 @@
 """The dashboard's filters: which period, whose projects, of which segment and product."""
 
+from collections.abc import Callable
 from datetime import date
 
 import django_filters
@@ -42,8 +43,17 @@ class MonthFilter(django_filters.DateFilter):
         super().__init__(**kwargs)
 
 
-def _product_choices() -> list[tuple[int, str]]:
-    return list(Product.objects.order_by("name").values_list("pk", "name"))
+def _product_choices() -> Callable[[], list[tuple[int, str]]]:
+    """The products to choose from, read when first asked for and kept: a panel that draws
+    no form and was given no product to check never reads them."""
+    read: list[list[tuple[int, str]]] = []
+
+    def choices() -> list[tuple[int, str]]:
+        if not read:
+            read.append(list(Product.objects.order_by("name").values_list("pk", "name")))
+        return read[0]
+
+    return choices
 
 
 class PortfolioFilter(django_filters.FilterSet):
@@ -56,8 +66,8 @@ class PortfolioFilter(django_filters.FilterSet):
         label="Segment",
         empty_label="Any segment",
     )
-    # Choices read once per page (see __init__), for the form both to draw and to check: a
-    # ModelChoiceFilter would read the chosen product again to check it.
+    # Choices read at most once per page (see __init__), for the form both to draw and to
+    # check: a ModelChoiceFilter would read the chosen product again to check it.
     product = django_filters.ChoiceFilter(
         field_name="products",
         choices=(),

@@ -21,13 +21,14 @@ from django.db.models import (
     F,
     Func,
     IntegerField,
+    JSONField,
     OuterRef,
     Q,
     Subquery,
     Value,
     Window,
 )
-from django.db.models.functions import Cast, Coalesce, TruncMonth
+from django.db.models.functions import Cast, Coalesce, JSONObject, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 
@@ -372,7 +373,8 @@ def escalations(board: Dashboard, projects, links: Links) -> None:
         .unresolved()
         .filter(project__in=projects.values("pk"))
         .values("level")
-        .annotate(alerts=Count("pk"), projects=Count("project", distinct=True))
+        # COUNT(*) rather than of the ids: the counts come from an index that holds no id.
+        .annotate(alerts=Count("*"), projects=Count("project", distinct=True))
         .order_by()
     )
     found = {row["level"]: row for row in rows}
@@ -408,24 +410,32 @@ def pm_load(board: Dashboard, projects, links: Links) -> None:
     if not rows:
         return
     board.pm_more = rows[0]["pms"] - len(rows)
-    late = Task.objects.filter(
-        project__in=in_flight.values("pk"),
-        project__pm=OuterRef("pk"),
-        status__in=OPEN_TASK_STATUSES,
-        due_date__lt=board.today,
+    # Read from the PM's in-flight projects joined to their late tasks: the same rows as
+    # tasks whose project is among the in-flight ones, with one subquery less to build.
+    late = in_flight.filter(
+        pm=OuterRef("pk"),
+        tasks__status__in=OPEN_TASK_STATUSES,
+        tasks__due_date__lt=board.today,
     ).order_by()
     monday = board.today - timedelta(days=board.today.weekday())
     logged = TimeEntry.objects.filter(
         user=OuterRef("pk"), spent_on__range=(monday, monday + timedelta(days=6))
     ).order_by()
     people = {
-        pk: (f"{first} {last}".strip() or username, late_tasks, late_projects, hours)
-        for pk, first, last, username, late_tasks, late_projects, hours in User.objects.filter(
+        pk: (f"{first} {last}".strip() or username, late["tasks"], late["projects"], hours)
+        for pk, first, last, username, late, hours in User.objects.filter(
             pk__in=[row["pm"] for row in rows]
         )
         .annotate(
-            late_tasks=_scalar(late, Func(F("pk"), function="COUNT")),
-            late_projects=_scalar(late, Func(F("project"), template=COUNT_DISTINCT)),
+            # Both counts from one subquery.
+            late=_scalar(
+                late,
+                JSONObject(
+                    tasks=Func(F("tasks"), function="COUNT"),
+                    projects=Func(F("pk"), template=COUNT_DISTINCT),
+                ),
+                JSONField(),
+            ),
             hours=_scalar(logged, Func(F("hours"), function="SUM"), DecimalField()),
         )
         .values_list(
@@ -433,26 +443,23 @@ def pm_load(board: Dashboard, projects, links: Links) -> None:
             "first_name",
             "last_name",
             "username",
-            "late_tasks",
-            "late_projects",
+            "late",
             "hours",
         )
     }
     rows.sort(key=lambda row: (-row["active"], people[row["pm"]][0], row["pm"]))
     for row in rows:
-        pm = str(row["pm"])
         name, late_tasks, late_projects, hours = people[row["pm"]]
+        # The row's other links add one filter to this one (the dashboard's filters have
+        # neither): one query string written per PM rather than three.
+        in_flight_url = links(pm=str(row["pm"]), in_flight="yes")
         board.pm_load.append(
             PmLoad(
                 name,
-                Figure("Projects", row["active"], links(pm=pm, in_flight="yes")),
+                Figure("Projects", row["active"], in_flight_url),
                 late_tasks or 0,
-                Figure(
-                    "With overdue tasks",
-                    late_projects or 0,
-                    links(pm=pm, in_flight="yes", overdue="yes"),
-                ),
-                Figure("Red", row["red"], links(pm=pm, in_flight="yes", health="red")),
+                Figure("With overdue tasks", late_projects or 0, f"{in_flight_url}&overdue=yes"),
+                Figure("Red", row["red"], f"{in_flight_url}&health=red"),
                 float(hours or 0),
             )
         )

@@ -3,13 +3,16 @@
 import csv
 import datetime
 import io
+from decimal import Decimal
 
 import openpyxl
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from clients.tests.factories import ContactFactory, UserFactory
 from exchange.exports import safe_filename
-from projects.models import Phase
+from projects.models import Phase, Task
 from projects.tests.factories import (
     IssueFactory,
     MilestoneFactory,
@@ -65,6 +68,40 @@ def test_the_plan_in_excel_has_dates_a_bold_frozen_header_and_every_row(client_a
     # A task title that looks like a formula stays text.
     formula = next(r for r in sheet.iter_rows(min_row=2) if str(r[2].value).startswith("="))
     assert formula[2].data_type == "s"
+
+
+def test_the_plan_names_owners_and_labels_choices_as_the_task_page_does(client_as, pm, project):
+    nameless = UserFactory(username="nameless", first_name="", last_name="")
+    contact = ContactFactory(client=project.client, name="Dana Client")
+    late = TaskFactory(
+        project=project,
+        milestone=None,
+        title="Nameless owner",
+        owner_user=nameless,
+        status=Task.Status.BLOCKED,
+        priority=Task.Priority.URGENT,
+        estimate_hours=Decimal("2.5"),
+        completed_at=timezone.now(),
+    )
+    TaskFactory(project=project, milestone=None, title="Client owner", owner_contact=contact)
+    TaskFactory(project=project, milestone=None, title="No owner", owner_user=None)
+    sheet = xlsx_sheet(
+        client_as(pm).get(reverse("exchange:plan_export", args=[project.pk]) + "?format=xlsx")
+    )
+    header = [cell.value for cell in sheet[1]]
+    rows = {
+        row[2]: dict(zip(header, row, strict=True)) for row in sheet.iter_rows(values_only=True)
+    }
+    nameless_row = rows["Nameless owner"]
+    assert nameless_row["Owner"] == "nameless" and nameless_row["Milestone"] == ""
+    assert (nameless_row["Status"], nameless_row["Priority"]) == ("Blocked", "Urgent")
+    assert nameless_row["Estimate (hours)"] == 2.5 and nameless_row["Visible to client"] == "no"
+    assert nameless_row["Completed"].date() == timezone.localdate(late.completed_at)
+    assert rows["Client owner"]["Owner"] == "Dana Client (client)"
+    assert rows["No owner"]["Owner"] == ""
+    milestone_row = rows["Milestone 0"]
+    assert milestone_row["Phase"] == Phase(project.milestones.get(name="Milestone 0").phase).label
+    assert milestone_row["Status"] == "Open" and milestone_row["Key"] in ("yes", "no")
 
 
 def test_the_plan_as_csv_is_safe_to_open_in_a_spreadsheet(client_as, pm, project):

@@ -422,8 +422,8 @@ def more_of_everything(portfolio, pm) -> None:
         AlertFactory(project=project, level=Alert.Level.MANAGER)
 
 
-# Session, user, roles and the products to choose from, on the page and on every panel; then
-# the page's alert count (in the navigation), and each panel's figures.
+# Session, user, roles and the products to choose from (on a panel, to check the one chosen);
+# then the page's alert count (in the navigation), and each panel's figures.
 PAGE_QUERIES = 5
 PANEL_QUERIES = {
     "portfolio:now": 5,
@@ -454,6 +454,23 @@ def test_the_dashboard_and_each_panel_make_a_fixed_number_of_queries_whatever_th
         with django_assert_num_queries(queries):
             response = client.get(url, query, **headers)
     assert len(response.context["board"].pm_load) == 8
+
+
+def test_a_panel_reads_the_products_only_to_check_the_one_chosen(
+    client, manager, portfolio, django_assert_num_queries
+):
+    client.force_login(manager)
+    url = reverse("portfolio:escalations")
+    client.get(url, portfolio.query, HTTP_HX_REQUEST="true")
+    with django_assert_num_queries(PANEL_QUERIES["portfolio:escalations"] - 1):
+        client.get(url, portfolio.query, HTTP_HX_REQUEST="true")
+    # A product that is none of them is still refused: the figures stay those of every product.
+    _, every = board_of(client, manager, portfolio.query)
+    response, board = board_of(client, manager, {**portfolio.query, "product": "999999"})
+    assert "Select a valid choice." in response.content.decode()
+    assert board.in_flight == every.in_flight and board.escalations == every.escalations
+    page = client.get(URL, portfolio.query).content.decode()
+    assert f'<option value="{portfolio.payroll.pk}">Payroll</option>' in page
 
 
 def test_each_panel_opens_as_a_page_of_its_own_without_javascript(client, manager, portfolio):
