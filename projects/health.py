@@ -11,7 +11,6 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Case, Count, OuterRef, Subquery, When
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from projects.account_status import account_status_refresh
@@ -160,8 +159,9 @@ def shown(project: ImplementationProject, computed: Health, today: date) -> Heal
     return computed
 
 
-def _count_of(rows) -> Coalesce:
-    """How many of `rows` belong to the project of the outer query, as a subquery of its row."""
+def _count_of(rows) -> Subquery:
+    """How many of `rows` belong to the project of the outer query, as a subquery of its row:
+    NULL when none do (read as 0 below)."""
     counted = (
         rows.filter(project=OuterRef("pk"))
         .order_by()
@@ -169,7 +169,7 @@ def _count_of(rows) -> Coalesce:
         .annotate(n=Count("pk"))
         .values("n")
     )
-    return Coalesce(Subquery(counted), 0)
+    return Subquery(counted)
 
 
 def gather_facts(project_ids: list[int], today: date, thresholds: dict) -> dict[int, ProjectFacts]:
@@ -208,13 +208,13 @@ def gather_facts(project_ids: list[int], today: date, thresholds: dict) -> dict[
     facts = {pk: ProjectFacts() for pk in project_ids}
     for row in rows:
         fact = facts[row.pk]
-        fact.overdue_tasks = row.fact_overdue_tasks
-        fact.overdue_key_milestones = row.fact_overdue_key_milestones
-        fact.task_total = row.fact_task_total
-        fact.task_done = row.fact_task_done
+        fact.overdue_tasks = row.fact_overdue_tasks or 0
+        fact.overdue_key_milestones = row.fact_overdue_key_milestones or 0
+        fact.task_total = row.fact_task_total or 0
+        fact.task_done = row.fact_task_done or 0
         fact.hours_burned = row.hours_burned
-        fact.open_critical_issues = row.fact_open_critical_issues
-        fact.unmitigated_high_risks = row.fact_unmitigated_high_risks
+        fact.open_critical_issues = row.fact_open_critical_issues or 0
+        fact.unmitigated_high_risks = row.fact_unmitigated_high_risks or 0
         if row.budget_amount is not None:
             fact.money = money_of(row)
             fact.forecast_at_completion = fact.money.forecast_at_completion

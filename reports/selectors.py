@@ -143,38 +143,38 @@ def _contacts_of_client() -> Prefetch:
     )
 
 
-def report_project_queryset() -> QuerySet[ImplementationProject]:
+def report_project_queryset(*, links: bool = True) -> QuerySet[ImplementationProject]:
     """A project with what a report needs around it: people, recipients, its schedule and when
     it last reported.
 
     The roles of its people (which page the link in their email opens), the contacts chosen for
     the client version and its last report are columns of the project's row and of its
-    memberships' rows, not queries of their own.
+    memberships' rows, not queries of their own. `links=False` leaves the roles out, for the
+    preview: see recipients().
     """
     last_report = (
         StatusReport.objects.filter(project=OuterRef("pk"))
         .order_by("-created_at")
         .values("created_at")[:1]
     )
+    roles_of_people = (
+        {"pm_roles": _role_names("pm_id"), "sales_rep_roles": _role_names("client__sales_rep_id")}
+        if links
+        else {}
+    )
+    memberships = ProjectMembership.objects.select_related("user").order_by("pk")
+    if links:
+        memberships = memberships.annotate(user_roles=_role_names("user_id"))
     return (
         ImplementationProject.objects.select_related(
             "client", "client__sales_rep", "pm", "report_settings"
         )
         .annotate(
             last_report_at=Subquery(last_report),
-            pm_roles=_role_names("pm_id"),
-            sales_rep_roles=_role_names("client__sales_rep_id"),
             chosen_contact_ids=_chosen_contact_ids(),
+            **roles_of_people,
         )
-        .prefetch_related(
-            Prefetch(
-                "memberships",
-                queryset=ProjectMembership.objects.select_related("user")
-                .annotate(user_roles=_role_names("user_id"))
-                .order_by("pk"),
-            ),
-            _contacts_of_client(),
-        )
+        .prefetch_related(Prefetch("memberships", queryset=memberships), _contacts_of_client())
     )
 
 
@@ -247,7 +247,10 @@ def default_client_recipients(project: ImplementationProject) -> list[Contact]:
 
 
 def recipients(
-    project: ImplementationProject, client_contact_ids: list[int] | None = None
+    project: ImplementationProject,
+    client_contact_ids: list[int] | None = None,
+    *,
+    links: bool = True,
 ) -> list[dict]:
     """The team and the sales rep (the internal version) and the client contacts chosen for the
     client version, one per address; a person both on the team and a contact gets the internal one.
@@ -255,21 +258,27 @@ def recipients(
     Each says which version they get (`version`) and which page the link in their email opens
     (`link`): one they may open, which for a sales rep is the account status page, not the
     report. `client_contact_ids` overrides the project's choice for one report (only contacts
-    of the project's client count). Needs a project from report_project_queryset().
+    of the project's client count). Needs a project from report_project_queryset(), or with
+    `links=False` (the preview, which shows who gets which version, not their links) from
+    report_project_queryset(links=False); the recipients then have no `link`.
     """
-    people: list[tuple[str, str, str, str]] = []
-    team = [(project.pm, project.pm_roles)] + [
-        (membership.user, membership.user_roles) for membership in project.memberships.all()
+
+    def link(user, read_with, roles_column: str) -> str | None:
+        # The user's roles are a column of the row they were read with.
+        return link_for_user(user, getattr(read_with, roles_column), project) if links else None
+
+    people: list[tuple[str, str, str, str | None]] = []
+    team = [(project.pm, project, "pm_roles")] + [
+        (membership.user, membership, "user_roles") for membership in project.memberships.all()
     ]
     people += [
-        (user.email, person(user), "team", link_for_user(user, role_names, project))
-        for user, role_names in team
+        (user.email, person(user), "team", link(user, read_with, roles_column))
+        for user, read_with, roles_column in team
         if user and user.is_active
     ]
     rep = project.client.sales_rep
     if rep and rep.is_active:
-        link = link_for_user(rep, project.sales_rep_roles, project)
-        people.append((rep.email, person(rep), "sales", link))
+        people.append((rep.email, person(rep), "sales", link(rep, project, "sales_rep_roles")))
     if client_contact_ids is None:
         contacts = default_client_recipients(project)
     else:
@@ -284,9 +293,10 @@ def recipients(
             continue
         seen.add(address.lower())
         version = CLIENT if kind == "client" else INTERNAL
-        result.append(
-            {"email": address, "name": name, "kind": kind, "link": link, "version": version}
-        )
+        recipient = {"email": address, "name": name, "kind": kind, "link": link, "version": version}
+        if not links:
+            del recipient["link"]
+        result.append(recipient)
     return result
 
 
