@@ -144,13 +144,3 @@ def project_budget(project: ImplementationProject) -> BudgetMoney:
         .get()
     )
     return money_of(row)
-
-
-def budgets_of(projects: list[ImplementationProject]) -> dict[int, BudgetMoney]:
-    """The money facts of many projects, read in one query whatever their number and size."""
-    rows = (
-        ImplementationProject.objects.filter(pk__in=[project.pk for project in projects])
-        .annotate(**money_annotations())
-        .only("budget_amount")
-    )
-    return {row.pk: money_of(row) for row in rows}

@@ -10,11 +10,11 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Q, Sum
+from django.db.models import Case, Count, OuterRef, Subquery, When
 from django.utils import timezone
 
 from projects.account_status import account_status_refresh
-from projects.budget import budgets_of
+from projects.budget import money_annotations, money_of
 from projects.models import (
     Health,
     ImplementationProject,
@@ -23,7 +23,6 @@ from projects.models import (
     Phase,
     Risk,
     Task,
-    TimeEntry,
 )
 
 CHUNK_SIZE = 2000
@@ -160,51 +159,65 @@ def shown(project: ImplementationProject, computed: Health, today: date) -> Heal
     return computed
 
 
-def _count_by_project(queryset, ids: list[int]) -> dict[int, int]:
-    rows = queryset.filter(project_id__in=ids).values("project_id").annotate(n=Count("pk"))
-    return {row["project_id"]: row["n"] for row in rows}
+def _count_of(rows) -> Subquery:
+    """How many of `rows` belong to the project of the outer query, as a subquery of its row:
+    NULL when none do (read as 0 below)."""
+    counted = (
+        rows.filter(project=OuterRef("pk"))
+        .order_by()
+        .values("project")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Subquery(counted)
 
 
 def gather_facts(project_ids: list[int], today: date, thresholds: dict) -> dict[int, ProjectFacts]:
-    facts = {pk: ProjectFacts() for pk in project_ids}
-    for pk, n in _count_by_project(Task.objects.overdue(today), project_ids).items():
-        facts[pk].overdue_tasks = n
-    key_overdue = Milestone.objects.overdue(today).filter(is_key=True)
-    for pk, n in _count_by_project(key_overdue, project_ids).items():
-        facts[pk].overdue_key_milestones = n
-    task_rows = (
-        Task.objects.filter(project_id__in=project_ids)
-        .values("project_id")
-        .annotate(total=Count("pk"), done=Count("pk", filter=Q(status=Task.Status.DONE)))
-    )
-    for row in task_rows:
-        facts[row["project_id"]].task_total = row["total"]
-        facts[row["project_id"]].task_done = row["done"]
-    hour_rows = (
-        TimeEntry.objects.filter(project_id__in=project_ids)
-        .values("project_id")
-        .annotate(hours=Sum("hours"))
-    )
-    for row in hour_rows:
-        facts[row["project_id"]].hours_burned = row["hours"] or Decimal(0)
-    for pk, n in _count_by_project(Issue.objects.open().critical(), project_ids).items():
-        facts[pk].open_critical_issues = n
+    """What the health of these projects is judged on, in one query whatever their number.
+
+    Each count is a subquery of the project's row; the money sums are made only for projects
+    with a money budget.
+    """
     high_risks = Risk.objects.filter(
         status__in=[Risk.Status.OPEN, Risk.Status.MITIGATING],
         score__gte=thresholds["HIGH_RISK_SCORE"],
         mitigation_plan="",
     )
-    for pk, n in _count_by_project(high_risks, project_ids).items():
-        facts[pk].unmitigated_high_risks = n
-    priced = list(
-        ImplementationProject.objects.filter(pk__in=project_ids, budget_amount__isnull=False).only(
-            "pk", "pm_id", "budget_amount"
+    money = {
+        name: expression
+        if name == "hours_burned"
+        else Case(When(budget_amount__isnull=False, then=expression), default=None)
+        for name, expression in money_annotations().items()
+    }
+    rows = (
+        ImplementationProject.objects.filter(pk__in=project_ids)
+        .annotate(
+            fact_overdue_tasks=_count_of(Task.objects.overdue(today)),
+            fact_overdue_key_milestones=_count_of(
+                Milestone.objects.overdue(today).filter(is_key=True)
+            ),
+            fact_task_total=_count_of(Task.objects.all()),
+            fact_task_done=_count_of(Task.objects.filter(status=Task.Status.DONE)),
+            fact_open_critical_issues=_count_of(Issue.objects.open().critical()),
+            fact_unmitigated_high_risks=_count_of(high_risks),
+            **money,
         )
+        .only("pk", "pm_id", "budget_amount")
+        .order_by()
     )
-    if priced:
-        for pk, money in budgets_of(priced).items():
-            facts[pk].forecast_at_completion = money.forecast_at_completion
-            facts[pk].money = money
+    facts = {pk: ProjectFacts() for pk in project_ids}
+    for row in rows:
+        fact = facts[row.pk]
+        fact.overdue_tasks = row.fact_overdue_tasks or 0
+        fact.overdue_key_milestones = row.fact_overdue_key_milestones or 0
+        fact.task_total = row.fact_task_total or 0
+        fact.task_done = row.fact_task_done or 0
+        fact.hours_burned = row.hours_burned
+        fact.open_critical_issues = row.fact_open_critical_issues or 0
+        fact.unmitigated_high_risks = row.fact_unmitigated_high_risks or 0
+        if row.budget_amount is not None:
+            fact.money = money_of(row)
+            fact.forecast_at_completion = fact.money.forecast_at_completion
     return facts
 
 

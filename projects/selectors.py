@@ -9,7 +9,6 @@ from operator import or_
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db.models import (
-    Aggregate,
     BooleanField,
     Case,
     CharField,
@@ -30,7 +29,9 @@ from django.utils import timezone
 
 from clients import roles
 from clients.models import Client, SalesHandoff
+from common.aggregates import NameList
 from common.dates import month_abbreviations, short_date
+from common.people import name_columns, name_of
 from projects import satisfaction, waiting
 from projects.baselines import holidays_between
 from projects.budget import money_annotations
@@ -108,23 +109,6 @@ def task_rows(tasks: QuerySet[Task]) -> QuerySet[Task]:
     return tasks.select_related("owner_user", "owner_contact", "milestone").only(*TASK_ROW_FIELDS)
 
 
-class _NameList(Aggregate):
-    """Names joined with commas: GROUP_CONCAT in SQLite, STRING_AGG (sorted) in PostgreSQL."""
-
-    function = "GROUP_CONCAT"
-    template = "%(function)s(%(expressions)s, ', ')"
-    output_field = CharField()
-
-    def as_postgresql(self, compiler, connection, **extra_context):
-        return self.as_sql(
-            compiler,
-            connection,
-            function="STRING_AGG",
-            template="%(function)s(%(expressions)s, ', ' ORDER BY %(expressions)s)",
-            **extra_context,
-        )
-
-
 def project_detail_queryset() -> QuerySet[ImplementationProject]:
     """Projects with what the project page shows of them, their progress, products and money.
 
@@ -137,7 +121,7 @@ def project_detail_queryset() -> QuerySet[ImplementationProject]:
         )
         .order_by()
         .values("implementationproject_id")
-        .annotate(names=_NameList("product__name"))
+        .annotate(names=NameList("product__name"))
         .values("names")
     )
     return (
@@ -163,16 +147,17 @@ def project_task_counts(project: ImplementationProject) -> None:
     project.task_total, project.task_done = counts["total"], counts["done"]
 
 
-def _name_of(row: dict, prefix: str, fallback: str) -> str:
-    """What the `person` filter writes, from a values() row's `<prefix>__` name columns."""
-    username = row[f"{prefix}__username"]
-    if not username:
-        return fallback
-    full_name = f"{row[f'{prefix}__first_name']} {row[f'{prefix}__last_name']}".strip()
-    return full_name or username
+# The values() columns that task_owner_of() reads.
+TASK_OWNER_COLUMNS = (*name_columns("owner_user"), "owner_contact__name")
 
 
-_PERSON_COLUMNS = ("first_name", "last_name", "username")
+def task_owner_of(row: dict) -> str:
+    """What Task.owner_label says, from a values() row's TASK_OWNER_COLUMNS."""
+    if row["owner_user__username"]:
+        return name_of(row, "owner_user", "")
+    if row["owner_contact__name"]:
+        return f"{row['owner_contact__name']} (client)"
+    return "Unassigned"
 
 
 _STATUS_LABELS = dict(Task.Status.choices)
@@ -251,19 +236,12 @@ def detail_open_tasks(project: ImplementationProject, today: date) -> list[dict]
             "priority",
             "due_date",
             "milestone__name",
-            *(f"owner_user__{column}" for column in _PERSON_COLUMNS),
-            "owner_contact__name",
+            *TASK_OWNER_COLUMNS,
         )[:DETAIL_OPEN_TASK_LIMIT]
     )
     months = month_abbreviations()
     tasks = []
     for row in rows:
-        if row["owner_user__username"]:
-            owner = _name_of(row, "owner_user", "")
-        elif row["owner_contact__name"]:
-            owner = f"{row['owner_contact__name']} (client)"
-        else:
-            owner = "Unassigned"
         tasks.append(
             _task_row(
                 pk=row["pk"],
@@ -272,7 +250,7 @@ def detail_open_tasks(project: ImplementationProject, today: date) -> list[dict]
                 status=row["status"],
                 priority=row["priority"],
                 due=row["due_date"],
-                owner=owner,
+                owner=task_owner_of(row),
                 today=today,
                 months=months,
             )
@@ -293,14 +271,14 @@ def detail_open_risks(project: ImplementationProject) -> list[dict]:
             "probability",
             "impact",
             "has_plan",
-            *(f"owner__{column}" for column in _PERSON_COLUMNS),
+            *name_columns("owner"),
         )
     )
     return [
         {
             **row,
             "url": pk_url("projects:risk_detail", row["pk"]),
-            "owner": _name_of(row, "owner", "No owner"),
+            "owner": name_of(row, "owner", "No owner"),
             "badge": "text-bg-danger"
             if row["score"] >= 15
             else "text-bg-warning"
@@ -323,14 +301,14 @@ def detail_open_issues(project: ImplementationProject) -> list[dict]:
     rows = (
         project.issues.open()
         .order_by("-raised_at")
-        .values("pk", "title", "severity", "raised_at", *(f"owner__{c}" for c in _PERSON_COLUMNS))
+        .values("pk", "title", "severity", "raised_at", *name_columns("owner"))
     )
     months = month_abbreviations()
     return [
         {
             **row,
             "url": pk_url("projects:issue_detail", row["pk"]),
-            "owner": _name_of(row, "owner", "No owner"),
+            "owner": name_of(row, "owner", "No owner"),
             "raised": short_date(timezone.localtime(row["raised_at"]), False, months),
             "severity_label": _SEVERITY_LABELS[row["severity"]],
             "badge": _SEVERITY_BADGES.get(row["severity"], "text-bg-light border"),
@@ -345,12 +323,12 @@ _TEAM_ROLE_LABELS = dict(ProjectMembership.TeamRole.choices)
 def detail_team(project: ImplementationProject) -> list[dict]:
     """The project's team as the page lists it: each member's name and role, by first name."""
     rows = project.memberships.order_by("user__first_name").values(
-        "user_id", "role", *(f"user__{column}" for column in _PERSON_COLUMNS)
+        "user_id", "role", *name_columns("user")
     )
     return [
         {
             "user_id": row["user_id"],
-            "name": _name_of(row, "user", ""),
+            "name": name_of(row, "user", ""),
             "role": _TEAM_ROLE_LABELS.get(row["role"], row["role"]),
         }
         for row in rows

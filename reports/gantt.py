@@ -13,11 +13,15 @@ Works on the report's stored data (plain dates), so it draws any report the same
 
 from datetime import date, timedelta
 
+from django.utils.text import Truncator
+
 LABEL_WIDTH = 200
 CHART_WIDTH = 480
 ROW_HEIGHT = 22
 HEADER_HEIGHT = 24
 MARGIN_DAYS = 3
+# A milestone's name beside its bar is cut to what fits in LABEL_WIDTH.
+LABEL_CHARS = 30
 
 
 def chart(rows: list[dict], today: date) -> dict | None:
@@ -52,6 +56,7 @@ def chart(rows: list[dict], today: date) -> dict | None:
                 "y": y,
                 "bar_y": y + 5,
                 "text_y": y + 15,
+                "label": Truncator(row["name"]).chars(LABEL_CHARS),
                 "x": round(LABEL_WIDTH + CHART_WIDTH * left, 1),
                 "width": round(max(CHART_WIDTH * width, 3), 1),
                 "baseline_x": (
@@ -59,23 +64,31 @@ def chart(rows: list[dict], today: date) -> dict | None:
                     if row["baseline"]
                     else None
                 ),
+                # The baseline's dashed line reaches a little above and below the bar.
+                "baseline_y1": y + 2,
+                "baseline_y2": y + 20,
             }
         )
     months = []
     d = date(start.year, start.month, 1)
     while d <= end:
         if d >= start:
-            months.append({"x": round(LABEL_WIDTH + CHART_WIDTH * share(d), 1), "label": d})
+            x = round(LABEL_WIDTH + CHART_WIDTH * share(d), 1)
+            months.append({"x": x, "text_x": int(x) + 3, "label": d})
         d = date(d.year + (d.month == 12), d.month % 12 + 1, 1)
     today_share = share(today)
+    today_x = round(LABEL_WIDTH + CHART_WIDTH * today_share, 1)
+    height = HEADER_HEIGHT + len(bars) * ROW_HEIGHT + 6
     return {
         "bars": bars,
         "months": months,
         "start": start,
         "end": end,
-        "today_x": round(LABEL_WIDTH + CHART_WIDTH * today_share, 1),
+        "today_x": today_x,
+        "today_text_x": int(today_x) + 3,
         "today_pct": round(100 * today_share, 1),
         "width": LABEL_WIDTH + CHART_WIDTH + 10,
-        "height": HEADER_HEIGHT + len(bars) * ROW_HEIGHT + 6,
+        "height": height,
+        "today_text_y": height - 2,
         "label_width": LABEL_WIDTH,
     }

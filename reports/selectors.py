@@ -1,8 +1,9 @@
 """Reads behind status reports: who is due, who receives them, and what a report holds.
 
 Each function makes a fixed number of queries, whatever the number of projects, tasks or
-recipients: the due detection two in all, what the reports of any number of projects are made
-from about fifteen in all (report_inputs).
+recipients: the due detection two in all, a project with its people and recipients three
+(report_project_queryset), what the reports of any number of projects are made from five
+(report_inputs).
 """
 
 from collections import defaultdict
@@ -10,25 +11,31 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db.models import (
     Case,
+    CharField,
     Count,
     Exists,
     F,
     IntegerField,
-    Max,
     Min,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
+    Value,
     When,
     Window,
 )
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.functions import Cast, Coalesce, RowNumber
 from django.utils import timezone
 
 from clients import roles
 from clients.models import Contact
+from common.aggregates import NameList, names_of
+from common.people import name_columns, name_of
 from outbox.models import OutgoingEmail
 from projects.health import ProjectFacts, assess, gather_facts, shown, worst
 from projects.models import (
@@ -40,7 +47,7 @@ from projects.models import (
     Risk,
     Task,
 )
-from projects.selectors import budget_percent
+from projects.selectors import TASK_OWNER_COLUMNS, budget_percent, task_owner_of
 from reports import schedule as sched
 from reports.models import Cadence, StatusReport, StatusReportSettings, Weekday
 
@@ -103,43 +110,84 @@ def due_reports(now: datetime, project_id: int | None = None) -> list[DueReport]
     ]
 
 
-def report_project_queryset() -> QuerySet[ImplementationProject]:
-    """A project with what a report needs around it: people, recipients and its schedule."""
-    return ImplementationProject.objects.select_related(
-        "client", "client__sales_rep", "pm", "report_settings"
-    ).prefetch_related(
-        Prefetch(
-            "memberships",
-            queryset=ProjectMembership.objects.select_related("user").order_by("pk"),
-        ),
-        # Their roles decide which page the link in their email opens.
-        "memberships__user__groups",
-        "pm__groups",
-        "client__sales_rep__groups",
-        # Every contact of the client: the PM picks from them who gets the client version.
-        Prefetch(
-            "client__contacts",
-            queryset=Contact.objects.order_by("name", "pk"),
-            to_attr="all_contacts",
-        ),
-        Prefetch(
-            "report_settings__client_recipients",
-            queryset=Contact.objects.only("pk"),
-        ),
+def _role_names(user_ref: str) -> Subquery:
+    """The role names of the user at `user_ref` of the outer row, as one column of it."""
+    groups = (
+        User.groups.through.objects.filter(user_id=OuterRef(user_ref))
+        .order_by()
+        .values("user_id")
+        .annotate(names=NameList("group__name"))
+        .values("names")
+    )
+    return Subquery(groups)
+
+
+def _chosen_contact_ids() -> Subquery:
+    """The ids of the contacts the project chose for the client version, as one column."""
+    chosen = (
+        StatusReportSettings.client_recipients.through.objects.filter(
+            statusreportsettings__project_id=OuterRef("pk")
+        )
+        .order_by()
+        .values("statusreportsettings_id")
+        .annotate(ids=NameList(Cast("contact_id", CharField())))
+        .values("ids")
+    )
+    return Subquery(chosen)
+
+
+def _contacts_of_client() -> Prefetch:
+    # Every contact of the client: the PM picks from them who gets the client version.
+    return Prefetch(
+        "client__contacts", queryset=Contact.objects.order_by("name", "pk"), to_attr="all_contacts"
+    )
+
+
+def report_project_queryset(*, links: bool = True) -> QuerySet[ImplementationProject]:
+    """A project with what a report needs around it: people, recipients, its schedule and when
+    it last reported.
+
+    The roles of its people (which page the link in their email opens), the contacts chosen for
+    the client version and its last report are columns of the project's row and of its
+    memberships' rows, not queries of their own. `links=False` leaves the roles out, for the
+    preview: see recipients().
+    """
+    last_report = (
+        StatusReport.objects.filter(project=OuterRef("pk"))
+        .order_by("-created_at")
+        .values("created_at")[:1]
+    )
+    roles_of_people = (
+        {"pm_roles": _role_names("pm_id"), "sales_rep_roles": _role_names("client__sales_rep_id")}
+        if links
+        else {}
+    )
+    memberships = ProjectMembership.objects.select_related("user").order_by("pk")
+    if links:
+        memberships = memberships.annotate(user_roles=_role_names("user_id"))
+    return (
+        ImplementationProject.objects.select_related(
+            "client", "client__sales_rep", "pm", "report_settings"
+        )
+        .annotate(
+            last_report_at=Subquery(last_report),
+            chosen_contact_ids=_chosen_contact_ids(),
+            **roles_of_people,
+        )
+        .prefetch_related(Prefetch("memberships", queryset=memberships), _contacts_of_client())
     )
 
 
 def recipient_choice_queryset() -> QuerySet[ImplementationProject]:
     """A project with its client's contacts and its choice of who gets the client version."""
-    return ImplementationProject.objects.select_related(
-        "client", "report_settings"
-    ).prefetch_related(
-        Prefetch(
-            "client__contacts",
-            queryset=Contact.objects.order_by("name", "pk"),
-            to_attr="all_contacts",
-        ),
-        Prefetch("report_settings__client_recipients", queryset=Contact.objects.only("pk")),
+    return (
+        ImplementationProject.objects.select_related("client", "report_settings")
+        .annotate(chosen_contact_ids=_chosen_contact_ids())
+        .prefetch_related(
+            _contacts_of_client(),
+            # The schedule form shows the choice from the settings row itself.
+            Prefetch("report_settings__client_recipients", queryset=Contact.objects.only("pk")),
+        )
     )
 
 
@@ -163,14 +211,15 @@ LINK_NONE = ""
 LINK_BY_KIND = {"team": LINK_REPORT, "sales": LINK_ACCOUNT, "client": LINK_NONE}
 
 
-def link_for_user(user, project: ImplementationProject) -> str:
+def link_for_user(user, role_names: str | None, project: ImplementationProject) -> str:
     """The page of this project a user who logs in can open, by the same rules as the pages.
 
-    Needs the user's groups prefetched (report_project_queryset does), so it makes no query.
+    `role_names` are the user's roles as report_project_queryset() reads them with the
+    project, so it makes no query.
     """
-    # Fills clients.roles' per-user cache from the prefetched groups, so that its rules decide
-    # here as on the pages, without a query per recipient.
-    user._golive_roles = frozenset(group.name for group in user.groups.all())
+    # Fills clients.roles' per-user cache from the roles read with the project, so that its
+    # rules decide here as on the pages, without a query per recipient.
+    user._golive_roles = frozenset(names_of(role_names))
     if roles.is_staff_reader(user):
         return LINK_REPORT
     if roles.is_sales_rep(user) and project.client.sales_rep_id == user.pk:
@@ -186,18 +235,22 @@ def default_client_recipients(project: ImplementationProject) -> list[Contact]:
     """The client contacts the project's reports go to unless the PM picks others for one.
 
     The PM's choice for the project once made; before that, the client's contacts flagged to
-    receive status reports. Needs a project from report_project_queryset().
+    receive status reports. Needs a project from report_project_queryset() (or
+    recipient_choice_queryset()).
     """
     contacts = project.client.all_contacts
     settings_row = report_settings_of(project)
     if settings_row is not None and settings_row.client_recipients_chosen:
-        chosen = {contact.pk for contact in settings_row.client_recipients.all()}
+        chosen = {int(pk) for pk in names_of(project.chosen_contact_ids)}
         return [contact for contact in contacts if contact.pk in chosen]
     return [contact for contact in contacts if contact.receives_status_reports]
 
 
 def recipients(
-    project: ImplementationProject, client_contact_ids: list[int] | None = None
+    project: ImplementationProject,
+    client_contact_ids: list[int] | None = None,
+    *,
+    links: bool = True,
 ) -> list[dict]:
     """The team and the sales rep (the internal version) and the client contacts chosen for the
     client version, one per address; a person both on the team and a contact gets the internal one.
@@ -205,18 +258,27 @@ def recipients(
     Each says which version they get (`version`) and which page the link in their email opens
     (`link`): one they may open, which for a sales rep is the account status page, not the
     report. `client_contact_ids` overrides the project's choice for one report (only contacts
-    of the project's client count). Needs a project from report_project_queryset().
+    of the project's client count). Needs a project from report_project_queryset(), or with
+    `links=False` (the preview, which shows who gets which version, not their links) from
+    report_project_queryset(links=False); the recipients then have no `link`.
     """
-    people: list[tuple[str, str, str, str]] = []
-    team = [project.pm] + [membership.user for membership in project.memberships.all()]
+
+    def link(user, read_with, roles_column: str) -> str | None:
+        # The user's roles are a column of the row they were read with.
+        return link_for_user(user, getattr(read_with, roles_column), project) if links else None
+
+    people: list[tuple[str, str, str, str | None]] = []
+    team = [(project.pm, project, "pm_roles")] + [
+        (membership.user, membership, "user_roles") for membership in project.memberships.all()
+    ]
     people += [
-        (user.email, person(user), "team", link_for_user(user, project))
-        for user in team
+        (user.email, person(user), "team", link(user, read_with, roles_column))
+        for user, read_with, roles_column in team
         if user and user.is_active
     ]
     rep = project.client.sales_rep
     if rep and rep.is_active:
-        people.append((rep.email, person(rep), "sales", link_for_user(rep, project)))
+        people.append((rep.email, person(rep), "sales", link(rep, project, "sales_rep_roles")))
     if client_contact_ids is None:
         contacts = default_client_recipients(project)
     else:
@@ -231,9 +293,10 @@ def recipients(
             continue
         seen.add(address.lower())
         version = CLIENT if kind == "client" else INTERNAL
-        result.append(
-            {"email": address, "name": name, "kind": kind, "link": link, "version": version}
-        )
+        recipient = {"email": address, "name": name, "kind": kind, "link": link, "version": version}
+        if not links:
+            del recipient["link"]
+        result.append(recipient)
     return result
 
 
@@ -247,13 +310,34 @@ SEVERITY_RANK = Case(
 OPEN_RISK = Q(status__in=[Risk.Status.OPEN, Risk.Status.MITIGATING])
 
 
-def _task_row(task: Task, today: date) -> dict:
+# What a report shows of each listed task, risk and issue, read as values() rows: a report
+# lists up to MAX_ITEMS of each, for a hundred projects at a time, and model instances with
+# their related rows cost several times more to read.
+TASK_COLUMNS = ("project_id", "title", "due_date", "milestone__name", *TASK_OWNER_COLUMNS)
+RISK_COLUMNS = (
+    "project_id",
+    "title",
+    "score",
+    "probability",
+    "impact",
+    "status",
+    "mitigation_plan",
+    *name_columns("owner"),
+)
+ISSUE_COLUMNS = ("project_id", "title", "severity", "status", "raised_at", *name_columns("owner"))
+RISK_STATUS_LABELS = dict(Risk.Status.choices)
+ISSUE_STATUS_LABELS = dict(Issue.Status.choices)
+SEVERITY_LABELS = dict(Issue.Severity.choices)
+
+
+def _task_row(task: dict, today: date) -> dict:
+    due = task["due_date"]
     return {
-        "title": task.title,
-        "owner": task.owner_label,
-        "milestone": task.milestone.name if task.milestone_id else "",
-        "due_date": task.due_date,
-        "days_late": (today - task.due_date).days if task.due_date and task.due_date < today else 0,
+        "title": task["title"],
+        "owner": task_owner_of(task),
+        "milestone": task["milestone__name"] or "",
+        "due_date": due,
+        "days_late": (today - due).days if due and due < today else 0,
     }
 
 
@@ -269,25 +353,25 @@ class ReportInputs:
     facts: dict[int, ProjectFacts]
     last_sent_at: dict[int, datetime]
     blocked_count: dict[int, int]
-    overdue_tasks: dict[int, list[Task]]
-    blocked_tasks: dict[int, list[Task]]
+    # The listed tasks, risks and issues are values() rows of their *_COLUMNS above.
+    overdue_tasks: dict[int, list[dict]]
+    blocked_tasks: dict[int, list[dict]]
     milestones: dict[int, list[Milestone]]
     open_risk_count: dict[int, int]
-    top_risks: dict[int, list[Risk]]
+    top_risks: dict[int, list[dict]]
     open_issue_count: dict[int, int]
-    listed_issues: dict[int, list[Issue]]
-    # For the timeline: every milestone of each project, and where the work of each begins.
+    listed_issues: dict[int, list[dict]]
+    # For the timeline: every milestone of each project, each with where its work begins.
     plan_milestones: dict[int, list[Milestone]]
-    work_starts: dict[int, date]
     # What the client version shows: the client's own open tasks, the sign-offs waiting for
     # them, and only the risks and issues flagged client-visible.
     client_task_count: dict[int, int]
-    client_tasks: dict[int, list[Task]]
+    client_tasks: dict[int, list[dict]]
     signoffs_waiting: dict[int, list[Milestone]]
     client_risk_count: dict[int, int]
-    client_risks: dict[int, list[Risk]]
+    client_risks: dict[int, list[dict]]
     client_issue_count: dict[int, int]
-    client_issues: dict[int, list[Issue]]
+    client_issues: dict[int, list[dict]]
 
 
 def _period(
@@ -301,33 +385,46 @@ def _period(
     return period_days, since, today + timedelta(days=period_days - 1)
 
 
-def _top(queryset: QuerySet, order_by: list, limit: int) -> dict[int, list]:
-    """The first `limit` rows of each project, in `order_by` order, in one query."""
-    return _top_and_count(queryset, order_by, limit)[0]
-
-
-def _top_and_count(
-    queryset: QuerySet, order_by: list, limit: int
-) -> tuple[dict[int, list], dict[int, int]]:
-    """The first `limit` rows of each project and how many it has in all, in one query.
+def _tops_and_counts(
+    lists: dict[str, tuple[QuerySet, int]], columns: tuple[str, ...], order_by: list
+) -> defaultdict[str, tuple[dict[int, list[dict]], dict[int, int]]]:
+    """For each named list of rows of one model, with its limit: the `columns` of the first
+    `limit` rows of each project, in `order_by` order, and how many it has in all; every list
+    in one query (a UNION ALL), none without a list. A list not asked for reads as empty.
 
     The count is a window over the rows before the first `limit` are kept, so it counts all.
     """
+    result = defaultdict(lambda: (defaultdict(list), {}))
     by = [F("project_id")]
-    rows = (
-        queryset.annotate(
+    parts = [
+        rows.values(*columns)
+        .annotate(
+            top_list=Value(name, output_field=CharField()),
             rank=Window(RowNumber(), partition_by=by, order_by=order_by),
             in_all=Window(Count("pk"), partition_by=by),
         )
         .filter(rank__lte=limit)
-        .order_by("project_id", "rank")
+        .order_by()
+        for name, (rows, limit) in lists.items()
+    ]
+    if not parts:
+        return result
+    combined = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    for row in combined.order_by("project_id", "top_list", "rank"):
+        by_project, counts = result[row["top_list"]]
+        by_project[row["project_id"]].append(row)
+        counts[row["project_id"]] = row["in_all"]
+    return result
+
+
+def _in_report_order(milestone: Milestone) -> tuple:
+    # By due date, undated last (as PostgreSQL sorts them), then by their order in the plan.
+    return (
+        milestone.due_date is None,
+        milestone.due_date or date.min,
+        milestone.order,
+        milestone.pk,
     )
-    by_project: dict[int, list] = defaultdict(list)
-    counts: dict[int, int] = {}
-    for row in rows:
-        by_project[row.project_id].append(row)
-        counts[row.project_id] = row.in_all
-    return by_project, counts
 
 
 def report_inputs(
@@ -335,9 +432,10 @@ def report_inputs(
 ) -> ReportInputs:
     """Read what the reports of these projects need, in a fixed number of queries.
 
-    Needs projects from report_project_queryset(). `only` (an audience, for the preview of
-    one version) leaves out the lists only the other version shows: the internal version's
-    overdue and blocked tasks, risks and issues, or the client's own tasks, risks and issues.
+    Needs projects from report_project_queryset() (their last report is read with them).
+    `only` (an audience, for the preview of one version) leaves out the lists only the other
+    version shows: the internal version's overdue and blocked tasks, risks and issues, or the
+    client's own tasks, risks and issues.
     """
     internal_lists = only in (None, INTERNAL)
     client_lists = only in (None, CLIENT)
@@ -346,41 +444,18 @@ def report_inputs(
     today = timezone.localdate(now)
     ids = [project.pk for project in projects]
 
-    last_sent_at = dict(
-        StatusReport.objects.filter(project_id__in=ids)
+    last_sent_at = {p.pk: p.last_report_at for p in projects if p.last_report_at is not None}
+
+    # Every milestone of each project, for the timeline, each with where its work begins (its
+    # earliest task). The milestones the report lists are among them: those completed since
+    # the project's last report, or open and due within its next period.
+    work_start = (
+        Task.objects.filter(milestone=OuterRef("pk"))
         .order_by()
-        .values("project_id")
-        .annotate(last=Max("created_at"))
-        .values_list("project_id", "last")
+        .values("milestone")
+        .annotate(start=Min(Coalesce("start_date", "due_date")))
+        .values("start")
     )
-
-    # Milestones completed since each project's last report, or open and due within its next
-    # period: read for the widest window of the set, each project's own window applied below.
-    windows = {p.pk: _period(p, today, last_sent_at.get(p.pk))[1:] for p in projects}
-    milestones: dict[int, list[Milestone]] = defaultdict(list)
-    if windows:
-        earliest = min(since for since, _ in windows.values())
-        latest = max(until for _, until in windows.values())
-        rows = Milestone.objects.filter(project_id__in=ids).filter(
-            Q(completed_on__gte=earliest) | Q(completed_on__isnull=True, due_date__lte=latest)
-        )
-        for milestone in rows.order_by("due_date", "order", "pk"):
-            since, until = windows[milestone.project_id]
-            if (milestone.completed_on and milestone.completed_on >= since) or (
-                milestone.completed_on is None and milestone.due_date <= until
-            ):
-                milestones[milestone.project_id].append(milestone)
-
-    tasks = Task.objects.filter(project_id__in=ids)
-    blocked = tasks.filter(status=Task.Status.BLOCKED)
-    by_due = [F("due_date").asc(), F("pk").asc()]
-    open_risks = Risk.objects.filter(OPEN_RISK, project_id__in=ids)
-    open_issues = Issue.objects.open().filter(project_id__in=ids)
-    client_tasks = tasks.open().filter(owner_contact__isnull=False)
-    client_risks = open_risks.filter(visible_to_client=True)
-    client_issues = open_issues.filter(visible_to_client=True)
-    plan_milestones: dict[int, list[Milestone]] = defaultdict(list)
-    signoffs: dict[int, list[Milestone]] = defaultdict(list)
     plan_rows = (
         Milestone.objects.filter(project_id__in=ids)
         .only(
@@ -395,45 +470,61 @@ def report_inputs(
             "is_golive_critical",
             "signed_off_at",
         )
+        .annotate(work_start=Subquery(work_start))
         .order_by("project_id", "order", "due_date", "pk")
     )
+    windows = {p.pk: _period(p, today, last_sent_at.get(p.pk))[1:] for p in projects}
+    plan_milestones: dict[int, list[Milestone]] = defaultdict(list)
+    milestones: dict[int, list[Milestone]] = defaultdict(list)
+    signoffs: dict[int, list[Milestone]] = defaultdict(list)
     for milestone in plan_rows:
         plan_milestones[milestone.project_id].append(milestone)
+        since, until = windows[milestone.project_id]
+        completed = milestone.completed_on
+        if (completed is not None and completed >= since) or (
+            completed is None and milestone.due_date is not None and milestone.due_date <= until
+        ):
+            milestones[milestone.project_id].append(milestone)
         # Done but not yet signed off by the client: key and go-live-critical ones need it.
         if (
-            milestone.completed_on
+            completed
             and milestone.signed_off_at is None
             and (milestone.is_key or milestone.is_golive_critical)
         ):
             signoffs[milestone.project_id].append(milestone)
-    work_starts = dict(
-        Task.objects.filter(project_id__in=ids, milestone__isnull=False)
-        .order_by()
-        .values("milestone_id")
-        .annotate(start=Min(Coalesce("start_date", "due_date")))
-        .values_list("milestone_id", "start")
-    )
+    for listed in milestones.values():
+        listed.sort(key=_in_report_order)
+
+    tasks = Task.objects.filter(project_id__in=ids)
+    blocked = tasks.filter(status=Task.Status.BLOCKED)
+    by_due = [F("due_date").asc(), F("pk").asc()]
+    open_risks = Risk.objects.filter(OPEN_RISK, project_id__in=ids)
+    open_issues = Issue.objects.open().filter(project_id__in=ids)
+    client_tasks = tasks.open().filter(owner_contact__isnull=False)
+    client_risks = open_risks.filter(visible_to_client=True)
+    client_issues = open_issues.filter(visible_to_client=True)
     by_score = [F("score").desc(), F("pk").asc()]
     by_severity = [SEVERITY_RANK.asc(), F("raised_at").asc(), F("pk").asc()]
-    blocked_tasks, blocked_count, overdue_tasks = {}, {}, {}
-    top_risks, open_risk_count, listed_issues, open_issue_count = {}, {}, {}, {}
+    # Each model's lists, of both versions when both are made, are read in one query.
+    task_lists, risk_lists, issue_lists = {}, {}, {}
     if internal_lists:
-        overdue_tasks = _top(tasks.overdue(today).with_related(), by_due, limit)
-        blocked_tasks, blocked_count = _top_and_count(blocked.with_related(), by_due, limit)
-        top_risks, open_risk_count = _top_and_count(
-            open_risks.select_related("owner"), by_score, config["TOP_RISKS"]
-        )
-        listed_issues, open_issue_count = _top_and_count(
-            open_issues.select_related("owner"), by_severity, limit
-        )
-    client_task_rows, client_task_count, client_risk_rows = {}, {}, {}
-    client_risk_count, client_issue_rows, client_issue_count = {}, {}, {}
+        task_lists |= {"overdue": (tasks.overdue(today), limit), "blocked": (blocked, limit)}
+        risk_lists["top"] = (open_risks, config["TOP_RISKS"])
+        issue_lists["listed"] = (open_issues, limit)
     if client_lists:
-        client_task_rows, client_task_count = _top_and_count(
-            client_tasks.with_related(), by_due, limit
-        )
-        client_risk_rows, client_risk_count = _top_and_count(client_risks, by_score, limit)
-        client_issue_rows, client_issue_count = _top_and_count(client_issues, by_severity, limit)
+        task_lists["client"] = (client_tasks, limit)
+        risk_lists["client"] = (client_risks, limit)
+        issue_lists["client"] = (client_issues, limit)
+    task_rows = _tops_and_counts(task_lists, TASK_COLUMNS, by_due)
+    risk_rows = _tops_and_counts(risk_lists, RISK_COLUMNS, by_score)
+    issue_rows = _tops_and_counts(issue_lists, ISSUE_COLUMNS, by_severity)
+    overdue_tasks = task_rows["overdue"][0]
+    blocked_tasks, blocked_count = task_rows["blocked"]
+    top_risks, open_risk_count = risk_rows["top"]
+    listed_issues, open_issue_count = issue_rows["listed"]
+    client_task_rows, client_task_count = task_rows["client"]
+    client_risk_rows, client_risk_count = risk_rows["client"]
+    client_issue_rows, client_issue_count = issue_rows["client"]
     return ReportInputs(
         today=today,
         facts=gather_facts(ids, today, settings.GOLIVE_HEALTH),
@@ -447,7 +538,6 @@ def report_inputs(
         open_issue_count=open_issue_count,
         listed_issues=listed_issues,
         plan_milestones=plan_milestones,
-        work_starts=work_starts,
         client_task_count=client_task_count,
         client_tasks=client_task_rows,
         signoffs_waiting=signoffs,
@@ -465,7 +555,7 @@ def _timeline(project: ImplementationProject, inputs: ReportInputs, today: date)
     previous = project.kickoff_date
     for m in inputs.plan_milestones.get(project.pk, []):
         end = m.completed_on or m.due_date
-        start = inputs.work_starts.get(m.pk) or previous or end
+        start = m.work_start or previous or end
         if end is not None and start is not None and start > end:
             start = end
         rows.append(
@@ -538,9 +628,9 @@ def client_content(project: ImplementationProject, content: dict, inputs: Report
             "count": inputs.client_risk_count.get(pk, 0),
             "items": [
                 {
-                    "title": risk.title,
-                    "score": risk.score,
-                    "status_label": risk.get_status_display(),
+                    "title": risk["title"],
+                    "score": risk["score"],
+                    "status_label": RISK_STATUS_LABELS.get(risk["status"], risk["status"]),
                 }
                 for risk in inputs.client_risks.get(pk, [])
             ],
@@ -549,10 +639,10 @@ def client_content(project: ImplementationProject, content: dict, inputs: Report
             "count": inputs.client_issue_count.get(pk, 0),
             "items": [
                 {
-                    "title": issue.title,
-                    "severity": issue.severity,
-                    "severity_label": issue.get_severity_display(),
-                    "status_label": issue.get_status_display(),
+                    "title": issue["title"],
+                    "severity": issue["severity"],
+                    "severity_label": SEVERITY_LABELS.get(issue["severity"], issue["severity"]),
+                    "status_label": ISSUE_STATUS_LABELS.get(issue["status"], issue["status"]),
                 }
                 for issue in inputs.client_issues.get(pk, [])
             ],
@@ -659,13 +749,13 @@ def report_content(
             "count": inputs.open_risk_count.get(pk, 0),
             "items": [
                 {
-                    "title": risk.title,
-                    "score": risk.score,
-                    "probability": risk.probability,
-                    "impact": risk.impact,
-                    "owner": person(risk.owner),
-                    "status_label": risk.get_status_display(),
-                    "mitigation_plan": risk.mitigation_plan,
+                    "title": risk["title"],
+                    "score": risk["score"],
+                    "probability": risk["probability"],
+                    "impact": risk["impact"],
+                    "owner": name_of(risk, "owner", ""),
+                    "status_label": RISK_STATUS_LABELS.get(risk["status"], risk["status"]),
+                    "mitigation_plan": risk["mitigation_plan"],
                 }
                 for risk in inputs.top_risks.get(pk, [])
             ],
@@ -674,13 +764,13 @@ def report_content(
             "count": inputs.open_issue_count.get(pk, 0),
             "items": [
                 {
-                    "title": issue.title,
-                    "severity": issue.severity,
-                    "severity_label": issue.get_severity_display(),
-                    "owner": person(issue.owner),
-                    "status_label": issue.get_status_display(),
-                    "raised_on": timezone.localdate(issue.raised_at),
-                    "days_open": (today - timezone.localdate(issue.raised_at)).days,
+                    "title": issue["title"],
+                    "severity": issue["severity"],
+                    "severity_label": SEVERITY_LABELS.get(issue["severity"], issue["severity"]),
+                    "owner": name_of(issue, "owner", ""),
+                    "status_label": ISSUE_STATUS_LABELS.get(issue["status"], issue["status"]),
+                    "raised_on": timezone.localdate(issue["raised_at"]),
+                    "days_open": (today - timezone.localdate(issue["raised_at"])).days,
                 }
                 for issue in inputs.listed_issues.get(pk, [])
             ],

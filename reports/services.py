@@ -185,7 +185,8 @@ def report_build(
 
     Needs a project from reports.selectors.report_project_queryset(), and the inputs read for
     it (alone, when none are given: see reports.selectors.report_inputs). `preview` (an
-    audience) renders only that version's document, for the preview page.
+    audience) renders only that version's document, for the preview page, whose recipients
+    have no link (the project may come from report_project_queryset(links=False)).
     """
     if inputs is None:
         # A preview shows one version: the other's lists are not read.
@@ -209,7 +210,7 @@ def report_build(
         subject=versions[Audience.INTERNAL].subject,
         body_html=versions[Audience.INTERNAL].body_html,
         body_text=versions[Audience.INTERNAL].body_text,
-        recipients=recipients(project, client_contact_ids),
+        recipients=recipients(project, client_contact_ids, links=preview is None),
         versions=versions,
     )
 

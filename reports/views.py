@@ -129,7 +129,7 @@ def report_pdf(request, pk: int):
 @require_GET
 def report_preview(request, pk: int):
     """The next report as it would look now; nothing is saved, sent or cleared."""
-    project = get_project_for_view(request, pk, selectors.report_project_queryset())
+    project = get_project_for_view(request, pk, selectors.report_project_queryset(links=False))
     audience = _audience(request.GET.get("version"))
     draft = services.report_build(project=project, now=timezone.now(), preview=audience)
     recipients = [

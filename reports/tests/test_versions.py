@@ -287,9 +287,9 @@ def _grow(project, n: int) -> None:
 
 
 # Each version's preview reads only the lists that version shows: the internal one its
-# overdue and blocked tasks, risks and issues; the client one the client's tasks, risks and
-# issues (and the top overdue tasks are the internal version's only).
-@pytest.mark.parametrize(("version", "queries"), [("", 27), ("?version=client", 26)])
+# overdue and blocked tasks (in one query), risks and issues; the client one the client's
+# tasks, risks and issues.
+@pytest.mark.parametrize(("version", "queries"), [("", 12), ("?version=client", 12)])
 def test_the_preview_query_count_does_not_grow_with_the_project(
     project, client_as, pm, django_assert_num_queries, version, queries
 ):
@@ -301,6 +301,32 @@ def test_the_preview_query_count_does_not_grow_with_the_project(
     _grow(project, 8)
     with django_assert_num_queries(queries):
         logged_in.get(url)
+    # The PM's own choice of client contacts is read with the project too.
+    choose_client_recipients(project, pm, list(project.client.contacts.order_by("pk")[:3]))
+    with django_assert_num_queries(queries):
+        logged_in.get(url)
+
+
+def choose_client_recipients(project, pm, contacts) -> None:
+    row = project.report_settings
+    services.report_settings_update(
+        project=project,
+        user=pm,
+        cadence=row.cadence,
+        weekday=row.weekday,
+        notes=row.next_notes,
+        client_recipients=contacts,
+    )
+
+
+def test_the_preview_lists_the_client_contacts_the_pm_chose(project, client_as, pm, other_pm):
+    quiet = project.client.contacts.get(email__startswith="quiet")
+    extra = ContactFactory(client=project.client, email="extra@client.example")
+    choose_client_recipients(project, pm, [quiet, extra])
+    page = client_as(other_pm).get(reverse("reports:preview", args=[project.pk])).content
+    client_list = page.decode().split("Client version</h3>")[1]
+    assert "quiet1@client.example" in client_list and "extra@client.example" in client_list
+    assert "lead1@client.example" not in client_list
 
 
 def test_the_schedule_and_pdf_query_counts_do_not_grow(
