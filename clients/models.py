@@ -213,6 +213,15 @@ class SalesHandoff(models.Model):
 
     class Meta:
         ordering = ["-submitted_at"]
+        indexes = [
+            # The few handoffs still to acknowledge, among years of acknowledged ones: what the
+            # PMs' and managers' home pages list.
+            models.Index(
+                fields=["submitted_at"],
+                condition=models.Q(acknowledged_at__isnull=True),
+                name="handoff_unacknowledged",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Sales handoff for {self.client.name}"

@@ -4,7 +4,6 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Case, IntegerField, Value, When
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -37,18 +36,11 @@ from projects.forms import (
     owner_choices,
     person_choices,
 )
-from projects.models import Health, ImplementationProject, Issue, Phase, Task
+from projects.models import HEALTH_RANK, ImplementationProject, Issue, Phase, Task
 
 # Changes the project page shows; the history page has the rest.
 RECENT_HISTORY = 10
 RECENT_PHASE_CHANGES = 5
-
-HEALTH_RANK = Case(
-    When(health=Health.RED, then=Value(2)),
-    When(health=Health.AMBER, then=Value(1)),
-    default=Value(0),
-    output_field=IntegerField(),
-)
 
 
 def _form_error_messages(error: ValidationError) -> list[str]:
