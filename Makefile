@@ -113,7 +113,9 @@ bench: setup
 # stops its own children (runserver's reloader, the worker's pool); whatever of a group is
 # still there after 15 seconds is killed, so nothing is left behind.
 run: setup pdf-libs $(STATIC_STAMP)
-	@$(PY) manage.py migrate --noinput
+	@# The links the app writes (the demo's portal sign-in link, emails) name this server.
+	export SITE_URL="$${SITE_URL:-http://$(HOST):$(PORT)}"
+	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo | tee var/seed_demo.txt
 	$(PY) manage.py run_escalations
 	if (exec 3<>/dev/tcp/$(HOST)/$(PORT)) 2>/dev/null; then
