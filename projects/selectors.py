@@ -13,7 +13,6 @@ from django.db.models import (
     Case,
     CharField,
     Count,
-    Exists,
     ExpressionWrapper,
     F,
     IntegerField,
@@ -518,17 +517,10 @@ def waiting_for(user: User, now: datetime) -> list[dict]:
     """
     is_manager, is_pm = roles.is_manager(user), roles.is_pm(user)
     items: list[dict] = []
-    # A manager also holds what no PM holds, as its emails went to the managers: every handoff
-    # but those of another PM's project. Said as NOT EXISTS, PostgreSQL probes the project of
-    # each open handoff by index instead of joining every project to them.
+    # A manager also holds what no PM holds, as its emails went to the managers.
+    holder = Q(project__pm=user)
     if is_manager:
-        holder = ~Exists(
-            ImplementationProject.objects.filter(
-                sales_handoff=OuterRef("pk"), pm__isnull=False
-            ).exclude(pm=user)
-        )
-    else:
-        holder = Q(project__pm=user)
+        holder |= Q(project__pm__isnull=True)
     if is_manager or is_pm:
         # One query: the sales handoffs, with what the apps registered in projects.waiting.
         rows = (

@@ -177,10 +177,14 @@ def test_an_accepted_report_reaches_the_pm_and_the_sales_rep_for_a_while(
     assert waiting(client, pm) == [] and waiting(client, sales_rep) == []
 
 
-def test_a_report_of_a_project_without_a_pm_goes_to_the_managers(client, manager, support):
+def test_a_report_of_a_project_without_a_pm_goes_to_the_managers(client, manager, support, pm):
     report = HandoffReportFactory(project__pm=None)
     services.handoff_report_send(report=report, user=manager)
     services.handoff_report_decide(report=report, user=support, accept=False, comment="Why?")
+    # A PM's returned report waits on that PM, not on the managers.
+    pms_report = HandoffReportFactory(project__pm=pm)
+    services.handoff_report_send(report=pms_report, user=pm)
+    services.handoff_report_decide(report=pms_report, user=support, accept=False, comment="Who?")
     [email] = emails_to(manager)
     assert email.subject.startswith("Handoff report returned with questions")
     assert [item["what"] for item in waiting(client, manager)] == [
