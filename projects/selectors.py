@@ -24,7 +24,6 @@ from django.db.models import (
     Value,
     When,
 )
-from django.urls import reverse
 from django.utils import timezone
 
 from clients import roles
@@ -50,6 +49,7 @@ from projects.models import (
     TimeEntry,
 )
 from projects.templatetags.golive import pk_url
+from projects.templatetags.home_rows import HOME_TASK_COLUMNS, HomeTaskRow
 
 SEVERITY_RANK = Case(
     When(severity=Issue.Severity.CRITICAL, then=Value(0)),
@@ -387,19 +387,18 @@ def budget_percent(hours_burned: Decimal, budget_hours: Decimal | None) -> int |
     return round(100 * hours_burned / budget_hours)
 
 
-def my_tasks(user: User, today: date) -> dict[str, list[Task]]:
+def my_tasks(user: User, today: date) -> dict[str, list[HomeTaskRow]]:
     """The user's open tasks overdue and due this week, as the home page lists them."""
+    # overdue() and due_between() keep the open ones.
     mine = (
-        Task.objects.open()
-        .filter(owner_user=user)
-        .select_related("project")
-        .only("title", "status", "due_date", "project__name")
+        Task.objects.filter(owner_user=user)
+        .order_by("due_date", "pk")
+        .values_list(*HOME_TASK_COLUMNS)
     )
+    this_week = mine.due_between(today, today + timedelta(days=6))
     return {
-        "overdue": list(mine.overdue(today).order_by("due_date", "pk")[:25]),
-        "this_week": list(
-            mine.due_between(today, today + timedelta(days=6)).order_by("due_date", "pk")[:25]
-        ),
+        "overdue": [HomeTaskRow._make(row) for row in mine.overdue(today)[:25]],
+        "this_week": [HomeTaskRow._make(row) for row in this_week[:25]],
     }
 
 
@@ -539,26 +538,13 @@ def waiting_for(user: User, now: datetime) -> list[dict]:
         ]
         if extra:
             rows = rows.union(*extra, all=True)
+        kinds = {"sales_handoff": ("Sales handoff to acknowledge", "clients:handoff_detail")}
+        kinds.update(waiting.KINDS)
         for kind, name, target, when in rows.order_by("when")[: WAITING_LIMIT * (1 + len(extra))]:
-            if kind == "sales_handoff":
-                items.append(
-                    {
-                        "what": "Sales handoff to acknowledge",
-                        "name": name,
-                        "url": reverse("clients:handoff_detail", args=[target]),
-                        "when": when,
-                    }
-                )
-            else:
-                what, url_name = waiting.KINDS[kind]
-                items.append(
-                    {
-                        "what": what,
-                        "name": name,
-                        "url": reverse(url_name, args=[target]),
-                        "when": when,
-                    }
-                )
+            what, url_name = kinds[kind]
+            items.append(
+                {"what": what, "name": name, "url": pk_url(url_name, target), "when": when}
+            )
     accepted_since = now - timedelta(days=settings.GOLIVE_NOTICES["ACCEPTED_HANDOFF_DAYS"])
     accepted = Q(status=HandoffReport.Status.ACCEPTED, decided_at__gte=accepted_since)
     wanted = []
@@ -574,20 +560,24 @@ def waiting_for(user: User, now: datetime) -> list[dict]:
             HandoffReport.Status.RETURNED: "Handoff report returned with questions",
             HandoffReport.Status.ACCEPTED: "Handoff report accepted by support",
         }
-        for report in (
+        for status, sent_at, decided_at, project_id, project_name, client_name in (
             HandoffReport.objects.filter(reduce(or_, wanted))
-            .select_related("project__client")
-            .only("status", "sent_at", "decided_at", "project__name", "project__client__name")
-            .order_by("sent_at", "pk")[:WAITING_LIMIT]
+            .order_by("sent_at", "pk")
+            .values_list(
+                "status",
+                "sent_at",
+                "decided_at",
+                "project_id",
+                "project__name",
+                "project__client__name",
+            )[:WAITING_LIMIT]
         ):
             items.append(
                 {
-                    "what": labels[report.status],
-                    "name": f"{report.project.client.name} · {report.project.name}",
-                    "url": report.get_absolute_url(),
-                    "when": report.sent_at
-                    if report.status == HandoffReport.Status.SENT
-                    else report.decided_at,
+                    "what": labels[status],
+                    "name": f"{client_name} · {project_name}",
+                    "url": pk_url("projects:handoff_report", project_id),
+                    "when": sent_at if status == HandoffReport.Status.SENT else decided_at,
                 }
             )
     return sorted(items, key=lambda item: item["when"] or now)
