@@ -1,4 +1,4 @@
-"""The milestone and open-task rows of the project page, each written once.
+"""The milestone, open-task, risk and issue rows of the project page, each written once.
 
 Through the template engine the two tables cost the page about as much as all its queries'
 building: a milestone row ran a choice label, three date filters and two to four URL tags, a
@@ -153,3 +153,39 @@ def open_task_rows(tasks: list[dict], can_edit: bool, detail_url: str) -> SafeSt
     # Safe: every text above went through escape(); the rest is fixed markup, numbers, dates
     # and this app's URLs.
     return mark_safe("\n".join(rows))  # noqa: S308  # nosec B308 B703
+
+
+NO_PLAN = ' · <span class="text-danger">no mitigation plan</span>'
+
+
+@register.simple_tag
+def open_risk_items(risks: list[dict]) -> SafeString:
+    """A list item per open risk (rows from selectors.detail_open_risks), or one saying none."""
+    items = [
+        '<li class="list-group-item px-0 d-flex justify-content-between gap-2">'
+        f'<span><a href="{risk["url"]}">{escape(risk["title"])}</a>'
+        f'<span class="d-block small text-body-secondary">{escape(risk["owner"])}'
+        f"{'' if risk['has_plan'] else NO_PLAN}</span></span>"
+        f'<span class="badge {risk["badge"]} align-self-start" title="Probability '
+        f'{int(risk["probability"])} × impact {int(risk["impact"])}">'
+        f"Score {int(risk['score'])}</span></li>"
+        for risk in risks
+    ] or ['<li class="list-group-item px-0 text-body-secondary">No open risks.</li>']
+    # Safe: every text above went through escape(); the rest is fixed markup and numbers.
+    return mark_safe("\n".join(items))  # noqa: S308  # nosec B308 B703
+
+
+@register.simple_tag
+def open_issue_items(issues: list[dict]) -> SafeString:
+    """A list item per open issue (rows from selectors.detail_open_issues), or one saying none."""
+    items = [
+        '<li class="list-group-item px-0 d-flex justify-content-between gap-2">'
+        f'<span><a href="{issue["url"]}">{escape(issue["title"])}</a>'
+        f'<span class="d-block small text-body-secondary">{escape(issue["owner"])} · raised '
+        f"{issue['raised']}</span></span>"
+        f'<span class="badge {issue["badge"]} align-self-start">'
+        f"{escape(issue['severity_label'])}</span></li>"
+        for issue in issues
+    ] or ['<li class="list-group-item px-0 text-body-secondary">No open issues.</li>']
+    # Safe: every text above went through escape(); the rest is fixed markup and dates.
+    return mark_safe("\n".join(items))  # noqa: S308  # nosec B308 B703
