@@ -69,6 +69,8 @@ MAX_CPU_MS = 10
 MAX_FLOOR_RATIO = 3
 MAX_QUERIES = 12
 MAX_QUERY_MS = 5
+# The load average below which the machine counts as quiet enough to measure pages on.
+QUIET_LOAD = 1.0
 # The jobs, at 1× and at --scale N (where the reports and deliveries are held to their cost per
 # item at 1× instead, and the sweep to a minute).
 MAX_SWEEP_SECONDS = 10
@@ -268,6 +270,23 @@ def wait_for(condition, *, timeout: float, what: str, every: float = 0.1):
         if time.monotonic() > deadline:
             raise RuntimeError(f"Waited {timeout:g} s for {what}.")
         time.sleep(every)
+
+
+def settle(*, limit: float = 90.0, every: float = 5.0) -> float:
+    """Wait, at most `limit` seconds, for the load average to fall to QUIET_LOAD; return it.
+
+    The jobs before the pages leave the load average high for a minute after they end (it
+    decays over a minute), and their worker's last work can still be running: pages measured
+    then cost up to a third more CPU than on a quiet machine.
+    """
+    deadline = time.monotonic() + limit
+    busy = os.getloadavg()[0]
+    if busy > QUIET_LOAD:
+        say(f"Waiting up to {limit:g} s for the load average ({busy:.1f}) to settle")
+    while busy > QUIET_LOAD and time.monotonic() < deadline:
+        time.sleep(every)
+        busy = os.getloadavg()[0]
+    return busy
 
 
 # Data
@@ -573,8 +592,8 @@ def bench_pages(args, env: dict[str, str], wrk: str, log_dir: Path, report: dict
 
     say("Collecting static files for WhiteNoise")
     call_command("collectstatic", interactive=False, verbosity=0)
-    busy = os.getloadavg()[0]
-    if busy > 1:
+    busy = settle()
+    if busy > QUIET_LOAD:
         say(
             f"Warning: the load average is {busy:.1f} before the pages are measured: other "
             "processes share the CPU (CPU ms per request is hardly affected; requests per "

@@ -41,6 +41,21 @@ def test_a_bad_duration_is_refused_with_its_reason(capsys):
     assert "Not a duration: three minutes" in capsys.readouterr().err
 
 
+def test_pages_wait_for_the_load_left_by_the_jobs_to_settle_but_not_for_ever(monkeypatch):
+    loads = iter([2.5, 1.8, 1.2, 0.9, 0.5])
+    monkeypatch.setattr(run.os, "getloadavg", lambda: (next(loads), 0.0, 0.0))
+    slept = []
+    monkeypatch.setattr(run.time, "sleep", slept.append)
+    monkeypatch.setattr(run, "say", lambda text: None)
+    assert run.settle(limit=60, every=5) == 0.9
+    assert slept == [5, 5, 5]
+
+    clock = iter(range(0, 1000, 30))
+    monkeypatch.setattr(run.time, "monotonic", lambda: next(clock))
+    monkeypatch.setattr(run.os, "getloadavg", lambda: (3.0, 0.0, 0.0))
+    assert run.settle(limit=60, every=5) == 3.0
+
+
 def test_each_scale_has_its_own_database(monkeypatch):
     monkeypatch.delenv("BENCH_DATABASE_URL", raising=False)
     assert run.database_url(1).endswith("/golive_bench")
