@@ -1,9 +1,7 @@
 from celery import shared_task
 
+from common.jobs import RETRY
 from golive import digest, handoff
-
-# Back-off for a job that failed on something passing (the database restarting, a lock).
-RETRY = {"autoretry_for": (Exception,), "retry_backoff": 30, "retry_backoff_max": 1800}
 
 
 @shared_task(name="golive.build_handoff_report", max_retries=8, **RETRY)

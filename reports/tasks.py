@@ -1,5 +1,6 @@
 from celery import shared_task
 
+from common.jobs import RETRY
 from reports import services
 
 
@@ -9,13 +10,7 @@ def tick() -> int:
     return len(services.reports_send_due())
 
 
-@shared_task(
-    name="reports.make_pdfs",
-    autoretry_for=(Exception,),
-    retry_backoff=30,
-    retry_backoff_max=1800,
-    max_retries=8,
-)
+@shared_task(name="reports.make_pdfs", max_retries=8, **RETRY)
 def make_pdfs(report_id: int) -> int:
     """Make and store the PDFs of a report just sent; a repeat (or a retry) makes none again."""
     return services.report_pdfs_make(report_id)

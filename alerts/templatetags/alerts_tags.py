@@ -8,7 +8,7 @@ from alerts.selectors import STATUS_RANK, project_open_alerts
 from common.dates import month_abbreviations, short_date
 from projects.models import ImplementationProject
 from projects.templatetags.golive import pk_url_parts
-from projects.templatetags.project_rows import label_html
+from projects.templatetags.project_rows import escaped_labels, label_html
 
 register = template.Library()
 
@@ -26,8 +26,8 @@ HOME_LIMIT = 6
 
 
 # Each label by its value, escaped once (as projects/templatetags/project_rows.py does).
-KIND_HTML = {value: escape(label) for value, label in Alert.Kind.choices}
-LEVEL_HTML = {value: escape(label) for value, label in Alert.Level.choices}
+KIND_HTML = escaped_labels(Alert.Kind.choices)
+LEVEL_HTML = escaped_labels(Alert.Level.choices)
 
 
 def _my_alert_item(row: tuple, before: str, after: str, months: tuple[str, ...]) -> str:

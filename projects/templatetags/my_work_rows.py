@@ -17,7 +17,7 @@ from django.utils.safestring import SafeString, mark_safe
 from common.dates import day_date, month_abbreviations, weekday_abbreviations
 from projects.models import Task
 from projects.templatetags.golive import pk_url_parts, status_options
-from projects.templatetags.project_rows import label_html
+from projects.templatetags.project_rows import csrf_input, escaped_labels, label_html
 
 register = template.Library()
 
@@ -63,8 +63,8 @@ MY_TASK_ROW_COLUMNS = (
     "milestone__name",
 )
 
-TASK_STATUS_HTML = {value: escape(label) for value, label in Task.Status.choices}
-TASK_PRIORITY_HTML = {value: escape(label) for value, label in Task.Priority.choices}
+TASK_STATUS_HTML = escaped_labels(Task.Status.choices)
+TASK_PRIORITY_HTML = escaped_labels(Task.Priority.choices)
 STATUS_BADGE_CLASS = {
     Task.Status.DONE: "text-bg-success",
     Task.Status.BLOCKED: "text-bg-danger",
@@ -85,14 +85,7 @@ class RowSettings:
 
     def __init__(self, context: template.Context, next_url: str) -> None:
         self.next_url = escape(next_url)
-        # What {% csrf_token %} writes; it writes nothing without a token.
-        token = context.get("csrf_token")
-        if token and token != "NOTPROVIDED":  # noqa: S105 (Django's marker, not a secret)
-            self.csrf_input = (
-                f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(token)}">'
-            )
-        else:
-            self.csrf_input = ""
+        self.csrf_input = csrf_input(context)
         self.task_url = pk_url_parts("projects:task_detail")
         self.status_url = pk_url_parts("projects:task_status")
         self.project_url = pk_url_parts("projects:detail")

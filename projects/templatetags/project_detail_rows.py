@@ -14,7 +14,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from common.dates import month_abbreviations, short_date
 from projects.templatetags.golive import person, pk_url_parts
-from projects.templatetags.project_rows import PHASE_HTML, label_html
+from projects.templatetags.project_rows import PHASE_HTML, csrf_input, label_html
 
 register = template.Library()
 
@@ -22,14 +22,6 @@ KEY_BADGE = ' <span class="badge text-bg-primary">Key</span>'
 GOLIVE_CRITICAL_BADGE = ' <span class="badge text-bg-warning">Go-live critical</span>'
 OVERDUE_MILESTONE_BADGE = ' <span class="badge text-bg-danger">Overdue</span>'
 OVERDUE_TASK_BADGE = ' <span class="badge text-bg-danger">overdue</span>'
-
-
-def _csrf_input(context) -> str:
-    """What {% csrf_token %} writes; it writes nothing without a token."""
-    token = context.get("csrf_token")
-    if not token or token == "NOTPROVIDED":  # noqa: S105 (Django's marker, not a secret)
-        return ""
-    return f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(token)}">'
 
 
 def _variance_html(variance: int | None) -> str:
@@ -49,7 +41,7 @@ def milestone_rows(context, milestones, today: date, can_edit: bool, detail_url:
     months = month_abbreviations()
     complete_url = pk_url_parts("projects:milestone_complete")
     edit_url = pk_url_parts("projects:milestone_edit")
-    csrf_input = _csrf_input(context) if can_edit else ""
+    token_input = csrf_input(context) if can_edit else ""
     sign_off_url = escape(f"{detail_url}?fragment=sign-off&milestone=")
     rows = []
     for m in milestones:
@@ -88,7 +80,7 @@ def milestone_rows(context, milestones, today: date, can_edit: bool, detail_url:
             if not m.completed_on:
                 action = (
                     f'<form method="post" action="{complete_url[0]}{m.pk}{complete_url[1]}" '
-                    f'class="d-inline">{csrf_input}<button class="btn btn-sm btn-outline-success" '
+                    f'class="d-inline">{token_input}<button class="btn btn-sm btn-outline-success" '
                     f'type="submit">Complete{hidden_name}</button></form>'
                 )
             elif not m.signed_off_at:
