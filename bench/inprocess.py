@@ -93,9 +93,13 @@ def measure(
 
 
 def main() -> None:
+    import gc
+
     import django
 
     django.setup()
+    # As each gunicorn worker does once the app is loaded (onboarding/gunicorn.conf.py).
+    gc.freeze()
     pages = json.load(sys.stdin)
     results = {
         page["name"]: measure(page["path"], page["cookies"], page.get("headers")) for page in pages

@@ -6,7 +6,8 @@ one entry per person (role, session key, the objects they work on). Each Locust 
 next person of that list, opens their home page (which sets the CSRF cookie, as it does for a
 browser), then clicks every 5–15 s: mostly reading pages of their role, and about one click in
 ten a change made through the app's own forms and in-place endpoints, with the CSRF token a
-browser sends. This file imports nothing of Django: Locust's gevent runs in a process of its own.
+browser sends. A page's parts that htmx loads by itself come with it, as the browser asks for
+them. This file imports nothing of Django: Locust's gevent runs in a process of its own.
 """
 
 import itertools
@@ -16,7 +17,7 @@ import random
 import uuid
 from datetime import date
 
-from locust import HttpUser, between, task
+from locust import FastHttpUser, between, task
 
 with open(os.environ["BENCH_OFFICE_PEOPLE"], encoding="utf-8") as people_file:
     OFFICE = json.load(people_file)
@@ -57,28 +58,45 @@ WRITES = {
     "support": {"comment": 1},
 }
 TASK_STATUSES = ("not_started", "in_progress", "blocked", "done")
+# The parts of a page htmx asks for as soon as the page loads (hx-trigger="load").
+PARTS_ON_LOAD = {
+    "task detail": ("task baseline", "task files"),
+    "client detail": ("client satisfaction",),
+}
+# The project page's lower part loads when it is scrolled into view ("revealed"), and then the
+# client portal card in it: about every other visit, a person reads that far.
+SCROLLS_DOWN = 0.5
 
 
 def pick(weights: dict[str, int]) -> str:
     return random.choices(list(weights), weights=list(weights.values()))[0]  # noqa: S311
 
 
-class Person(HttpUser):
+class Person(FastHttpUser):
     # 5–15 s between clicks; bench/tests make it shorter to try every click in seconds.
     wait_time = between(*OFFICE.get("wait", (5, 15)))
 
     def on_start(self) -> None:
         self.person = next(PEOPLE)
         self.role = self.person["role"]
-        self.client.cookies.set(OFFICE["session_cookie"], self.person["session"])
         self.csrf = ""
         self.read("home")
 
+    def cookies(self) -> dict[str, str]:
+        """The Cookie header a browser sends: the session, and the CSRF cookie once it is set.
+
+        Both cookies are marked Secure, so over http they are sent by hand.
+        """
+        cookies = {OFFICE["session_cookie"]: self.person["session"]}
+        if self.csrf_token():
+            cookies[OFFICE["csrf_cookie"]] = self.csrf
+        return {"Cookie": "; ".join(f"{name}={value}" for name, value in cookies.items())}
+
     def csrf_token(self) -> str:
-        """The CSRF cookie the first page set (marked Secure, so sent back by hand over http)."""
+        """The CSRF cookie the first page set."""
         if not self.csrf:
             name = OFFICE["csrf_cookie"]
-            self.csrf = next((c.value for c in self.client.cookies if c.name == name), "")
+            self.csrf = next((c.value for c in self.client.cookiejar if c.name == name), "")
         return self.csrf
 
     # Reading
@@ -106,10 +124,18 @@ class Person(HttpUser):
         elif kind in ("client detail", "account status"):
             pk = self.one("clients")
         self.get(kind, self.url(kind, pk))
+        for part in PARTS_ON_LOAD.get(kind, ()):
+            self.get(part, self.url(part, pk), htmx=True)
+        if kind == "project detail" and random.random() < SCROLLS_DOWN:  # noqa: S311
+            self.get("project detail, lower part", self.url(kind, pk) + "?fragment=more", htmx=True)
+            self.get("client portal card", self.url("client portal card", pk), htmx=True)
 
-    def get(self, kind: str, path: str) -> None:
+    def get(self, kind: str, path: str, *, htmx: bool = False) -> None:
+        headers = self.cookies()
+        if htmx:
+            headers["HX-Request"] = "true"
         with self.client.get(
-            path, name=kind, allow_redirects=False, catch_response=True
+            path, name=kind, headers=headers, allow_redirects=False, catch_response=True
         ) as response:
             if response.status_code != 200:
                 response.failure(f"{kind}: {response.status_code} for {path}")
@@ -127,15 +153,13 @@ class Person(HttpUser):
         then: str = "",
     ) -> None:
         """POST as the browser does (CSRF header from the cookie); follow a redirect as a read."""
-        token = self.csrf_token()
-        headers = {"X-CSRFToken": token}
+        headers = {**self.cookies(), "X-CSRFToken": self.csrf_token()}
         if htmx:
             headers["HX-Request"] = "true"
         with self.client.post(
             path,
             data=data,
             headers=headers,
-            cookies={OFFICE["csrf_cookie"]: token},
             name=f"{kind} (change)",
             allow_redirects=False,
             catch_response=True,

@@ -72,6 +72,10 @@ def url_templates() -> dict[str, str]:
         "task owner": with_id("projects:task_owner"),
         "comment": with_id("projects:comment"),
         "time entry": with_id("projects:time_entry_create"),
+        "task baseline": with_id("projects:task_baseline"),
+        "task files": with_id("portal_staff:task_files"),
+        "client satisfaction": with_id("portal_staff:client_surveys"),
+        "client portal card": with_id("portal_staff:project_card"),
     }
 
 

@@ -490,6 +490,8 @@ def gunicorn(env: dict[str, str], workers: int, log: Path):
     port = free_port()
     command = [
         str(BIN / "gunicorn"),
+        "-c",
+        str(BASE_DIR / "onboarding" / "gunicorn.conf.py"),
         "onboarding.wsgi",
         "--bind",
         f"{HOST}:{port}",

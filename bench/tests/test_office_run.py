@@ -78,4 +78,13 @@ def test_every_click_of_the_office_works(demo_server, tmp_path):
     kinds = {kind["kind"] for kind in result["kinds"] if kind["requests"]}
     changes = {"task status", "task owner", "comment", "time entry", "risk"}
     assert {f"{change} (change)" for change in changes} <= kinds
+    # The parts htmx loads with a page are asked for as a browser asks for them, and answer.
+    parts = {
+        "task baseline",
+        "task files",
+        "client satisfaction",
+        "project detail, lower part",
+        "client portal card",
+    }
+    assert parts <= kinds
     assert {"home", "project detail", "account status", "new risk"} <= kinds
