@@ -54,8 +54,14 @@ def project(make_project, pm):
         is_key=True,
         due_date=today - datetime.timedelta(days=3),
         completed_on=today - datetime.timedelta(days=2),
+        visible_to_client=True,
     )
-    MilestoneFactory(project=project, name="Parallel run", due_date=today + datetime.timedelta(3))
+    MilestoneFactory(
+        project=project,
+        name="Parallel run",
+        due_date=today + datetime.timedelta(3),
+        visible_to_client=True,
+    )
     TaskFactory(
         project=project,
         milestone=design,
@@ -63,6 +69,24 @@ def project(make_project, pm):
         owner_contact=contact,
         due_date=today + datetime.timedelta(days=2),
         start_date=today - datetime.timedelta(days=10),
+        visible_to_client=True,
+    )
+    # Milestones and a task of the contact's that the team keeps to itself: one done and
+    # waiting for sign-off, one overdue, one due soon.
+    for done, due in ((-1, -4), (None, -1), (None, 2)):
+        hidden = MilestoneFactory(
+            project=project,
+            name=f"{INTERNAL} milestone due {due}",
+            is_key=True,
+            due_date=today + datetime.timedelta(days=due),
+            completed_on=today + datetime.timedelta(days=done) if done else None,
+        )
+    TaskFactory(
+        project=project,
+        milestone=hidden,
+        title=f"{INTERNAL} task of the contact's",
+        owner_contact=contact,
+        due_date=today + datetime.timedelta(days=1),
     )
     task = TaskFactory(
         project=project, title=f"{INTERNAL} team task", status=Task.Status.IN_PROGRESS
