@@ -1,5 +1,6 @@
 """A contact sees their own client's projects they were given, and only what is client-visible."""
 
+import io
 from datetime import timedelta
 from decimal import Decimal
 
@@ -8,6 +9,7 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from pypdf import PdfReader
 
 from acceptance.models import TestCase
 from acceptance.services import run_case_as_user
@@ -28,6 +30,7 @@ from projects.tests.factories import (
     TaskFactory,
     TimeEntryFactory,
 )
+from reports.services import report_send_now
 
 pytestmark = pytest.mark.django_db
 
@@ -220,6 +223,9 @@ def plant_internal_text(project, contact, pm) -> None:
     services.signoff_request(milestone=shared, contact=contact, user=pm)
     services.uat_signoff_request(project=project, contact=contact, user=pm)
     services.send_survey(project, contact, Survey.Reason.GO_LIVE)
+    # A status report whose client version went to the contact; its internal version holds
+    # everything above.
+    report_send_now(project=project, user=pm, client_contact_ids=[contact.pk])
 
 
 # POST-only actions of the portal: no page to search, so a GET must be refused (405).
@@ -258,12 +264,18 @@ def portal_pages(project, contact, pm, second) -> dict[str, list[dict]]:
         ],
         "survey": [{"pk": pk} for pk in contact.surveys.values_list("pk", flat=True)],
         "case": [{"pk": pk} for pk in contact.test_cases.values_list("pk", flat=True)],
+        "report_pdf": [
+            {"pk": pk} for pk in contact.report_documents.values_list("report_id", flat=True)
+        ],
         "sign_out": [{}],
     }
 
 
 def text_of(response) -> str:
     """What a person reads of a response: the page, or the file it downloads."""
+    if response["Content-Type"] == "application/pdf":
+        pages = PdfReader(io.BytesIO(response.content)).pages
+        return "\n".join(page.extract_text() for page in pages)
     if response.streaming:
         return b"".join(response.streaming_content).decode(errors="replace")
     return response.content.decode()
@@ -306,6 +318,7 @@ def test_no_internal_text_reaches_any_portal_page_or_portal_email(client, world,
         "Net pay matches the old system",
         "Sign off user acceptance testing",
         "id,name",
+        "Status report: Payroll for Acme",
     ):
         assert shared in seen, shared
     for email in OutgoingEmail.objects.filter(to_email=contact.email):

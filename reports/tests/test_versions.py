@@ -188,6 +188,20 @@ def test_team_and_sales_get_the_internal_version_and_chosen_contacts_the_client_
         assert expected.body_html in email.body_html and other.body_html not in email.body_html
 
 
+def test_the_client_version_keeps_the_contacts_it_went_to_and_the_internal_one_none(project, pm):
+    lead = project.client.contacts.get(email__startswith="lead")
+    quiet = project.client.contacts.get(email__startswith="quiet")
+    report, _ = services.report_send_now(project=project, user=pm)
+    assert list(report.documents.get(audience=Audience.CLIENT).contacts.all()) == [lead]
+    assert not report.documents.get(audience=Audience.INTERNAL).contacts.exists()
+    # The PM's choice for one report is what is kept for it.
+    later = timezone.now() + datetime.timedelta(minutes=5)
+    chosen, _ = services.report_send_now(
+        project=project, user=pm, now=later, client_contact_ids=[quiet.pk]
+    )
+    assert list(chosen.documents.get(audience=Audience.CLIENT).contacts.all()) == [quiet]
+
+
 def test_the_pm_chooses_the_projects_client_recipients_on_the_schedule_page(project, client_as, pm):
     quiet = project.client.contacts.get(email__startswith="quiet")
     stranger = ContactFactory(email="stranger@elsewhere.example")
