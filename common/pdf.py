@@ -4,6 +4,7 @@ A PDF is made once from the document as it was sent, and stored: a download serv
 so what someone downloads later is what went out, whatever changed since.
 """
 
+from django.http import HttpResponse
 from django.template.loader import render_to_string
 
 
@@ -19,3 +20,10 @@ def html_to_pdf(*, title: str, body_html: str, lang: str = "en") -> bytes:
     # No base URL: the documents are self-contained (inline styles and SVG), so nothing is
     # fetched from the network or the disk while rendering.
     return HTML(string=html).write_pdf()
+
+
+def pdf_response(pdf: bytes, filename: str) -> HttpResponse:
+    """A stored PDF as a download named `filename`."""
+    response = HttpResponse(bytes(pdf), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

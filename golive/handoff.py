@@ -1,5 +1,6 @@
 """The handoff report at go-live: built from the project once per go-live, rebuilt by the PM
-until it is sent, stored as support received it, and a reminder when nobody acts on it.
+until it is sent, stored as support received it, and a reminder whenever it waits on someone
+who does not act.
 
 What the report is built from (the facts) is kept as JSON on the report, so that what support
 reads does not change under it as the project moves on; the PM's free-text sections are
@@ -365,9 +366,10 @@ def _reminder_cutoff(today: date) -> date:
 
 
 def handoff_reminders_send(*, now: datetime | None = None) -> int:
-    """One reminder per report that nobody acted on: a sent report support has not decided
-    (to support), a returned one the team has not sent again (to the PM). Returns how many
-    reports were reminded."""
+    """One reminder per wait that nobody acted on: a sent report support has not decided (to
+    support), a returned one the team has not sent again (to the PM). Sending and returning
+    clear `reminder_sent_at`, so a report sent again, or returned again, is reminded of again.
+    Returns how many reports were reminded."""
     now = now or timezone.now()
     cutoff = _reminder_cutoff(timezone.localdate(now))
     waiting = HandoffReport.objects.filter(reminder_sent_at__isnull=True).filter(
@@ -394,6 +396,10 @@ def handoff_reminders_send(*, now: datetime | None = None) -> int:
 def _remind(report: HandoffReport) -> None:
     project = report.project
     to_support = report.status == HandoffReport.Status.SENT
+    # The wait is named by the hand-over that began it: one reminder per wait and person,
+    # however often the tick runs, and a new one for the next wait.
+    since = report.sent_at if to_support else report.decided_at
+    wait = f"{report.status}:{int(since.timestamp() * 1_000_000)}"
     people = _support_users() if to_support else _pm_or_managers(project)
     addresses = [(person.pk, person.email, _name(person)) for person in people]
     if to_support:
@@ -414,12 +420,12 @@ def _remind(report: HandoffReport) -> None:
                     "to_support": to_support,
                     "client_name": one_line(project.client.name),
                     "project_name": one_line(project.name),
-                    "since": report.sent_at if to_support else report.decided_at,
+                    "since": since,
                     "action_url": settings.SITE_URL
                     + reverse("projects:handoff_report", args=[project.pk]),
                     "action_label": "Open the handoff report",
                 },
-                dedup_key=f"handoff-reminder:{report.pk}:to:{key}",
+                dedup_key=f"handoff-reminder:{report.pk}:{wait}:to:{key}",
                 about=report,
             )
             for key, email, name in addresses

@@ -349,6 +349,8 @@ GOLIVE_PORTAL = {
     ),
     # Days after which an unanswered satisfaction survey is sent a reminder (once).
     "SURVEY_REMINDER_DAYS": env.int("SURVEY_REMINDER_DAYS", default=5),
+    # Status reports listed per page among a contact's documents, newest first.
+    "REPORTS_PER_PAGE": env.int("PORTAL_REPORTS_PER_PAGE", default=10),
 }
 
 # Delivery of outgoing email (outbox app). Seconds unless stated otherwise.

@@ -79,7 +79,16 @@ class SignOffRequestAdmin(ReadOnlyAdmin):
 
 @admin.register(Survey)
 class SurveyAdmin(ReadOnlyAdmin):
-    list_display = ["project", "contact", "reason", "sent_at", "answered_at", "csat", "nps"]
+    list_display = [
+        "project",
+        "contact",
+        "reason",
+        "sent_at",
+        "withheld_at",
+        "answered_at",
+        "csat",
+        "nps",
+    ]
     list_select_related = ["project", "contact"]
 
 

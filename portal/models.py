@@ -8,7 +8,7 @@ until it expires, once. Opening it starts a PortalSession; revoking access ends 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from clients.models import Contact
@@ -201,8 +201,12 @@ class Survey(models.Model):
     )
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="surveys")
     reason = models.CharField(max_length=20, choices=Reason.choices)
-    sent_at = models.DateTimeField(default=timezone.now)
+    # Empty when the survey was never sent (withheld, below).
+    sent_at = models.DateTimeField(null=True, blank=True, default=timezone.now)
     reminded_at = models.DateTimeField(null=True, blank=True)
+    # When the survey, or its reminder, was held back because the PM had revoked the contact's
+    # portal access: a survey never gives the project back, and the PM sees why none went.
+    withheld_at = models.DateTimeField(null=True, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
     csat = models.PositiveSmallIntegerField(
         "satisfaction (1–5)",
@@ -219,7 +223,7 @@ class Survey(models.Model):
     comment = models.TextField(blank=True)
 
     class Meta:
-        ordering = ["-sent_at", "-pk"]
+        ordering = [F("sent_at").desc(nulls_last=True), "-pk"]
         constraints = [
             # What makes send_survey idempotent: one survey per project, contact and occasion.
             models.UniqueConstraint(

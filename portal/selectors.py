@@ -1,6 +1,6 @@
 """What the portal pages read: only what is flagged client-visible, in a fixed number of queries."""
 
-from django.db.models import CharField, F, Q, Value
+from django.db.models import CharField, F, Q, QuerySet, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
 
@@ -8,6 +8,7 @@ from acceptance.models import TestCase
 from clients.models import Contact
 from portal.models import PortalActivity, SignOffRequest, Survey, TaskUpload
 from projects.models import ImplementationProject, Milestone, Phase, ProjectMembership, Task
+from reports.models import Audience, ReportDocument
 
 CLIENT_TASK_FIELDS = (
     "title",
@@ -81,6 +82,19 @@ def project_documents(project: ImplementationProject) -> list[TaskUpload]:
             "task__title",
             "uploaded_by__name",
         )
+    )
+
+
+def sent_reports(contact: Contact, projects) -> QuerySet[ReportDocument]:
+    """The client versions of the projects' status reports that were sent to the contact,
+    newest first; never an internal version."""
+    return (
+        ReportDocument.objects.filter(
+            audience=Audience.CLIENT, contacts=contact, report__project__in=projects
+        )
+        .select_related("report")
+        .only("subject", "report_id", "report__created_at")
+        .order_by("-report__created_at", "-pk")
     )
 
 

@@ -11,6 +11,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
@@ -57,15 +58,24 @@ def _check_contact(contact: Contact, project: ImplementationProject) -> None:
 # Access
 
 
+def portal_access_ensure(
+    *, contact: Contact, project: ImplementationProject, user: User | None
+) -> PortalAccess:
+    """The contact's access to the project, granted if they never had it; an access the PM
+    revoked stays revoked (what the app sends on its own, a survey, never gives it back)."""
+    _check_contact(contact, project)
+    access, _ = PortalAccess.objects.get_or_create(
+        contact=contact, project=project, defaults={"granted_by": user}
+    )
+    return access
+
+
 def portal_access_grant(
     *, contact: Contact, project: ImplementationProject, user: User | None
 ) -> PortalAccess:
     """Let the contact see the project in the portal (again, if it was revoked)."""
-    _check_contact(contact, project)
-    access, created = PortalAccess.objects.get_or_create(
-        contact=contact, project=project, defaults={"granted_by": user}
-    )
-    if not created and access.revoked_at is not None:
+    access = portal_access_ensure(contact=contact, project=project, user=user)
+    if access.revoked_at is not None:
         access.revoked_at = None
         access.revoked_by = None
         access.granted_by = user
@@ -468,16 +478,28 @@ def survey_contact(project: ImplementationProject) -> Contact | None:
 def send_survey(
     project: ImplementationProject, contact: Contact, reason: str, *, user: User | None = None
 ) -> Survey | None:
-    """Send the contact the project's survey for this occasion, once: None if sent before."""
+    """Send the contact the project's survey for this occasion, once: None if there is one.
+
+    A contact who never had portal access is given it for the survey. One whose access the PM
+    revoked gets nothing: the survey is recorded as withheld, unsent, for the PM to see.
+    """
     reason = Survey.Reason(reason)
-    _check_contact(contact, project)
+    access = portal_access_ensure(contact=contact, project=project, user=user)
+    now = timezone.now()
+    withheld = not access.is_active
     try:
         with transaction.atomic():
-            survey = Survey.objects.create(project=project, contact=contact, reason=reason)
+            survey = Survey.objects.create(
+                project=project,
+                contact=contact,
+                reason=reason,
+                sent_at=None if withheld else now,
+                withheld_at=now if withheld else None,
+            )
     except IntegrityError:
         return None
-    portal_access_grant(contact=contact, project=project, user=user)
-    _survey_email(survey, user=user)
+    if not withheld:
+        _survey_email(survey, user=user)
     return survey
 
 
@@ -510,25 +532,39 @@ def survey_answer(*, survey: Survey, contact: Contact, csat: int, nps: int, comm
 
 
 def survey_reminders_send(*, now: datetime | None = None) -> int:
-    """Remind, once, each contact whose survey is unanswered after SURVEY_REMINDER_DAYS."""
+    """Remind, once, each contact whose survey is unanswered after SURVEY_REMINDER_DAYS.
+
+    A contact whose portal access the PM revoked since is not reminded: the survey is marked
+    withheld, which the PM sees, and their access stays revoked.
+    """
     now = now or timezone.now()
     due_before = now - timedelta(days=settings.GOLIVE_PORTAL["SURVEY_REMINDER_DAYS"])
     due = Survey.objects.filter(
-        answered_at__isnull=True, reminded_at__isnull=True, sent_at__lte=due_before
-    ).values_list("pk", flat=True)
+        answered_at__isnull=True,
+        reminded_at__isnull=True,
+        withheld_at__isnull=True,
+        sent_at__lte=due_before,
+    )
+    revoked = Exists(
+        PortalAccess.objects.filter(
+            contact_id=OuterRef("contact_id"),
+            project_id=OuterRef("project_id"),
+            revoked_at__isnull=False,
+        )
+    )
+    due.filter(revoked).update(withheld_at=now)
     sent = 0
-    for survey_id in list(due[:1000]):
+    for survey_id in list(due.values_list("pk", flat=True)[:1000]):
         with transaction.atomic():
-            claimed = Survey.objects.filter(
-                pk=survey_id, answered_at__isnull=True, reminded_at__isnull=True
-            ).update(reminded_at=now)
+            claimed = due.filter(pk=survey_id).exclude(revoked).update(reminded_at=now)
             if not claimed:
                 continue
             survey = Survey.objects.select_related("project", "contact").get(pk=survey_id)
             if not survey.contact.email:
                 continue
-            # The reminder carries a fresh link: the first one has likely expired by now.
-            portal_access_grant(contact=survey.contact, project=survey.project, user=None)
+            # The reminder carries a fresh link: the first one has likely expired by now. Its
+            # link opens nothing should the PM revoke the contact's access meanwhile.
+            portal_access_ensure(contact=survey.contact, project=survey.project, user=None)
             _survey_email(survey, user=None, reminder=True)
             sent += 1
     return sent

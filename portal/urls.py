@@ -15,6 +15,7 @@ urlpatterns = [
     path("tasks/<int:pk>/", views.task, name="task"),
     path("tasks/<int:pk>/done/", views.task_done, name="task_done"),
     path("files/<int:pk>/", views.download, name="download"),
+    path("reports/<int:pk>/pdf/", views.report_pdf, name="report_pdf"),
     path("sign-offs/<int:pk>/", views.signoff, name="signoff"),
     path("surveys/<int:pk>/", views.survey, name="survey"),
     path("test-cases/<int:pk>/", views.case, name="case"),

@@ -1,5 +1,6 @@
 """The client portal's pages: reached with a personal link, never with a staff login."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.core.exceptions import ValidationError
@@ -13,12 +14,16 @@ from acceptance import services as acceptance
 from acceptance.forms import TestRunForm
 from acceptance.models import TestCase
 from common.forms import add_service_errors
+from common.pagination import page_without_total
+from common.parsing import parse_id
+from common.pdf import pdf_response
 from common.submissions import REPEATED, create_once
 from portal import selectors, services
 from portal.access import portal_view, session_end, session_start
 from portal.forms import SignOffForm, SurveyForm, UatSignOffForm, UploadForm
 from portal.models import PortalLink, SignOffRequest, Survey, TaskUpload
 from projects.models import Phase, Task
+from reports.services import document_pdf
 
 
 def _refused(request: HttpRequest) -> HttpResponse:
@@ -110,6 +115,11 @@ def project(request: HttpRequest, pk: int) -> HttpResponse:
             "signoffs": selectors.open_signoffs(visitor.contact, [found.pk]),
             "surveys": selectors.open_surveys(visitor.contact, [found.pk]),
             "documents": selectors.project_documents(found),
+            "reports": page_without_total(
+                selectors.sent_reports(visitor.contact, [found.pk]),
+                parse_id(request.GET.get("page")),
+                settings.GOLIVE_PORTAL["REPORTS_PER_PAGE"],
+            ),
             "progress": round(100 * done / len(tasks)) if tasks else 0,
             "task_count": len(tasks),
             "done_count": done,
@@ -187,6 +197,23 @@ def download(request: HttpRequest, pk: int) -> HttpResponse:
     if upload is None:
         raise Http404
     return file_response(upload)
+
+
+@require_GET
+@portal_view
+def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The PDF of a status report's client version, for a contact it was sent to."""
+    visitor = request.portal
+    document = (
+        selectors.sent_reports(visitor.contact, visitor.projects())
+        .filter(report_id=pk)
+        .only("pdf", "report__created_at")
+        .first()
+    )
+    if document is None:
+        raise Http404
+    day = timezone.localtime(document.report.created_at).date().isoformat()
+    return pdf_response(document_pdf(document), f"status-report-{day}.pdf")
 
 
 def file_response(upload: TaskUpload) -> FileResponse:

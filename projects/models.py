@@ -787,7 +787,8 @@ class HandoffReport(models.Model):
     # any PDF show this rather than the project as it is now.
     sent_html = models.TextField("what support received", blank=True, editable=False)
     sent_pdf = models.BinaryField(blank=True, editable=False, default=bytes)
-    # When support (or, for a returned report, the PM) was reminded: once per report.
+    # When support (or, for a returned report, the PM) was reminded during the report's current
+    # wait on them; cleared when it changes hands (sent, returned), so each wait is reminded once.
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
     # How many questions and answers its thread holds (golive.HandoffMessage): a page shows
     # the thread without asking the database when there is none.

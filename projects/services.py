@@ -900,9 +900,11 @@ def handoff_report_send(*, report: HandoffReport, user: User) -> HandoffReport:
     report.status = HandoffReport.Status.SENT
     report.sent_by = user
     report.sent_at = timezone.now()
+    # A new wait on support begins: it may be reminded of in its turn.
+    report.reminder_sent_at = None
     # What support receives (its HTML and PDF) is stored by the receiver of
     # handoff_report_changed, which builds the report's facts (golive.handoff).
-    _save(report, user=user, update_fields=["status", "sent_by", "sent_at"])
+    _save(report, user=user, update_fields=["status", "sent_by", "sent_at", "reminder_sent_at"])
     project_touch(project=report.project)
     handoff_report_changed.send(sender=HandoffReport, report=report)
     notifications.handoff_report_changed(report=report)
@@ -952,6 +954,8 @@ def handoff_report_decide(
     report.accepted_open_issues = [
         f"{issue.get_severity_display()}: {issue.title}" for issue in serious
     ]
+    # Returned, the report waits on the PM: a new wait, which may be reminded of in its turn.
+    report.reminder_sent_at = None
     _save(
         report,
         user=user,
@@ -961,6 +965,7 @@ def handoff_report_decide(
             "decided_at",
             "support_comment",
             "accepted_open_issues",
+            "reminder_sent_at",
         ],
     )
     project_touch(project=report.project)

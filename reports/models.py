@@ -153,6 +153,9 @@ class ReportDocument(models.Model):
     document_html = models.TextField()
     # Empty until reports.make_pdfs (or the first download) has made it from document_html.
     pdf = models.BinaryField(default=b"", blank=True)
+    # The client's contacts this version was sent to (the client version only): each of them
+    # downloads it in the client portal.
+    contacts = models.ManyToManyField(Contact, blank=True, related_name="report_documents")
 
     class Meta:
         ordering = ["report", "audience"]

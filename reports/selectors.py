@@ -364,7 +364,7 @@ class ReportInputs:
     # For the timeline: every milestone of each project, each with where its work begins.
     plan_milestones: dict[int, list[Milestone]]
     # What the client version shows: the client's own open tasks, the sign-offs waiting for
-    # them, and only the risks and issues flagged client-visible.
+    # them, and the risks and issues, all of them only where flagged client-visible.
     client_task_count: dict[int, int]
     client_tasks: dict[int, list[dict]]
     signoffs_waiting: dict[int, list[Milestone]]
@@ -469,6 +469,7 @@ def report_inputs(
             "is_key",
             "is_golive_critical",
             "signed_off_at",
+            "visible_to_client",
         )
         .annotate(work_start=Subquery(work_start))
         .order_by("project_id", "order", "due_date", "pk")
@@ -500,7 +501,7 @@ def report_inputs(
     by_due = [F("due_date").asc(), F("pk").asc()]
     open_risks = Risk.objects.filter(OPEN_RISK, project_id__in=ids)
     open_issues = Issue.objects.open().filter(project_id__in=ids)
-    client_tasks = tasks.open().filter(owner_contact__isnull=False)
+    client_tasks = tasks.open().filter(owner_contact__isnull=False, visible_to_client=True)
     client_risks = open_risks.filter(visible_to_client=True)
     client_issues = open_issues.filter(visible_to_client=True)
     by_score = [F("score").desc(), F("pk").asc()]
@@ -548,12 +549,17 @@ def report_inputs(
     )
 
 
-def _timeline(project: ImplementationProject, inputs: ReportInputs, today: date) -> list[dict]:
+def _timeline(
+    project: ImplementationProject, inputs: ReportInputs, today: date, *, client: bool = False
+) -> list[dict]:
     """Each milestone as a bar: from where its work begins (its earliest task, else the previous
-    milestone, else kick-off) to its due date, with its baseline, for the report's Gantt."""
+    milestone, else kick-off) to its due date, with its baseline, for the report's Gantt.
+    `client`: only the milestones flagged client-visible."""
     rows = []
     previous = project.kickoff_date
     for m in inputs.plan_milestones.get(project.pk, []):
+        if client and not m.visible_to_client:
+            continue
         end = m.completed_on or m.due_date
         start = m.work_start or previous or end
         if end is not None and start is not None and start > end:
@@ -571,6 +577,32 @@ def _timeline(project: ImplementationProject, inputs: ReportInputs, today: date)
         )
         previous = end or previous
     return rows
+
+
+def _milestone_lists(milestones: list[Milestone], today: date) -> dict[str, list[dict]]:
+    """The report's milestones completed in its period, overdue, and due in the next one."""
+    return {
+        "milestones_completed": [
+            {"name": m.name, "date": m.completed_on, "is_key": m.is_key}
+            for m in milestones
+            if m.completed_on is not None
+        ],
+        "milestones_overdue": [
+            {
+                "name": m.name,
+                "date": m.due_date,
+                "is_key": m.is_key,
+                "days_late": (today - m.due_date).days,
+            }
+            for m in milestones
+            if m.completed_on is None and m.due_date < today
+        ],
+        "milestones_due": [
+            {"name": m.name, "date": m.due_date, "is_key": m.is_key}
+            for m in milestones
+            if m.completed_on is None and m.due_date >= today
+        ],
+    }
 
 
 def _money(facts: ProjectFacts) -> dict | None:
@@ -592,10 +624,12 @@ def client_content(project: ImplementationProject, content: dict, inputs: Report
     """What the client version shows, built from a list of what may be shown, never by taking
     away from the internal version: a field added to the internal report stays out of it.
 
-    No budget, health reasons, internal risks or issues, comments or the PM's notes.
+    Milestones, the client's tasks, risks and issues only where flagged client-visible; no
+    budget, health reasons, comments or the PM's notes.
     """
     pk = project.pk
     today = inputs.today
+    milestones = [m for m in inputs.milestones.get(pk, []) if m.visible_to_client]
     return {
         "project": {
             key: content["project"][key]
@@ -607,10 +641,8 @@ def client_content(project: ImplementationProject, content: dict, inputs: Report
         "until": content["until"],
         "dates": content["dates"],
         "progress": content["progress"],
-        "milestones_completed": content["milestones_completed"],
-        "milestones_overdue": content["milestones_overdue"],
-        "milestones_due": content["milestones_due"],
-        "timeline": content["timeline"],
+        **_milestone_lists(milestones, today),
+        "timeline": _timeline(project, inputs, today, client=True),
         "client_tasks": {
             "count": inputs.client_task_count.get(pk, 0),
             "items": [_task_row(task, today) for task in inputs.client_tasks.get(pk, [])],
@@ -618,6 +650,7 @@ def client_content(project: ImplementationProject, content: dict, inputs: Report
         "signoffs_waiting": [
             {"name": m.name, "completed_on": m.completed_on}
             for m in inputs.signoffs_waiting.get(pk, [])
+            if m.visible_to_client
         ]
         + (
             [{"name": "User acceptance testing (UAT)", "completed_on": None}]
@@ -717,26 +750,7 @@ def report_content(
             "total": total,
             "percent": round(100 * done / total) if total else 0,
         },
-        "milestones_completed": [
-            {"name": m.name, "date": m.completed_on, "is_key": m.is_key}
-            for m in milestones
-            if m.completed_on is not None
-        ],
-        "milestones_overdue": [
-            {
-                "name": m.name,
-                "date": m.due_date,
-                "is_key": m.is_key,
-                "days_late": (today - m.due_date).days,
-            }
-            for m in milestones
-            if m.completed_on is None and m.due_date < today
-        ],
-        "milestones_due": [
-            {"name": m.name, "date": m.due_date, "is_key": m.is_key}
-            for m in milestones
-            if m.completed_on is None and m.due_date >= today
-        ],
+        **_milestone_lists(milestones, today),
         "overdue_tasks": {
             "count": facts.overdue_tasks,
             "items": [_task_row(task, today) for task in inputs.overdue_tasks.get(pk, [])],

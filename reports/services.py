@@ -290,6 +290,26 @@ def _queue_emails(report: StatusReport, documents: dict[str, ReportDocument]) ->
     )
 
 
+def _record_client_readers(
+    project: ImplementationProject, report: StatusReport, document: ReportDocument
+) -> None:
+    """Keep which of the client's contacts the client version went to: they download it in
+    the client portal. A contact's address is how the recipients name them."""
+    addresses = {
+        recipient["email"].lower()
+        for recipient in report.recipients
+        if _version_of(recipient) == Audience.CLIENT
+    }
+    readers = ReportDocument.contacts.through
+    readers.objects.bulk_create(
+        [
+            readers(reportdocument_id=document.pk, contact_id=contact.pk)
+            for contact in project.client.all_contacts
+            if contact.email.strip().lower() in addresses
+        ]
+    )
+
+
 def _queue_pdfs(report: StatusReport) -> None:
     """Have a worker make the report's PDFs once the report is committed.
 
@@ -402,6 +422,7 @@ def report_create(
             for audience, version in draft.versions.items()
         }
         ReportDocument.objects.bulk_create(documents.values())
+        _record_client_readers(project, report, documents[Audience.CLIENT])
         _queue_emails(report, documents)
         _queue_pdfs(report)
         if draft.content["notes"]:

@@ -4,12 +4,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.parsing import parse_id
+from common.pdf import pdf_response
 from projects.access import can_edit_project, get_project_for_edit, get_project_for_view
 from reports import selectors, services
 from reports.filters import ReportFilter
@@ -22,12 +23,6 @@ RECIPIENT_KINDS = {"team": "Team", "client": "Client contact", "sales": "Sales r
 def _audience(value) -> str:
     """The version asked for in the query string; the internal one unless it says client."""
     return Audience.CLIENT if value == Audience.CLIENT else Audience.INTERNAL
-
-
-def pdf_response(pdf: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(bytes(pdf), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 @login_required

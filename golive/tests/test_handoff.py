@@ -188,3 +188,48 @@ def test_a_returned_report_nobody_answers_reminds_the_pm(live_project, support):
     )
     assert reminder.to_email == live_project.pm.email
     assert "Answer them and send the report again" in reminder.body_text
+
+
+def _waited(report: HandoffReport, since: str, days: int = 7) -> None:
+    """Let the report's current wait (since it was sent, or since it was returned) last
+    `days` calendar days: more than the business days a reminder waits for."""
+    HandoffReport.objects.filter(pk=report.pk).update(
+        **{since: timezone.now() - timedelta(days=days)}
+    )
+
+
+def test_each_wait_on_a_report_is_reminded_once_to_whoever_it_waits_on(live_project, support):
+    report = HandoffReport.objects.create(project=live_project)
+    reminders = OutgoingEmail.objects.filter(dedup_key__startswith=f"handoff-reminder:{report.pk}:")
+    support_addresses = sorted([support.email, "support@golive.example"])
+
+    # Sent; support sits on it: support is reminded, once however often the job ticks.
+    project_services.handoff_report_send(report=report, user=live_project.pm)
+    _waited(report, "sent_at", days=21)
+    assert handoff_reminders.apply().get()["reminded"] == 1
+    assert handoff_reminders.apply().get()["reminded"] == 0
+    assert sorted(reminders.values_list("to_email", flat=True)) == support_addresses
+
+    # Returned with questions; the PM does nothing: the PM is reminded, once.
+    report.refresh_from_db()
+    project_services.handoff_report_decide(
+        report=report, user=support, accept=False, comment="Which bank?"
+    )
+    assert handoff_reminders.apply().get()["reminded"] == 0  # just returned: not yet
+    _waited(report, "decided_at", days=14)
+    assert handoff_reminders.apply().get()["reminded"] == 1
+    assert handoff_reminders.apply().get()["reminded"] == 0
+    to_pm = reminders.filter(to_email=live_project.pm.email)
+    assert to_pm.count() == 1
+    assert "Answer them and send the report again" in to_pm.get().body_text
+
+    # Answered and sent again; support sits on it again: support is reminded again, once.
+    report.refresh_from_db()
+    project_services.handoff_report_send(report=report, user=live_project.pm)
+    assert handoff_reminders.apply().get()["reminded"] == 0
+    _waited(report, "sent_at")
+    assert handoff_reminders.apply().get()["reminded"] == 1
+    assert handoff_reminders.apply().get()["reminded"] == 0
+    assert reminders.count() == 2 * len(support_addresses) + 1
+    for address in support_addresses:
+        assert reminders.filter(to_email=address).count() == 2

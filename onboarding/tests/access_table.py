@@ -386,6 +386,8 @@ ACCESS: dict[str, Route] = {
     "portal:task": Route(get=everyone(403, anonymous=302), post=everyone(403, anonymous=302)),
     "portal:task_done": Route(get=everyone(405, anonymous=405), post=everyone(403, anonymous=302)),
     "portal:download": Route(get=everyone(403, anonymous=302), post=everyone(405, anonymous=405)),
+    # The client version of a status report sent to the contact.
+    "portal:report_pdf": Route(get=everyone(403, anonymous=302), post=everyone(405, anonymous=405)),
     "portal:signoff": Route(get=everyone(403, anonymous=302), post=everyone(403, anonymous=302)),
     "portal:survey": Route(get=everyone(403, anonymous=302), post=everyone(403, anonymous=302)),
     # A client tester's test case, run in the portal.

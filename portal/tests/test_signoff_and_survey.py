@@ -10,7 +10,7 @@ from clients.tests.factories import ContactFactory
 from onboarding.schedules import beat_schedule
 from outbox.models import OutgoingEmail
 from portal import services, tasks
-from portal.models import PortalLink, SignOffRequest, Survey
+from portal.models import PortalAccess, PortalLink, SignOffRequest, Survey
 from portal.tests.helpers import link_path
 from projects.tests.factories import MilestoneFactory, ProjectFactory
 
@@ -151,3 +151,60 @@ def test_an_answered_survey_is_not_reminded(project, contact):
 def test_the_reminder_job_is_on_the_beat_schedule():
     assert beat_schedule()["survey-reminders"]["task"] == "portal.survey_reminders"
     assert tasks.survey_reminders.name == "portal.survey_reminders"
+
+
+def test_a_survey_reminder_never_gives_back_access_the_pm_revoked(
+    client, project, contact, pm, settings
+):
+    settings.GOLIVE_PORTAL = {**settings.GOLIVE_PORTAL, "SURVEY_REMINDER_DAYS": 5}
+    survey = services.send_survey(project, contact, Survey.Reason.GO_LIVE)
+    services.portal_access_revoke(contact=contact, project=project, user=pm)
+    emails = OutgoingEmail.objects.filter(to_email=contact.email)
+    assert emails.count() == 1
+
+    later = timezone.now() + timedelta(days=5, minutes=1)
+    assert services.survey_reminders_send(now=later) == 0
+    assert services.survey_reminders_send(now=later + timedelta(days=1)) == 0
+    assert emails.count() == 1
+    access = PortalAccess.objects.get(contact=contact, project=project)
+    assert access.revoked_at is not None
+    # The link of the survey sent before the revocation signs nobody in either.
+    assert client.post(link_path(token_in_email(contact))).status_code == 200
+    survey.refresh_from_db()
+    assert survey.withheld_at is not None and survey.reminded_at is None
+    # The PM sees why no reminder went.
+    client.force_login(pm)
+    page = client.get(reverse("portal_staff:project", args=[project.pk])).content.decode()
+    assert "no reminder: portal access revoked" in page
+
+
+def test_a_survey_is_not_sent_to_a_contact_whose_access_was_revoked(client, project, contact, pm):
+    services.portal_invite_send(contact=contact, project=project, user=pm)
+    services.portal_access_revoke(contact=contact, project=project, user=pm)
+    invitations = OutgoingEmail.objects.filter(to_email=contact.email).count()
+
+    survey = services.send_survey(project, contact, Survey.Reason.GO_LIVE)
+    assert survey.sent_at is None and survey.withheld_at is not None
+    assert services.send_survey(project, contact, Survey.Reason.GO_LIVE) is None  # once
+    later = timezone.now() + timedelta(days=30)
+    assert services.survey_reminders_send(now=later) == 0
+    assert OutgoingEmail.objects.filter(to_email=contact.email).count() == invitations
+    assert not PortalLink.objects.filter(purpose=PortalLink.Purpose.SURVEY).exists()
+    assert not PortalAccess.objects.active().filter(contact=contact, project=project).exists()
+    client.force_login(pm)
+    page = client.get(reverse("portal_staff:project", args=[project.pk])).content.decode()
+    assert "not sent: portal access revoked" in page
+    surveys = client.get(reverse("portal_staff:client_surveys", args=[project.client_id]))
+    assert "not sent: portal access revoked" in surveys.content.decode()
+
+
+def test_a_survey_gives_a_contact_who_never_had_access_the_project_in_the_portal(
+    client, project, contact, settings
+):
+    settings.GOLIVE_PORTAL = {**settings.GOLIVE_PORTAL, "SURVEY_REMINDER_DAYS": 5}
+    survey = services.send_survey(project, contact, Survey.Reason.GO_LIVE)
+    assert PortalAccess.objects.active().filter(contact=contact, project=project).exists()
+    later = timezone.now() + timedelta(days=5, minutes=1)
+    assert services.survey_reminders_send(now=later) == 1
+    response = client.post(link_path(token_in_email(contact)))
+    assert response.headers["Location"] == reverse("portal:survey", args=[survey.pk])

@@ -63,6 +63,7 @@ def test_pm_previews_both_versions_sends_to_a_chosen_contact_and_reads_the_repor
             due_date=today + datetime.timedelta(days=offset),
             baseline_date=today + datetime.timedelta(days=offset - 5),
             completed_on=today + datetime.timedelta(days=offset) if offset < 0 else None,
+            visible_to_client=True,
         )
         TaskFactory(
             project=project,
@@ -72,7 +73,13 @@ def test_pm_previews_both_versions_sends_to_a_chosen_contact_and_reads_the_repor
             due_date=today + datetime.timedelta(days=offset),
             estimate_hours=Decimal("40"),
         )
-    TaskFactory(project=project, title="Send the bank letter", owner_contact=lead, due_date=today)
+    TaskFactory(
+        project=project,
+        title="Send the bank letter",
+        owner_contact=lead,
+        due_date=today,
+        visible_to_client=True,
+    )
     RiskFactory(project=project, title="Internal: sponsor disengaged", probability=4, impact=4)
     RiskFactory(project=project, title="Bank letter may be late", visible_to_client=True)
     TimeEntryFactory(project=project, hours=Decimal("30"))

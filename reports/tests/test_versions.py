@@ -54,8 +54,14 @@ def project(make_project, pm):
         is_key=True,
         due_date=today - datetime.timedelta(days=3),
         completed_on=today - datetime.timedelta(days=2),
+        visible_to_client=True,
     )
-    MilestoneFactory(project=project, name="Parallel run", due_date=today + datetime.timedelta(3))
+    MilestoneFactory(
+        project=project,
+        name="Parallel run",
+        due_date=today + datetime.timedelta(3),
+        visible_to_client=True,
+    )
     TaskFactory(
         project=project,
         milestone=design,
@@ -63,6 +69,24 @@ def project(make_project, pm):
         owner_contact=contact,
         due_date=today + datetime.timedelta(days=2),
         start_date=today - datetime.timedelta(days=10),
+        visible_to_client=True,
+    )
+    # Milestones and a task of the contact's that the team keeps to itself: one done and
+    # waiting for sign-off, one overdue, one due soon.
+    for done, due in ((-1, -4), (None, -1), (None, 2)):
+        hidden = MilestoneFactory(
+            project=project,
+            name=f"{INTERNAL} milestone due {due}",
+            is_key=True,
+            due_date=today + datetime.timedelta(days=due),
+            completed_on=today + datetime.timedelta(days=done) if done else None,
+        )
+    TaskFactory(
+        project=project,
+        milestone=hidden,
+        title=f"{INTERNAL} task of the contact's",
+        owner_contact=contact,
+        due_date=today + datetime.timedelta(days=1),
     )
     task = TaskFactory(
         project=project, title=f"{INTERNAL} team task", status=Task.Status.IN_PROGRESS
@@ -162,6 +186,20 @@ def test_team_and_sales_get_the_internal_version_and_chosen_contacts_the_client_
         expected = client if versions[email.to_email] == "client" else internal
         other = internal if expected is client else client
         assert expected.body_html in email.body_html and other.body_html not in email.body_html
+
+
+def test_the_client_version_keeps_the_contacts_it_went_to_and_the_internal_one_none(project, pm):
+    lead = project.client.contacts.get(email__startswith="lead")
+    quiet = project.client.contacts.get(email__startswith="quiet")
+    report, _ = services.report_send_now(project=project, user=pm)
+    assert list(report.documents.get(audience=Audience.CLIENT).contacts.all()) == [lead]
+    assert not report.documents.get(audience=Audience.INTERNAL).contacts.exists()
+    # The PM's choice for one report is what is kept for it.
+    later = timezone.now() + datetime.timedelta(minutes=5)
+    chosen, _ = services.report_send_now(
+        project=project, user=pm, now=later, client_contact_ids=[quiet.pk]
+    )
+    assert list(chosen.documents.get(audience=Audience.CLIENT).contacts.all()) == [quiet]
 
 
 def test_the_pm_chooses_the_projects_client_recipients_on_the_schedule_page(project, client_as, pm):
