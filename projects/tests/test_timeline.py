@@ -142,6 +142,37 @@ def test_the_timeline_costs_the_same_queries_for_a_bigger_plan(
     assert len(response.context["timeline"].rows) == 34
 
 
+def test_a_300_task_plan_draws_a_row_per_task_for_the_same_queries(
+    client_as, pm, project, django_assert_num_queries
+):
+    milestones = [MilestoneFactory(project=project, due_date=days(10 * n)) for n in range(1, 6)]
+    tasks = [
+        TaskFactory(
+            project=project,
+            milestone=milestones[n % 5],
+            start_date=days(n % 40),
+            due_date=days(n % 40 + 3),
+        )
+        for n in range(300)
+    ]
+    Task.depends_on.through.objects.bulk_create(
+        Task.depends_on.through(from_task=successor, to_task=predecessor)
+        for predecessor, successor in zip(tasks, tasks[1:], strict=False)
+    )
+    browser = client_as(pm)
+
+    # The same queries as a plan of a few tasks (above).
+    with django_assert_num_queries(11):
+        response = browser.get(timeline_url(project))
+
+    timeline = response.context["timeline"]
+    task_rows = [row for row in timeline.rows if row.kind == "task"]
+    assert sorted(row.task_id for row in task_rows) == sorted(task.pk for task in tasks)
+    assert len(timeline.arrows) == 299
+    html = response.content.decode()
+    assert html.count('<tr><th scope="row"') == 305  # the table: every task and milestone
+
+
 def test_a_baseline_is_drawn_beneath_and_its_variance_shown(client_as, pm, project):
     task = TaskFactory(project=project, title="Build interfaces", start_date=days(1))
     task.due_date = days(7)
