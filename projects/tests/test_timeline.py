@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from projects.models import Task
 from projects.tests.factories import MilestoneFactory, ProjectFactory, TaskFactory
-from projects.timeline import layout
+from projects.timeline import MilestoneTask, layout, milestone_spans
 
 
 def days(n: int) -> datetime.date:
@@ -264,3 +264,27 @@ def test_a_line_break_in_a_baseline_reason_is_refused_and_takes_nothing(client_a
 
     assert not Baseline.objects.filter(project=project).exists()
     assert "No baseline was taken." in response.content.decode()
+
+
+def test_a_milestone_is_on_the_critical_path_when_one_of_its_tasks_is(pm):
+    project = ProjectFactory(pm=pm)
+    design = MilestoneFactory(project=project, name="Design", due_date=days(10))
+    side = MilestoneFactory(project=project, name="Side work", due_date=days(10))
+    go_live = MilestoneFactory(project=project, name="Go-live", due_date=days(40))
+    tasks = [
+        MilestoneTask(1, days(-5), days(10), (), design.pk),
+        MilestoneTask(2, days(-5), days(2), (), side.pk),  # float: nothing waits on it
+        MilestoneTask(3, days(11), days(40), (1,), None),
+    ]
+
+    spans = milestone_spans(
+        [design, side, go_live], tasks, today=days(0), kickoff=days(-10), go_live=days(40)
+    )
+
+    assert [(s.name, s.critical) for s in spans] == [
+        ("Design", True),
+        ("Side work", False),
+        ("Go-live", True),  # the day the path leads to
+    ]
+    assert (spans[0].start, spans[0].finish) == (days(-5), days(10))
+    assert (spans[2].start, spans[2].finish) == (days(10), days(40))  # after the previous one
