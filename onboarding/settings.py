@@ -48,7 +48,7 @@ if not DEBUG:
         )
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "onboarding.apps.GoliveAdminConfig",  # django.contrib.admin, opened to Golive admins
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

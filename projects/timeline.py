@@ -4,11 +4,16 @@
 milestones, tasks and their dependencies it places every row, bar, diamond and arrow on a date
 axis, so that the tags of `timeline_chart` only write the SVG elements and the table that says
 the same in words.
+
+The status report draws the same chart a level up: `milestone_spans` makes each milestone a
+span of work (critical when one of its tasks is on the critical path), and `milestone_layout`
+places those spans as bars on the same axis, drawn by the same tags.
 """
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models.functions import TruncDate
 from django.utils.html import escape
@@ -30,11 +35,18 @@ TARGET_WIDTH = 840
 MIN_DAY_WIDTH = 2.0
 MAX_DAY_WIDTH = 16.0
 MARGIN_DAYS = 7
+# A chart of milestones only (the status report's) fits a page: it gives a day what this width
+# allows, however narrow, and keeps two lines below its rows for the today and go-live labels.
+SPANS_TARGET_WIDTH = 420
+SPANS_MIN_DAY_WIDTH = 0.25
+SPANS_FOOTER = 14
 
 
 @dataclass
 class Row:
-    kind: str  # "group", "milestone" or "task"
+    # "group", "milestone" (a diamond), "task", or "milestone_span" (a milestone drawn as a bar
+    # over its work, in the chart of milestones only)
+    kind: str
     label: str
     full_label: str
     y: float
@@ -47,6 +59,7 @@ class Row:
     done: bool = False
     critical: bool = False
     overdue: bool = False
+    is_key: bool = False
     waits_on: list[str] = field(default_factory=list)
     # Geometry, in SVG user units
     x: float = 0.0
@@ -90,6 +103,10 @@ class Timeline:
     critical_count: int
     overdue_count: int
     go_live_variance: int | None = None
+    # Drawn on the chart of milestones only: the go-live (forecast, or actual once live).
+    go_live: date | None = None
+    go_live_x: float | None = None
+    went_live: bool = False
 
     @property
     def chart_left(self) -> int:
@@ -104,10 +121,70 @@ def _short(text: str) -> str:
     return text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1] + "…"
 
 
+def task_finish(status: str, completed_at: datetime | None, due_date: date | None) -> date | None:
+    """Where a task ends on a timeline: the day it was done, else its due date."""
+    if status == Task.Status.DONE and completed_at is not None:
+        return completed_at.date()
+    return due_date
+
+
 def _task_finish(task: Task) -> date | None:
-    if task.status == Task.Status.DONE and task.completed_at is not None:
-        return task.completed_at.date()
-    return task.due_date
+    return task_finish(task.status, task.completed_at, task.due_date)
+
+
+@dataclass
+class _Axis:
+    """Dates from start to end, a day `day` units wide, from LABEL_WIDTH on."""
+
+    start: date
+    end: date
+    day: float
+
+    @property
+    def span(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def x_of(self, d: date) -> float:
+        return round(LABEL_WIDTH + (d - self.start).days * self.day, 1)
+
+    def ticks(self) -> tuple[list[Tick], list[Tick]]:
+        """The month lines, and the week lines where they are far enough apart to read."""
+        months, weeks = [], []
+        d = date(self.start.year, self.start.month, 1)
+        while d <= self.end:
+            if d >= self.start:
+                months.append(Tick(self.x_of(d), d.strftime("%b %Y")))
+            d = date(d.year + (d.month == 12), d.month % 12 + 1, 1)
+        if self.day * 7 >= 20:
+            d = self.start + timedelta(days=(7 - self.start.weekday()) % 7)
+            while d <= self.end:
+                weeks.append(Tick(self.x_of(d), d.strftime("%-d")))
+                d += timedelta(days=7)
+        return months, weeks
+
+
+def _axis_of(
+    dates: list[date],
+    today: date,
+    *,
+    target_width: float = TARGET_WIDTH,
+    min_day_width: float = MIN_DAY_WIDTH,
+) -> _Axis:
+    start = min(min(dates), today) - timedelta(days=MARGIN_DAYS)
+    end = max(max(dates), today) + timedelta(days=MARGIN_DAYS)
+    span = (end - start).days + 1
+    return _Axis(start, end, min(MAX_DAY_WIDTH, max(min_day_width, target_width / span)))
+
+
+def _place_bar(row: Row, x_of: Callable[[date], float], day: float) -> None:
+    """A bar from the row's start (or its finish alone) to its finish, its baseline's beneath."""
+    begin = row.start if row.start is not None and row.start <= row.finish else row.finish
+    row.x = x_of(begin)
+    row.width = round(max(day, ((row.finish - begin).days + 1) * day), 1)
+    if row.baseline is not None:
+        begin = row.baseline_start or row.baseline
+        row.baseline_x = x_of(begin)
+        row.baseline_width = round(max(day, ((row.baseline - begin).days + 1) * day), 1)
 
 
 def layout(
@@ -186,34 +263,24 @@ def layout(
     dates = [d for r in rows for d in (r.start, r.finish, r.baseline) if d is not None]
     if not dates:
         return Timeline(rows, [], [], [], LABEL_WIDTH + 200, _height(rows), None, None, None, 0, 0)
-    start = min(min(dates), today) - timedelta(days=MARGIN_DAYS)
-    end = max(max(dates), today) + timedelta(days=MARGIN_DAYS)
-    span = (end - start).days + 1
-    day = min(MAX_DAY_WIDTH, max(MIN_DAY_WIDTH, TARGET_WIDTH / span))
-
-    def x_of(d: date) -> float:
-        return round(LABEL_WIDTH + (d - start).days * day, 1)
+    axis = _axis_of(dates, today)
+    start, end, span, day, x_of = axis.start, axis.end, axis.span, axis.day, axis.x_of
 
     for row in rows:
         row.label_y = row.y + ROW_HEIGHT / 2 + 4
         row.bar_y = row.y + (ROW_HEIGHT - BAR_HEIGHT) / 2 - 2
         if row.finish is None:
             continue
-        begin = row.start if row.start is not None and row.start <= row.finish else row.finish
-        row.x = x_of(begin)
-        row.width = round(max(day, ((row.finish - begin).days + 1) * day), 1)
-        if row.kind == "milestone":
-            cx, cy = x_of(row.finish) + day / 2, row.y + ROW_HEIGHT / 2 - 2
-            row.diamond = _diamond(cx, cy, 6)
-            row.x, row.width = cx - 6, 12
+        if row.kind == "task":
+            _place_bar(row, x_of, day)
+            continue
+        # A milestone: a diamond on its day, its baseline's smaller one beneath.
+        cx, cy = x_of(row.finish) + day / 2, row.y + ROW_HEIGHT / 2 - 2
+        row.diamond = _diamond(cx, cy, 6)
+        row.x, row.width = cx - 6, 12
         if row.baseline is not None:
             row.baseline_x = x_of(row.baseline)
-            if row.kind == "task":
-                begin = row.baseline_start or row.baseline
-                row.baseline_x = x_of(begin)
-                row.baseline_width = round(max(day, ((row.baseline - begin).days + 1) * day), 1)
-            if row.kind == "milestone":
-                row.baseline_diamond = _diamond(x_of(row.baseline) + day / 2, row.y + 17, 4)
+            row.baseline_diamond = _diamond(x_of(row.baseline) + day / 2, row.y + 17, 4)
 
     row_of_task = {r.task_id: r for r in rows if r.kind == "task"}
     arrows = []
@@ -225,17 +292,7 @@ def layout(
         x2, y2 = succ.x, succ.bar_y + BAR_HEIGHT / 2
         arrows.append(f"M{x1:.1f} {y1:.1f}h4V{y2:.1f}H{x2 - 1:.1f}")
 
-    months, weeks = [], []
-    d = date(start.year, start.month, 1)
-    while d <= end:
-        if d >= start:
-            months.append(Tick(x_of(d), d.strftime("%b %Y")))
-        d = date(d.year + (d.month == 12), d.month % 12 + 1, 1)
-    if day * 7 >= 20:  # week lines only where they are far enough apart to read
-        d = start + timedelta(days=(7 - start.weekday()) % 7)
-        while d <= end:
-            weeks.append(Tick(x_of(d), d.strftime("%-d")))
-            d += timedelta(days=7)
+    months, weeks = axis.ticks()
     return Timeline(
         rows=rows,
         arrows=arrows,
@@ -328,6 +385,156 @@ def project_timeline(project: ImplementationProject, *, today: date) -> Timeline
     )
     timeline.go_live_variance = variance(project.baseline_go_live, go_live, holidays)
     return timeline
+
+
+# Milestones only: the status report's chart.
+
+
+@dataclass(frozen=True)
+class MilestoneTask(PlannedTask):
+    """A task as a chart of milestones reads it: what the critical path needs, its milestone,
+    and where it began in the current baseline."""
+
+    milestone_id: int | None = None
+    baseline_start: date | None = None
+
+
+@dataclass(frozen=True)
+class MilestoneSpan:
+    """A milestone as a span of work: from where its work begins to its finish (its completion,
+    else its due date), with its baseline span, plain data that a stored report keeps."""
+
+    name: str
+    start: date | None
+    finish: date | None
+    baseline_start: date | None
+    baseline: date | None
+    done: bool
+    overdue: bool
+    critical: bool
+    variance: int | None
+    is_key: bool
+
+
+def milestone_spans(
+    milestones: list[Milestone],
+    tasks: list[MilestoneTask],
+    *,
+    today: date,
+    kickoff: date | None,
+    go_live: date | None,
+    holidays: frozenset[date] = frozenset(),
+) -> list[MilestoneSpan]:
+    """Each milestone, in the order given, as the span of its work.
+
+    Its work begins at its earliest task (in the baseline, at its earliest task's baseline
+    start), else where the previous milestone ends, else at kick-off. It is on the critical path
+    when one of its tasks is (the same path as the project's timeline, to `go_live`), or when it
+    is the go-live that path leads to. Variance is its due date's against its baseline date, in
+    business days, as the project's pages count it.
+    """
+    critical = set(critical_path(tasks, holidays, until=go_live))
+    work: dict[int | None, list[MilestoneTask]] = defaultdict(list)
+    for task in tasks:
+        work[task.milestone_id].append(task)
+    spans = []
+    previous, previous_baseline = kickoff, kickoff
+    for m in milestones:
+        own = work.get(m.pk, [])
+        finish = m.completed_on or m.due_date
+        start = min((t.start or t.finish for t in own if t.start or t.finish), default=None)
+        start = start or previous or finish
+        if start is not None and finish is not None and start > finish:
+            start = finish
+        baseline_start = min((t.baseline_start for t in own if t.baseline_start), default=None)
+        baseline_start = baseline_start or previous_baseline or m.baseline_date
+        if m.baseline_date is None or (baseline_start and baseline_start > m.baseline_date):
+            baseline_start = m.baseline_date
+        on_path = any(t.id in critical for t in own) or (
+            bool(critical) and go_live is not None and m.due_date == go_live
+        )
+        spans.append(
+            MilestoneSpan(
+                name=m.name,
+                start=start,
+                finish=finish,
+                baseline_start=baseline_start,
+                baseline=m.baseline_date,
+                done=m.is_complete,
+                overdue=m.is_overdue(today),
+                critical=on_path,
+                variance=variance(m.baseline_date, m.due_date, holidays),
+                is_key=m.is_key,
+            )
+        )
+        previous = finish or previous
+        previous_baseline = m.baseline_date or previous_baseline
+    return spans
+
+
+def milestone_layout(
+    spans: list[MilestoneSpan],
+    *,
+    today: date,
+    go_live: date | None = None,
+    went_live: bool = False,
+) -> Timeline:
+    """One bar per milestone with its baseline bar beneath, on an axis that fits a page, with
+    the go-live marked; drawn by the tags of `timeline_chart` like the project's timeline."""
+    rows = []
+    for i, span in enumerate(spans):
+        y = HEADER_HEIGHT + i * ROW_HEIGHT
+        rows.append(
+            Row(
+                kind="milestone_span",
+                label=_short(span.name),
+                full_label=span.name,
+                y=y,
+                start=span.start,
+                finish=span.finish,
+                baseline_start=span.baseline_start,
+                baseline=span.baseline,
+                done=span.done,
+                critical=span.critical,
+                overdue=span.overdue,
+                is_key=span.is_key,
+                variance=span.variance,
+                label_y=y + ROW_HEIGHT / 2 + 4,
+                bar_y=y + (ROW_HEIGHT - BAR_HEIGHT) / 2 - 2,
+            )
+        )
+    height = _height(rows) + SPANS_FOOTER
+    counts = {
+        "critical_count": sum(1 for r in rows if r.critical),
+        "overdue_count": sum(1 for r in rows if r.overdue),
+        "go_live": go_live,
+        "went_live": went_live,
+    }
+    dates = [d for r in rows for d in (r.start, r.finish, r.baseline) if d is not None]
+    if go_live is not None:
+        dates.append(go_live)
+    if not dates:
+        return Timeline(rows, [], [], [], LABEL_WIDTH + 200, height, None, None, None, **counts)
+    axis = _axis_of(
+        dates, today, target_width=SPANS_TARGET_WIDTH, min_day_width=SPANS_MIN_DAY_WIDTH
+    )
+    for row in rows:
+        if row.finish is not None:
+            _place_bar(row, axis.x_of, axis.day)
+    months, weeks = axis.ticks()
+    return Timeline(
+        rows=rows,
+        arrows=[],
+        months=months,
+        weeks=weeks,
+        width=round(LABEL_WIDTH + axis.span * axis.day + 80, 1),
+        height=height,
+        today_x=axis.x_of(today) + axis.day / 2,
+        start=axis.start,
+        end=axis.end,
+        go_live_x=axis.x_of(go_live) + axis.day / 2 if go_live is not None else None,
+        **counts,
+    )
 
 
 # The portfolio: each project's phases, one row per project, on one axis.

@@ -73,8 +73,15 @@ def _with_link_counts(tasks):
 
 
 def _task_queryset():
+    # With the meeting an action item came from (meetings' link to the task), which the page
+    # links back to: read with the task, it costs no query of its own.
     return Task.objects.select_related(
-        "project", "project__client", "owner_user", "owner_contact", "milestone"
+        "project",
+        "project__client",
+        "owner_user",
+        "owner_contact",
+        "milestone",
+        "meeting_action__meeting",
     )
 
 

@@ -2,12 +2,13 @@
 
 Each function makes a fixed number of queries, whatever the number of projects, tasks or
 recipients: the due detection two in all, a project with its people and recipients three
-(report_project_queryset), what the reports of any number of projects are made from five
-(report_inputs).
+(report_project_queryset, which reads the company's holidays and the current baseline's task
+dates as columns of the project's row), what the reports of any number of projects are made
+from five (report_inputs).
 """
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
@@ -19,7 +20,7 @@ from django.db.models import (
     Exists,
     F,
     IntegerField,
-    Min,
+    JSONField,
     OuterRef,
     Prefetch,
     Q,
@@ -29,16 +30,19 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import Cast, Coalesce, RowNumber
+from django.db.models.functions import Cast, RowNumber
 from django.utils import timezone
 
 from clients import roles
 from clients.models import Contact
-from common.aggregates import NameList, names_of
+from common.aggregates import NameList, WholeNameList, names_of
 from common.people import name_columns, name_of
 from outbox.models import OutgoingEmail
+from projects.baselines import task_baseline
 from projects.health import ProjectFacts, assess, gather_facts, shown, worst
 from projects.models import (
+    Baseline,
+    Holiday,
     ImplementationProject,
     Issue,
     Milestone,
@@ -47,7 +51,9 @@ from projects.models import (
     Risk,
     Task,
 )
+from projects.scheduling import country_holidays
 from projects.selectors import TASK_OWNER_COLUMNS, budget_percent, task_owner_of
+from projects.timeline import MilestoneTask, milestone_spans, task_finish
 from reports import schedule as sched
 from reports.models import Cadence, StatusReport, StatusReportSettings, Weekday
 
@@ -136,6 +142,18 @@ def _chosen_contact_ids() -> Subquery:
     return Subquery(chosen)
 
 
+def _company_days_off() -> Subquery:
+    """Every day of the company's holiday list, as one column (the list is a few days a year)."""
+    days = Holiday.objects.order_by().annotate(days=WholeNameList(Cast("date", CharField())))
+    return Subquery(days.values("days")[:1])
+
+
+def _current_baseline_tasks() -> Subquery:
+    """The task dates of the project's current baseline (task id → [start, due]), as one column."""
+    latest = Baseline.objects.filter(project=OuterRef("pk")).order_by("-taken_at", "-pk")
+    return Subquery(latest.values("task_dates")[:1], output_field=JSONField())
+
+
 def _contacts_of_client() -> Prefetch:
     # Every contact of the client: the PM picks from them who gets the client version.
     return Prefetch(
@@ -145,12 +163,12 @@ def _contacts_of_client() -> Prefetch:
 
 def report_project_queryset(*, links: bool = True) -> QuerySet[ImplementationProject]:
     """A project with what a report needs around it: people, recipients, its schedule and when
-    it last reported.
+    it last reported, and what its timeline counts business days and variance with.
 
     The roles of its people (which page the link in their email opens), the contacts chosen for
-    the client version and its last report are columns of the project's row and of its
-    memberships' rows, not queries of their own. `links=False` leaves the roles out, for the
-    preview: see recipients().
+    the client version, its last report, the company's holidays and its current baseline's task
+    dates are columns of the project's row and of its memberships' rows, not queries of their
+    own. `links=False` leaves the roles out, for the preview: see recipients().
     """
     last_report = (
         StatusReport.objects.filter(project=OuterRef("pk"))
@@ -172,6 +190,8 @@ def report_project_queryset(*, links: bool = True) -> QuerySet[ImplementationPro
         .annotate(
             last_report_at=Subquery(last_report),
             chosen_contact_ids=_chosen_contact_ids(),
+            company_days_off=_company_days_off(),
+            baseline_task_dates=_current_baseline_tasks(),
             **roles_of_people,
         )
         .prefetch_related(Prefetch("memberships", queryset=memberships), _contacts_of_client())
@@ -314,6 +334,18 @@ OPEN_RISK = Q(status__in=[Risk.Status.OPEN, Risk.Status.MITIGATING])
 # lists up to MAX_ITEMS of each, for a hundred projects at a time, and model instances with
 # their related rows cost several times more to read.
 TASK_COLUMNS = ("project_id", "title", "due_date", "milestone__name", *TASK_OWNER_COLUMNS)
+# Every task of the plan is read (the timeline's critical path needs them all), with what its
+# place on the timeline needs; the lists of tasks are taken from the same rows.
+PLAN_TASK_COLUMNS = (
+    "pk",
+    "milestone_id",
+    "status",
+    "start_date",
+    "completed_at",
+    "owner_contact_id",
+    "visible_to_client",
+    *TASK_COLUMNS,
+)
 RISK_COLUMNS = (
     "project_id",
     "title",
@@ -345,8 +377,9 @@ def _task_row(task: dict, today: date) -> dict:
 class ReportInputs:
     """What the reports of a set of projects are made from, read for all of them at once.
 
-    Each read is one query for the whole set (the top items of each project through a window
-    function), so composing a hundred reports costs the same few queries as composing one.
+    Each read is one query for the whole set (the top risks and issues of each project through
+    a window function, every task of each), so composing a hundred reports costs the same few
+    queries as composing one.
     """
 
     today: date
@@ -361,8 +394,10 @@ class ReportInputs:
     top_risks: dict[int, list[dict]]
     open_issue_count: dict[int, int]
     listed_issues: dict[int, list[dict]]
-    # For the timeline: every milestone of each project, each with where its work begins.
+    # For the timeline: every milestone and task of each project (tasks as PLAN_TASK_COLUMNS
+    # rows with `waits_on`, the ids of the tasks each waits on).
     plan_milestones: dict[int, list[Milestone]]
+    plan_tasks: dict[int, list[dict]]
     # What the client version shows: the client's own open tasks, the sign-offs waiting for
     # them, and the risks and issues, all of them only where flagged client-visible.
     client_task_count: dict[int, int]
@@ -417,6 +452,50 @@ def _tops_and_counts(
     return result
 
 
+def _waits_on() -> Subquery:
+    """The ids of the tasks a task waits on, as one column of its row."""
+    links = (
+        Task.depends_on.through.objects.filter(from_task_id=OuterRef("pk"))
+        .order_by()
+        .values("from_task_id")
+        .annotate(ids=NameList(Cast("to_task_id", CharField())))
+        .values("ids")
+    )
+    return Subquery(links)
+
+
+def _by_due(task: dict) -> tuple:
+    # Undated last, as PostgreSQL sorts them, then in the order they were made.
+    return (task["due_date"] is None, task["due_date"] or date.min, task["pk"])
+
+
+def _task_lists(
+    plan_tasks: dict[int, list[dict]], today: date, limit: int
+) -> dict[str, tuple[dict[int, list[dict]], dict[int, int]]]:
+    """From each project's tasks, the first `limit` of each list the report shows (by due date)
+    and how many it holds in all: overdue, blocked, and the client's own open ones (those flagged
+    client-visible)."""
+    wanted = {
+        "overdue": lambda t: (
+            t["status"] != Task.Status.DONE and t["due_date"] is not None and t["due_date"] < today
+        ),
+        "blocked": lambda t: t["status"] == Task.Status.BLOCKED,
+        "client": lambda t: (
+            t["status"] != Task.Status.DONE
+            and t["owner_contact_id"] is not None
+            and t["visible_to_client"]
+        ),
+    }
+    lists = {name: ({}, {}) for name in wanted}
+    for project_id, tasks in plan_tasks.items():
+        in_order = sorted(tasks, key=_by_due)
+        for name, belongs in wanted.items():
+            rows, counts = lists[name]
+            chosen = [task for task in in_order if belongs(task)]
+            rows[project_id], counts[project_id] = chosen[:limit], len(chosen)
+    return lists
+
+
 def _in_report_order(milestone: Milestone) -> tuple:
     # By due date, undated last (as PostgreSQL sorts them), then by their order in the plan.
     return (
@@ -433,9 +512,9 @@ def report_inputs(
     """Read what the reports of these projects need, in a fixed number of queries.
 
     Needs projects from report_project_queryset() (their last report is read with them).
-    `only` (an audience, for the preview of one version) leaves out the lists only the other
-    version shows: the internal version's overdue and blocked tasks, risks and issues, or the
-    client's own tasks, risks and issues.
+    `only` (an audience, for the preview of one version) leaves out the risks and issues only
+    the other version lists; every task is read whichever it is (the timeline needs them), and
+    the lists of tasks of both versions are taken from them.
     """
     internal_lists = only in (None, INTERNAL)
     client_lists = only in (None, CLIENT)
@@ -446,16 +525,9 @@ def report_inputs(
 
     last_sent_at = {p.pk: p.last_report_at for p in projects if p.last_report_at is not None}
 
-    # Every milestone of each project, for the timeline, each with where its work begins (its
-    # earliest task). The milestones the report lists are among them: those completed since
-    # the project's last report, or open and due within its next period.
-    work_start = (
-        Task.objects.filter(milestone=OuterRef("pk"))
-        .order_by()
-        .values("milestone")
-        .annotate(start=Min(Coalesce("start_date", "due_date")))
-        .values("start")
-    )
+    # Every milestone of each project, for the timeline. The milestones the report lists are
+    # among them: those completed since the project's last report, or open and due within its
+    # next period.
     plan_rows = (
         Milestone.objects.filter(project_id__in=ids)
         .only(
@@ -468,10 +540,9 @@ def report_inputs(
             "completed_on",
             "is_key",
             "is_golive_critical",
-            "signed_off_at",
             "visible_to_client",
+            "signed_off_at",
         )
-        .annotate(work_start=Subquery(work_start))
         .order_by("project_id", "order", "due_date", "pk")
     )
     windows = {p.pk: _period(p, today, last_sent_at.get(p.pk))[1:] for p in projects}
@@ -496,34 +567,37 @@ def report_inputs(
     for listed in milestones.values():
         listed.sort(key=_in_report_order)
 
-    tasks = Task.objects.filter(project_id__in=ids)
-    blocked = tasks.filter(status=Task.Status.BLOCKED)
-    by_due = [F("due_date").asc(), F("pk").asc()]
+    plan_tasks: dict[int, list[dict]] = defaultdict(list)
+    task_rows = (
+        Task.objects.filter(project_id__in=ids)
+        .values(*PLAN_TASK_COLUMNS, waits_on=_waits_on())
+        .order_by("project_id", "pk")
+    )
+    for task in task_rows:
+        plan_tasks[task["project_id"]].append(task)
+    task_lists = _task_lists(plan_tasks, today, limit)
+    overdue_tasks = task_lists["overdue"][0]
+    blocked_tasks, blocked_count = task_lists["blocked"]
+    client_task_rows, client_task_count = task_lists["client"]
+
     open_risks = Risk.objects.filter(OPEN_RISK, project_id__in=ids)
     open_issues = Issue.objects.open().filter(project_id__in=ids)
-    client_tasks = tasks.open().filter(owner_contact__isnull=False, visible_to_client=True)
     client_risks = open_risks.filter(visible_to_client=True)
     client_issues = open_issues.filter(visible_to_client=True)
     by_score = [F("score").desc(), F("pk").asc()]
     by_severity = [SEVERITY_RANK.asc(), F("raised_at").asc(), F("pk").asc()]
     # Each model's lists, of both versions when both are made, are read in one query.
-    task_lists, risk_lists, issue_lists = {}, {}, {}
+    risk_lists, issue_lists = {}, {}
     if internal_lists:
-        task_lists |= {"overdue": (tasks.overdue(today), limit), "blocked": (blocked, limit)}
         risk_lists["top"] = (open_risks, config["TOP_RISKS"])
         issue_lists["listed"] = (open_issues, limit)
     if client_lists:
-        task_lists["client"] = (client_tasks, limit)
         risk_lists["client"] = (client_risks, limit)
         issue_lists["client"] = (client_issues, limit)
-    task_rows = _tops_and_counts(task_lists, TASK_COLUMNS, by_due)
     risk_rows = _tops_and_counts(risk_lists, RISK_COLUMNS, by_score)
     issue_rows = _tops_and_counts(issue_lists, ISSUE_COLUMNS, by_severity)
-    overdue_tasks = task_rows["overdue"][0]
-    blocked_tasks, blocked_count = task_rows["blocked"]
     top_risks, open_risk_count = risk_rows["top"]
     listed_issues, open_issue_count = issue_rows["listed"]
-    client_task_rows, client_task_count = task_rows["client"]
     client_risk_rows, client_risk_count = risk_rows["client"]
     client_issue_rows, client_issue_count = issue_rows["client"]
     return ReportInputs(
@@ -539,6 +613,7 @@ def report_inputs(
         open_issue_count=open_issue_count,
         listed_issues=listed_issues,
         plan_milestones=plan_milestones,
+        plan_tasks=plan_tasks,
         client_task_count=client_task_count,
         client_tasks=client_task_rows,
         signoffs_waiting=signoffs,
@@ -549,38 +624,63 @@ def report_inputs(
     )
 
 
-def _timeline(
-    project: ImplementationProject, inputs: ReportInputs, today: date, *, client: bool = False
-) -> list[dict]:
-    """Each milestone as a bar: from where its work begins (its earliest task, else the previous
-    milestone, else kick-off) to its due date, with its baseline, for the report's Gantt.
-    `client`: only the milestones flagged client-visible."""
-    rows = []
-    previous = project.kickoff_date
-    for m in inputs.plan_milestones.get(project.pk, []):
-        if client and not m.visible_to_client:
-            continue
-        end = m.completed_on or m.due_date
-        start = m.work_start or previous or end
-        if end is not None and start is not None and start > end:
-            start = end
-        rows.append(
-            {
-                "name": m.name,
-                "start": start,
-                "end": end,
-                "baseline": m.baseline_date,
-                "done": m.completed_on is not None,
-                "overdue": m.completed_on is None and m.due_date is not None and m.due_date < today,
-                "is_key": m.is_key,
-            }
+def _timeline(project: ImplementationProject, inputs: ReportInputs, today: date) -> list[dict]:
+    """Each milestone of the plan as the span of its work, for the report's Gantt chart: with
+    its baseline, whether it is on the critical path, overdue, and its variance (see
+    projects.timeline.milestone_spans), from what was read with the project and its inputs."""
+    baseline = Baseline(task_dates=project.baseline_task_dates or {})
+    tasks = []
+    for row in inputs.plan_tasks.get(project.pk, []):
+        baseline_start, baseline_finish = task_baseline(baseline, row["pk"])
+        tasks.append(
+            MilestoneTask(
+                id=row["pk"],
+                start=row["start_date"],
+                finish=task_finish(row["status"], row["completed_at"], row["due_date"]),
+                depends_on=tuple(int(pk) for pk in names_of(row["waits_on"])),
+                milestone_id=row["milestone_id"],
+                baseline_start=baseline_start or baseline_finish,
+            )
         )
-        previous = end or previous
-    return rows
+    milestones = inputs.plan_milestones.get(project.pk, [])
+    spans = milestone_spans(
+        milestones,
+        tasks,
+        today=today,
+        kickoff=project.kickoff_date,
+        go_live=project.actual_go_live or project.forecast_go_live,
+        holidays=_days_off(project, milestones, tasks),
+    )
+    return [asdict(span) for span in spans]
 
 
-def _milestone_lists(milestones: list[Milestone], today: date) -> dict[str, list[dict]]:
-    """The report's milestones completed in its period, overdue, and due in the next one."""
+def _days_off(
+    project: ImplementationProject, milestones: list[Milestone], tasks: list[MilestoneTask]
+) -> frozenset[date]:
+    """The company's holidays read with the project, and the country's over the plan's dates."""
+    company = frozenset(date.fromisoformat(day) for day in names_of(project.company_days_off))
+    dates = [d for t in tasks for d in (t.start, t.finish) if d is not None]
+    dates += [d for m in milestones for d in (m.due_date, m.baseline_date) if d is not None]
+    return company | country_holidays(min(dates), max(dates)) if dates else company
+
+
+def _money(facts: ProjectFacts) -> dict | None:
+    money = facts.money
+    if money is None or not money.budget_amount:
+        return None
+    budget = money.budget_amount
+    return {
+        "budget_amount": budget,
+        "cost_burned": money.cost_burned,
+        "forecast_at_completion": money.forecast_at_completion,
+        "forecast_overrun": money.forecast_overrun,
+        "burned_percent": round(100 * money.cost_burned / budget),
+        "forecast_percent": round(100 * money.forecast_at_completion / budget),
+    }
+
+
+def _milestone_lists(milestones: list[Milestone], today: date) -> dict:
+    """The milestones the period touched: completed since the last report, overdue, coming due."""
     return {
         "milestones_completed": [
             {"name": m.name, "date": m.completed_on, "is_key": m.is_key}
@@ -605,31 +705,16 @@ def _milestone_lists(milestones: list[Milestone], today: date) -> dict[str, list
     }
 
 
-def _money(facts: ProjectFacts) -> dict | None:
-    money = facts.money
-    if money is None or not money.budget_amount:
-        return None
-    budget = money.budget_amount
-    return {
-        "budget_amount": budget,
-        "cost_burned": money.cost_burned,
-        "forecast_at_completion": money.forecast_at_completion,
-        "forecast_overrun": money.forecast_overrun,
-        "burned_percent": round(100 * money.cost_burned / budget),
-        "forecast_percent": round(100 * money.forecast_at_completion / budget),
-    }
-
-
 def client_content(project: ImplementationProject, content: dict, inputs: ReportInputs) -> dict:
     """What the client version shows, built from a list of what may be shown, never by taking
     away from the internal version: a field added to the internal report stays out of it.
 
-    Milestones, the client's tasks, risks and issues only where flagged client-visible; no
-    budget, health reasons, comments or the PM's notes.
+    No budget, health reasons, internal risks or issues, comments or the PM's notes; of the
+    milestones, only those shared with the client (as in the portal).
     """
     pk = project.pk
     today = inputs.today
-    milestones = [m for m in inputs.milestones.get(pk, []) if m.visible_to_client]
+    shared = [m.visible_to_client for m in inputs.plan_milestones.get(pk, [])]
     return {
         "project": {
             key: content["project"][key]
@@ -641,8 +726,12 @@ def client_content(project: ImplementationProject, content: dict, inputs: Report
         "until": content["until"],
         "dates": content["dates"],
         "progress": content["progress"],
-        **_milestone_lists(milestones, today),
-        "timeline": _timeline(project, inputs, today, client=True),
+        **_milestone_lists(
+            [m for m in inputs.milestones.get(pk, []) if m.visible_to_client], today
+        ),
+        "timeline": [
+            row for row, is_shared in zip(content["timeline"], shared, strict=True) if is_shared
+        ],
         "client_tasks": {
             "count": inputs.client_task_count.get(pk, 0),
             "items": [_task_row(task, today) for task in inputs.client_tasks.get(pk, [])],

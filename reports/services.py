@@ -158,10 +158,16 @@ def report_render(
     reports/gantt.py for why). `document_only` leaves the email parts empty (the preview).
     """
     template = TEMPLATES[audience]
+    dates = content["dates"]
     context = {
         "r": content,
         "high_risk_score": settings.GOLIVE_HEALTH["HIGH_RISK_SCORE"],
-        "chart": gantt.chart(content["timeline"], content["today"]),
+        "chart": gantt.chart(
+            content["timeline"],
+            content["today"],
+            go_live=dates["actual_go_live"] or dates["forecast_go_live"],
+            went_live=dates["actual_go_live"] is not None,
+        ),
     }
     document = render_to_string(f"{template}.html", {**context, "medium": "document"})
     if document_only:

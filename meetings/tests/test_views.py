@@ -5,15 +5,18 @@ import uuid
 
 import pytest
 from django.contrib.messages import get_messages
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from clients.roles import Role
 from clients.tests.factories import ClientFactory, ContactFactory, UserFactory
+from meetings import services
 from meetings.models import ActionItem, Decision, Meeting
 from meetings.tests.factories import DecisionFactory, MeetingFactory
 from projects.models import Task
-from projects.tests.factories import ProjectFactory, ProjectMembershipFactory
+from projects.tests.factories import ProjectFactory, ProjectMembershipFactory, TaskFactory
 
 pytestmark = pytest.mark.django_db
 TODAY: datetime.date  # set for each test by `_today`
@@ -243,6 +246,67 @@ def test_an_action_item_becomes_a_task_of_the_project_linked_to_the_meeting(
     assert task.get_absolute_url() in detail
     task_page = page(browser.get(task.get_absolute_url()))
     assert "Action item from the meeting “Kick-off with Acme”" in task_page
+
+
+@pytest.fixture
+def action_task(pm, meeting, contact):
+    """The task an action item of the meeting became."""
+    item = services.action_item_create(
+        meeting=meeting,
+        user=pm,
+        title="Send the employee census file",
+        due_date=TODAY + datetime.timedelta(days=5),
+        owner_contact=contact,
+    )
+    return item.task
+
+
+@pytest.mark.parametrize("role", ["pm", "other_pm", "manager", "support", "admin_user"])
+def test_the_task_an_action_item_became_links_back_to_its_meeting(
+    request, client_as, meeting, action_task, role
+):
+    browser = client_as(request.getfixturevalue(role))
+
+    task_page = page(browser.get(action_task.get_absolute_url()))
+
+    when = timezone.localtime(meeting.starts_at).strftime("%-d %b %Y")
+    link = f'From meeting: <a href="{meeting.get_absolute_url()}">Kick-off with Acme, {when}</a>'
+    assert link in task_page
+    # Whoever reads the task may open the meeting it links to.
+    assert browser.get(meeting.get_absolute_url()).status_code == 200
+
+
+def test_a_task_of_no_meeting_links_to_none(client_as, pm, project, meeting):
+    task = TaskFactory(project=project, title="Map pay codes")
+
+    task_page = page(client_as(pm).get(task.get_absolute_url()))
+
+    assert "From meeting" not in task_page and meeting.get_absolute_url() not in task_page
+
+
+@pytest.mark.parametrize("role", ["sales_rep", "no_role_user"])
+def test_who_may_not_see_the_meeting_sees_neither_the_task_nor_its_link(
+    request, client_as, meeting, action_task, role
+):
+    browser = client_as(request.getfixturevalue(role))
+
+    response = browser.get(action_task.get_absolute_url())
+
+    assert response.status_code == 404 and "Kick-off with Acme" not in page(response)
+    assert browser.get(meeting.get_absolute_url()).status_code == 404
+
+
+def test_the_meeting_link_costs_the_task_page_no_query(client_as, pm, project, action_task):
+    plain = TaskFactory(project=project, title="Map pay codes")
+    browser = client_as(pm)
+    browser.get(plain.get_absolute_url())
+    with CaptureQueriesContext(connection) as without_meeting:
+        browser.get(plain.get_absolute_url())
+    with CaptureQueriesContext(connection) as with_meeting:
+        response = browser.get(action_task.get_absolute_url())
+
+    assert "From meeting" in page(response)
+    assert len(with_meeting) == len(without_meeting)
 
 
 def test_an_action_item_without_an_owner_is_refused_and_makes_no_task(client_as, pm, meeting):

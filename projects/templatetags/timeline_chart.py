@@ -57,11 +57,11 @@ def timeline_arrows(timeline: Timeline) -> SafeString:
 
 def _says(row: Row, months: tuple[str, ...]) -> str:
     """The row in words, for the tooltip of its group of the chart."""
-    words = "Milestone: " if row.kind == "milestone" else ""
+    words = "Milestone: " if row.kind in ("milestone", "milestone_span") else ""
     words += escape(row.full_label or row.label)
     if row.finish:
         words += ", "
-        if row.kind == "task" and row.start:
+        if row.kind != "milestone" and row.start:
             words += f"{short_date(row.start, False, months)} to "
         words += short_date(row.finish, months=months)
     else:
@@ -69,7 +69,7 @@ def _says(row: Row, months: tuple[str, ...]) -> str:
     if row.baseline:
         words += f", baseline {short_date(row.baseline, months=months)}"
     if row.variance:
-        words += f", {row.variance} business days against it"
+        words += f", {row.variance} business day{'' if abs(row.variance) == 1 else 's'} against it"
     if row.critical:
         words += ", on the critical path"
     if row.overdue:
@@ -105,7 +105,10 @@ def _drawing(row: Row) -> str:
                 'font-weight="700">! overdue</text>'
             )
         return "".join(parts)
-    parts = [f'<text x="16" y="{row.label_y}" fill="#212529">{label}</text>']
+    if row.kind == "milestone_span":  # a bar like a task's, named like a milestone
+        parts = [f'<text x="6" y="{row.label_y}" fill="#212529" font-weight="600">{label}</text>']
+    else:
+        parts = [f'<text x="16" y="{row.label_y}" fill="#212529">{label}</text>']
     if not row.has_bar:
         parts.append(
             f'<text x="{LABEL_WIDTH + 4}" y="{row.label_y}" fill="#6c757d" '
@@ -181,3 +184,38 @@ def timeline_table_rows(timeline: Timeline) -> SafeString:
         )
     # Safe: every text above went through escape(); dates and numbers are written here.
     return mark_safe("\n".join(rows))  # noqa: S308  # nosec B308 B703
+
+
+@register.simple_tag
+def timeline_today(timeline: Timeline) -> SafeString:
+    """The line of today across the chart, labelled at its foot."""
+    if not timeline.today_x:
+        return mark_safe("")  # noqa: S308  # nosec B308 B703
+    x, height = timeline.today_x, timeline.height
+    # Safe: numbers of the layout.
+    return mark_safe(  # noqa: S308  # nosec B308 B703
+        f'<line x1="{x}" y1="0" x2="{x}" y2="{height}" stroke="#d63384" stroke-width="2"/>'
+        f'<text x="{x}" y="{height - 2}" fill="#d63384" text-anchor="middle" '
+        'font-weight="600">today</text>'
+    )
+
+
+@register.simple_tag
+def timeline_go_live(timeline: Timeline) -> SafeString:
+    """The go-live's dashed line (forecast, or actual once live), labelled above today's."""
+    if timeline.go_live_x is None:
+        return mark_safe("")  # noqa: S308  # nosec B308 B703
+    x, foot = timeline.go_live_x, timeline.height - 16
+    label = "went live" if timeline.went_live else "forecast go-live"
+    # Safe: numbers of the layout and fixed words.
+    return mark_safe(  # noqa: S308  # nosec B308 B703
+        f'<line x1="{x}" y1="20" x2="{x}" y2="{foot - 10}" stroke="#198754" stroke-width="2" '
+        f'stroke-dasharray="5 3"/><polygon points="{_go_live_diamond(x, 20)}" fill="#198754"/>'
+        f'<text x="{x}" y="{foot}" fill="#146c43" text-anchor="middle" font-weight="600">'
+        f"{label}</text>"
+    )
+
+
+def _go_live_diamond(cx: float, cy: float) -> str:
+    points = ((cx, cy - 5), (cx + 5, cy), (cx, cy + 5), (cx - 5, cy))
+    return " ".join(f"{x:.1f},{y:.1f}" for x, y in points)

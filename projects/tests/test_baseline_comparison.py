@@ -264,3 +264,32 @@ def test_the_variance_costs_the_project_page_no_query(
     with django_assert_max_num_queries(len(on_plan)):
         response = browser.get(url)
     assert response.context["milestones"][0].variance == 5  # Fri 12th → Fri 19th (21st a Sunday)
+
+
+@pytest.mark.parametrize("role", ["sales_rep", "other_sales_rep", "no_role_user"])
+def test_a_tasks_baseline_is_not_found_for_those_who_may_not_read_its_project(
+    request, client_as, pm, project, plan, role
+):
+    # The account's own rep reads its status page, not its plan.
+    project.client.sales_rep = request.getfixturevalue("sales_rep")
+    project.client.save()
+    take_baseline(project=project, user=pm, reason="", first=True)
+    url = reverse("projects:task_baseline", args=[plan[2].pk])
+
+    response = client_as(request.getfixturevalue(role)).get(url)
+
+    assert response.status_code == 404
+    assert "Mar 2027" not in response.content.decode()
+
+
+def test_a_tasks_baseline_sends_anonymous_visitors_to_log_in(client, project, plan):
+    url = reverse("projects:task_baseline", args=[plan[2].pk])
+
+    response = client.get(url)
+
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+def test_a_tasks_baseline_only_answers_get(client_as, pm, plan):
+    url = reverse("projects:task_baseline", args=[plan[2].pk])
+    assert client_as(pm).post(url).status_code == 405

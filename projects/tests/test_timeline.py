@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from projects.models import Task
 from projects.tests.factories import MilestoneFactory, ProjectFactory, TaskFactory
-from projects.timeline import layout
+from projects.timeline import MilestoneTask, layout, milestone_spans
 
 
 def days(n: int) -> datetime.date:
@@ -142,6 +142,37 @@ def test_the_timeline_costs_the_same_queries_for_a_bigger_plan(
     assert len(response.context["timeline"].rows) == 34
 
 
+def test_a_300_task_plan_draws_a_row_per_task_for_the_same_queries(
+    client_as, pm, project, django_assert_num_queries
+):
+    milestones = [MilestoneFactory(project=project, due_date=days(10 * n)) for n in range(1, 6)]
+    tasks = [
+        TaskFactory(
+            project=project,
+            milestone=milestones[n % 5],
+            start_date=days(n % 40),
+            due_date=days(n % 40 + 3),
+        )
+        for n in range(300)
+    ]
+    Task.depends_on.through.objects.bulk_create(
+        Task.depends_on.through(from_task=successor, to_task=predecessor)
+        for predecessor, successor in zip(tasks, tasks[1:], strict=False)
+    )
+    browser = client_as(pm)
+
+    # The same queries as a plan of a few tasks (above).
+    with django_assert_num_queries(11):
+        response = browser.get(timeline_url(project))
+
+    timeline = response.context["timeline"]
+    task_rows = [row for row in timeline.rows if row.kind == "task"]
+    assert sorted(row.task_id for row in task_rows) == sorted(task.pk for task in tasks)
+    assert len(timeline.arrows) == 299
+    html = response.content.decode()
+    assert html.count('<tr><th scope="row"') == 305  # the table: every task and milestone
+
+
 def test_a_baseline_is_drawn_beneath_and_its_variance_shown(client_as, pm, project):
     task = TaskFactory(project=project, title="Build interfaces", start_date=days(1))
     task.due_date = days(7)
@@ -233,3 +264,27 @@ def test_a_line_break_in_a_baseline_reason_is_refused_and_takes_nothing(client_a
 
     assert not Baseline.objects.filter(project=project).exists()
     assert "No baseline was taken." in response.content.decode()
+
+
+def test_a_milestone_is_on_the_critical_path_when_one_of_its_tasks_is(pm):
+    project = ProjectFactory(pm=pm)
+    design = MilestoneFactory(project=project, name="Design", due_date=days(10))
+    side = MilestoneFactory(project=project, name="Side work", due_date=days(10))
+    go_live = MilestoneFactory(project=project, name="Go-live", due_date=days(40))
+    tasks = [
+        MilestoneTask(1, days(-5), days(10), (), design.pk),
+        MilestoneTask(2, days(-5), days(2), (), side.pk),  # float: nothing waits on it
+        MilestoneTask(3, days(11), days(40), (1,), None),
+    ]
+
+    spans = milestone_spans(
+        [design, side, go_live], tasks, today=days(0), kickoff=days(-10), go_live=days(40)
+    )
+
+    assert [(s.name, s.critical) for s in spans] == [
+        ("Design", True),
+        ("Side work", False),
+        ("Go-live", True),  # the day the path leads to
+    ]
+    assert (spans[0].start, spans[0].finish) == (days(-5), days(10))
+    assert (spans[2].start, spans[2].finish) == (days(10), days(40))  # after the previous one

@@ -9,6 +9,8 @@ from django.utils.dateformat import format as format_date
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from projects.timeline import Row, Timeline
+from reports import gantt
 from reports.selectors import report_card
 
 register = template.Library()
@@ -68,33 +70,32 @@ def project_reports_card(context, project, can_edit: bool) -> dict:
     }
 
 
-# What reports/_timeline.html draws for each milestone and each month, written here once per
-# chart rather than by a dozen template lookups and filters per milestone: a plan has a few
-# dozen, and each report draws its timeline four times (two versions, email and document).
-TICK = (
-    '<line x1="{x}" y1="0" x2="{x}" y2="{height}" stroke="#dee2e6"/>'
-    '<text x="{text_x}" y="14" fill="#495057" font-size="10">{label}</text>'
-)
-BAR = (
-    '<text x="4" y="{text_y}" fill="#212529">{label}</text>'
-    '<rect x="{x}" y="{bar_y}" width="{width}" height="12" rx="2" fill="{colour}"/>'
-)
-BASELINE = (
-    '<line x1="{x}" y1="{y1}" x2="{x}" y2="{y2}" stroke="#212529" stroke-width="2"'
-    ' stroke-dasharray="3 2"/>'
-)
+# The rows of the table of reports/_timeline.html, written here once per chart rather than by a
+# dozen template lookups and filters per milestone: a plan has a few dozen, and each report
+# draws its timeline four times (two versions, email and document). The chart itself is drawn
+# by the project timeline's tags (projects/templatetags/timeline_chart.py).
 ROW = (
     '\n  <tr style="border-top:1px solid #e9ecef;">'
-    '\n    <td style="padding:4px 6px;vertical-align:top;">{name}{key}</td>'
+    '\n    <th scope="row" style="padding:4px 6px;text-align:left;font-weight:400;'
+    'vertical-align:top;">{name}{key}{states}</th>'
     '\n    <td style="padding:4px 6px;text-align:right;white-space:nowrap;vertical-align:top;">'
-    "{end}{state}</td>"
+    "{finish}</td>"
+    '\n    <td style="padding:4px 6px;text-align:right;white-space:nowrap;vertical-align:top;">'
+    "{baseline}{variance}</td>"
     "\n    {bar}"
     "\n  </tr>\n  "
 )
-STATES = {
-    "done": '<div style="font-size:12px;color:#0f5132;">Done</div>',
-    "overdue": '<div style="font-size:12px;color:#842029;">Overdue</div>',
-}
+# What the chart says in colour, in words (and in the colours of its marks).
+STATES = (
+    ("done", "Done", "#0f5132"),
+    ("critical", "Critical path", "#8a3c00"),
+    ("overdue", "Overdue", "#842029"),
+)
+STATE = '<span style="color:{};font-weight:600;">{}</span>'
+SMALL = '<div style="font-size:12px;">{}</div>'
+# The email's bar colours: the chart's (projects/templatetags/timeline_chart.py), its stripes
+# and dashes, which table cells cannot draw, in plain colours.
+DONE, OVERDUE, CRITICAL, PLANNED = "#adb5bd", "#b02a37", "#b8570f", "#5b8bd0"
 EMAIL_CELL = "height:10px;line-height:10px;font-size:1px;"
 EMAIL_BAR = (
     '<td style="padding:4px 6px;vertical-align:middle;">'
@@ -103,67 +104,59 @@ EMAIL_BAR = (
 )
 
 
-@register.simple_tag
-def timeline_marks(chart: dict) -> SafeString:
-    """The SVG chart's month ticks, then each milestone's name, bar and baseline."""
-    ticks = "".join(
-        TICK.format(
-            x=tick["x"],
-            height=chart["height"],
-            text_x=tick["text_x"],
-            label=escape(format_date(tick["label"], "M y")),
-        )
-        for tick in chart["months"]
-    )
-    bars = []
-    for bar in chart["bars"]:
-        bars.append(
-            BAR.format(
-                text_y=bar["text_y"],
-                label=escape(bar["label"]),
-                x=bar["x"],
-                bar_y=bar["bar_y"],
-                width=bar["width"],
-                colour=bar["colour"],
-            )
-        )
-        if bar["baseline_x"] is not None:
-            bars.append(
-                BASELINE.format(x=bar["baseline_x"], y1=bar["baseline_y1"], y2=bar["baseline_y2"])
-            )
-    # Safe: numbers and colours of the layout, and escaped names and dates.
-    return mark_safe(f"{ticks}\n  {''.join(bars)}")  # noqa: S308  # nosec B308 B703
+def variance_words(days: int | None) -> str:
+    """A milestone's variance against its baseline, in words."""
+    if days is None:
+        return ""
+    if days == 0:
+        return "on baseline"
+    plural = "" if abs(days) == 1 else "s"
+    return f"{abs(days)} business day{plural} {'behind' if days > 0 else 'ahead'}"
 
 
-def _email_bar(bar: dict) -> str:
+register.filter("variance_words", variance_words)
+
+
+def _email_bar(row: Row, chart: Timeline) -> str:
     """The milestone's bar as table cells (before, bar, after), which every email client draws."""
+    if not row.has_bar:
+        return EMAIL_BAR.format(cells=f'<td style="{EMAIL_CELL}">&nbsp;</td>')
+    before, width, after = gantt.email_cells(row, chart)
+    colour = DONE if row.done else OVERDUE if row.overdue else CRITICAL if row.critical else PLANNED
     cells = []
-    if bar["before_pct"]:
-        cells.append(f'<td style="width:{bar["before_pct"]}%;{EMAIL_CELL}">&nbsp;</td>')
+    if before:
+        cells.append(f'<td style="width:{before}%;{EMAIL_CELL}">&nbsp;</td>')
     cells.append(
-        f'<td style="width:{bar["bar_pct"]}%;{EMAIL_CELL}background:{bar["colour"]};" '
-        f'bgcolor="{bar["colour"]}">&nbsp;</td>'
+        f'<td style="width:{width}%;{EMAIL_CELL}background:{colour};" '
+        f'bgcolor="{colour}">&nbsp;</td>'
     )
-    if bar["after_pct"]:
-        cells.append(f'<td style="width:{bar["after_pct"]}%;{EMAIL_CELL}">&nbsp;</td>')
+    if after:
+        cells.append(f'<td style="width:{after}%;{EMAIL_CELL}">&nbsp;</td>')
     return EMAIL_BAR.format(cells="".join(cells))
 
 
 @register.simple_tag
-def timeline_rows(chart: dict, medium: str) -> SafeString:
-    """The table of the timeline's milestones: name, due date and state, and in an email the
-    bar drawn with table cells."""
-    rows = (
-        ROW.format(
-            name=escape(bar["name"]),
-            key=" <strong>(key)</strong>" if bar["is_key"] else "",
-            end=escape(format_date(bar["end"], "j M Y")),
-            state=STATES["done"] if bar["done"] else STATES["overdue"] if bar["overdue"] else "",
-            bar=_email_bar(bar) if medium == "email" else "",
+def timeline_rows(chart: Timeline, medium: str) -> SafeString:
+    """The table of the timeline's milestones: name and state (done, on the critical path,
+    overdue), due date, baseline and variance, and in an email the bar drawn with table cells."""
+    rows = []
+    for row in chart.rows:
+        states = " · ".join(
+            STATE.format(colour, words) for name, words, colour in STATES if getattr(row, name)
         )
-        for bar in chart["bars"]
-    )
-    # Safe: escaped names and dates, and numbers and colours of the layout.
+        variance = variance_words(row.variance)
+        rows.append(
+            ROW.format(
+                name=escape(row.full_label),
+                key=" <strong>(key)</strong>" if row.is_key else "",
+                states=SMALL.format(states) if states else "",
+                finish=escape(format_date(row.finish, "j M Y")) if row.finish else "no date",
+                baseline=escape(format_date(row.baseline, "j M Y")) if row.baseline else "—",
+                variance=SMALL.format(escape(variance)) if variance else "",
+                bar=_email_bar(row, chart) if medium == "email" else "",
+            )
+        )
+    # Safe: escaped names and dates, fixed words, and numbers and colours of the layout.
     return mark_safe("".join(rows))  # noqa: S308  # nosec B308 B703
 
 

@@ -62,6 +62,17 @@ def project(make_project, pm):
         due_date=today + datetime.timedelta(3),
         visible_to_client=True,
     )
+    # Done, key, unsigned, and due within the period: on every list the client would see.
+    MilestoneFactory(
+        project=project,
+        name=f"{INTERNAL} milestone",
+        is_key=True,
+        due_date=today - datetime.timedelta(days=1),
+        completed_on=today - datetime.timedelta(days=1),
+    )
+    MilestoneFactory(
+        project=project, name=f"{INTERNAL} late milestone", due_date=today - datetime.timedelta(1)
+    )
     TaskFactory(
         project=project,
         milestone=design,
@@ -167,7 +178,7 @@ def test_the_timeline_is_a_table_of_bars_in_email_and_an_svg_on_the_page(project
     for document in report.documents.all():
         assert "<svg" not in document.body_html and "Parallel run" in document.body_html
         assert 'bgcolor="#' in document.body_html  # bars drawn as table cells
-        assert "<svg" in document.document_html and "Today</text>" in document.document_html
+        assert "<svg" in document.document_html and ">today</text>" in document.document_html
         assert "TIMELINE" in document.body_text
 
 
