@@ -5,10 +5,10 @@ Usage on the project page: {% load reports_tags %}{% project_reports_card projec
 """
 
 from django import template
-from django.utils.dateformat import format as format_date
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from common.dates import month_abbreviations, short_date
 from projects.timeline import Row, Timeline
 from reports import gantt
 from reports.selectors import report_card
@@ -140,6 +140,7 @@ def timeline_rows(chart: Timeline, medium: str) -> SafeString:
     """The table of the timeline's milestones: name and state (done, on the critical path,
     overdue), due date, baseline and variance, and in an email the bar drawn with table cells."""
     rows = []
+    months = month_abbreviations()
     for row in chart.rows:
         states = " · ".join(
             STATE.format(colour, words) for name, words, colour in STATES if getattr(row, name)
@@ -150,8 +151,8 @@ def timeline_rows(chart: Timeline, medium: str) -> SafeString:
                 name=escape(row.full_label),
                 key=" <strong>(key)</strong>" if row.is_key else "",
                 states=SMALL.format(states) if states else "",
-                finish=escape(format_date(row.finish, "j M Y")) if row.finish else "no date",
-                baseline=escape(format_date(row.baseline, "j M Y")) if row.baseline else "—",
+                finish=escape(short_date(row.finish, months=months)) if row.finish else "no date",
+                baseline=escape(short_date(row.baseline, months=months)) if row.baseline else "—",
                 variance=SMALL.format(escape(variance)) if variance else "",
                 bar=_email_bar(row, chart) if medium == "email" else "",
             )
@@ -182,12 +183,13 @@ def _days_late(days: int) -> str:
 def report_task_rows(tasks: list[dict], late: bool = False) -> SafeString:
     """The rows of reports/_task_table.html: each task's title, milestone, owner and due date,
     and how late it is when `late`."""
+    months = month_abbreviations()
     rows = (
         TASK_ROW.format(
             title=escape(task["title"]),
             milestone=TASK_MILESTONE.format(escape(task["milestone"])) if task["milestone"] else "",
             owner=escape(task["owner"]),
-            due=escape(format_date(task["due_date"], "j M")) if task["due_date"] else "—",
+            due=escape(short_date(task["due_date"], False, months)) if task["due_date"] else "—",
             late=_days_late(task["days_late"]) if late and task["days_late"] else "",
         )
         for task in tasks
