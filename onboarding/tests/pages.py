@@ -309,6 +309,7 @@ NOT_PAGES = {
     "portal:task_done": "POST action (its button is on the portal's task page)",
     "portal:sign_out": "POST action (its button is in the portal's header)",
     "portal:download": "a file download",
+    "portal:report_pdf": "a PDF download (portal/tests/test_documents.py checks it)",
     "portal_staff:task_file": "a file download",
     "portal_staff:invite": "POST action (its form is on the project's client portal page)",
     "portal_staff:revoke": "POST action (its button is on the project's client portal page)",
