@@ -80,16 +80,17 @@ def test_every_click_of_the_office_works(demo_server, tmp_path):
     assert {f"{change} (change)" for change in changes} <= kinds
     # The parts htmx loads with a page come with it, as a browser asks for them (and answer:
     # no failures above); the project page's lower part only when the person scrolls to it.
+    # A person stopped at the end of the run may not have asked for the last page's parts yet.
     count = {kind["kind"]: kind["requests"] for kind in result["kinds"]}
-    assert count.get("task detail", 0) > 0
-    on_load = {
-        "task detail": ("task baseline", "task files"),
-        "client detail": ("client satisfaction",),
+    assert count.get("task detail", 0) >= 3
+    follows = {
+        "task baseline": "task detail",
+        "task files": "task detail",
+        "client satisfaction": "client detail",
+        "project detail, lower part": "project detail",
+        "client portal card": "project detail, lower part",
     }
-    for page, parts in on_load.items():
-        for part in parts:
-            assert (count.get(part, 0) > 0) == (count.get(page, 0) > 0)
-            assert count.get(part, 0) <= count.get(page, 0)
-    scrolled = count.get("project detail, lower part", 0)
-    assert scrolled <= count.get("project detail", 0)
-    assert count.get("client portal card", 0) == scrolled
+    for part, page in follows.items():
+        assert count.get(part, 0) <= count.get(page, 0)
+        if count.get(page, 0) >= 3 and part != "project detail, lower part":
+            assert count.get(part, 0) > 0, part
