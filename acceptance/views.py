@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from acceptance import services
 from acceptance.forms import TestCaseForm, TestRunForm
 from acceptance.models import TestCase, TestRun
-from common.forms import add_service_errors
+from common.forms import add_service_errors, with_helper
 from common.submissions import REPEATED, create_once
 from projects.access import (
     can_edit_project,
@@ -125,7 +125,7 @@ def case_create(request: HttpRequest, pk: int) -> HttpResponse:
         "_form_page.html",
         {
             "nav": "projects",
-            "form": form,
+            "form": with_helper(form),
             "title": "New test case",
             "breadcrumbs": _crumbs(project),
             "cancel_url": reverse("acceptance:testing", args=[project.pk]),

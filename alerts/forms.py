@@ -14,4 +14,4 @@ class ResolveForm(PlainInputFormMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = form_helper()
+        self.helper = form_helper(*self.fields)

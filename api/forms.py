@@ -27,4 +27,4 @@ class ApiTokenForm(PlainInputFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         add_submission_key(self)
-        self.helper = form_helper()
+        self.helper = form_helper(*self.fields)

@@ -390,5 +390,6 @@ PAGES: list[Page] = [
     Page("import", MANAGER, "exchange:import"),
     Page("import check", MANAGER, "exchange:import_detail", (first_import,)),
     Page("plan export (Excel)", PM, "exchange:plan_export", PROJECT, query="format=xlsx"),
+    Page("plan export (CSV)", PM, "exchange:plan_export", PROJECT, query="format=csv"),
     Page("RAID log export (CSV)", PM, "exchange:raid_export", PROJECT, query="format=csv"),
 ]

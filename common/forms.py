@@ -5,7 +5,6 @@ from crispy_forms.layout import Layout
 from crispy_forms.utils import TEMPLATE_PACK
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.forms.utils import flatatt
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
@@ -26,24 +25,34 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
-def _options_html(optgroups) -> SafeString:
-    """The <option>s (in their <optgroup>s) of a select widget's optgroups, escaped."""
+def _options_html(choices, chosen: list[str], multiple: bool) -> SafeString:
+    """The <option>s (in their <optgroup>s) of a select's choices, escaped.
+
+    As Django's `ChoiceWidget.optgroups` chooses them: a choice is selected when its value, as
+    text, is among the chosen; a single select selects the first such choice only.
+    """
     parts = []
-    for group, options, _index in optgroups:
-        if group:
-            parts.append(format_html('<optgroup label="{}">', group))
-        parts.extend(
-            format_html(
-                '<option value="{}"{}>{}</option>',
-                option["value"],
-                flatatt(option["attrs"]),
-                option["label"],
+    has_selected = False
+    for value, label in choices:
+        if value is None:
+            value = ""
+        group = isinstance(label, (list, tuple))
+        if group and value:
+            parts.append(format_html('<optgroup label="{}">', value))
+        for option_value, option_label in label if group else ((value, label),):
+            selected = (multiple or not has_selected) and str(option_value) in chosen
+            has_selected |= selected
+            parts.append(
+                format_html(
+                    '<option value="{}"{}>{}</option>',
+                    option_value,
+                    " selected" if selected else "",
+                    option_label,
+                )
             )
-            for option in options
-        )
-        if group:
+        if group and value:
             parts.append("</optgroup>")
-    # Safe: every value, attribute and label above went through format_html.
+    # Safe: every value and label above went through format_html.
     return mark_safe("".join(parts))  # noqa: S308  # nosec B308 B703
 
 
@@ -57,8 +66,15 @@ class Select(forms.Select):
     template_name = "common/widgets/select.html"
 
     def get_context(self, name, value, attrs):
-        context = super().get_context(name, value, attrs)
-        context["widget"]["options_html"] = _options_html(context["widget"]["optgroups"])
+        # A widget's context without ChoiceWidget's `optgroups`: a dict per option (its
+        # attributes, index and template) that the options' markup, joined once, never reads.
+        context = forms.Widget.get_context(self, name, value, attrs)
+        widget = context["widget"]
+        if self.allow_multiple_selected:
+            widget["attrs"]["multiple"] = True
+        widget["options_html"] = _options_html(
+            self.choices, widget["value"], self.allow_multiple_selected
+        )
         return context
 
 
@@ -66,13 +82,19 @@ class SelectMultiple(Select, forms.SelectMultiple):
     """A multiple <select> drawn like Select: for long lists such as a plan's tasks."""
 
 
-# crispy-bootstrap5's field markup, drawn for a plain field by one template rather than four
-# (common/templatetags/crispy_fast.py); crispy's own field.html draws every other field.
+# crispy-bootstrap5's field markup for a plain field, drawn by Jinja2 (common/jinja2env.py);
+# crispy's own field.html draws every other field.
 FIELD_TEMPLATE = "common/crispy/field.html"
 
 
 def form_helper(*layout) -> FormHelper:
-    """crispy's helper for a form drawn inside a page's own <form> (and its CSRF token)."""
+    """crispy's helper for a form drawn inside a page's own <form> (and its CSRF token).
+
+    `layout` names what to draw; for a form drawn whole, its fields (`*self.fields`). Without
+    a layout crispy would include the field template from its own template, which Django's
+    template language cannot do for a Jinja2 template: only a form with no field may go
+    without.
+    """
     helper = FormHelper()
     helper.field_template = FIELD_TEMPLATE
     helper.form_tag = False
@@ -82,6 +104,18 @@ def form_helper(*layout) -> FormHelper:
     if layout:
         helper.layout = Layout(*layout)
     return helper
+
+
+def with_helper(form):
+    """The form, with the helper of a form drawn whole when it has none of its own.
+
+    `{{ form|crispy }}` would draw it with crispy's default field template, in Django's
+    template language: about twice the cost per field of the field template every helper of
+    ours names.
+    """
+    if getattr(form, "helper", None) is None:
+        form.helper = form_helper(*form.fields)
+    return form
 
 
 class _FilterBarHelper(FormHelper):

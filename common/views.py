@@ -3,6 +3,8 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from common.forms import with_helper
+
 
 def render_form_page(
     request: HttpRequest,
@@ -20,7 +22,7 @@ def render_form_page(
         "_form_page.html",
         {
             "nav": nav,
-            "form": form,
+            "form": with_helper(form),
             "title": title,
             "cancel_url": cancel_url,
             "breadcrumbs": list(breadcrumbs),

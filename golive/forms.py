@@ -32,7 +32,7 @@ class CutoverStepForm(PlainInputFormMixin, VersionedFormMixin, forms.ModelForm):
             add_version_field(self, self.instance.version)
         else:
             add_submission_key(self)
-        self.helper = form_helper()
+        self.helper = form_helper(*self.fields)
 
 
 class StepStateForm(PlainInputFormMixin, forms.Form):
@@ -54,7 +54,7 @@ class GoLiveForm(PlainInputFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         if not open_steps:
             del self.fields["confirm"]
-        self.helper = form_helper()
+        self.helper = form_helper(*self.fields)
 
 
 class HandoffMessageForm(PlainInputFormMixin, forms.Form):
@@ -65,4 +65,4 @@ class HandoffMessageForm(PlainInputFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         add_submission_key(self)
-        self.helper = form_helper()
+        self.helper = form_helper(*self.fields)

@@ -121,6 +121,13 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # Only what is drawn once per form field (common/jinja2env.py): each app's jinja2/.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "common.jinja2env.environment"},
+    },
 ]
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -506,3 +513,4 @@ SPECTACULAR_SETTINGS = {
         "validatorUrl": None,
     },
 }
+FORM_RENDERER = "common.jinja2env.FormRenderer"

@@ -312,6 +312,10 @@ class UatSignoffForm(ContactChoiceForm):
         error_messages={"required": "Tick the box to confirm the sign-off."},
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper(*self.fields)
+
 
 class ConfirmForm(PlainInputFormMixin, forms.Form):
     """An explicit yes to an irreversible step taken while something is still open."""
@@ -331,6 +335,7 @@ class MembershipForm(PlainInputFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         add_submission_key(self)
+        self.helper = form_helper(*self.fields)
 
 
 class MilestoneForm(PlainInputFormMixin, VersionedFormMixin, forms.ModelForm):
@@ -576,6 +581,7 @@ class CommentForm(PlainInputFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         add_submission_key(self)
+        self.helper = form_helper(*self.fields)
 
 
 class TimeEntryForm(PlainInputFormMixin, forms.ModelForm):
@@ -613,7 +619,7 @@ class HandoffReportForm(PlainInputFormMixin, VersionedFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         add_version_field(self, version)
         # Fields only, as every form of _form_page.html: crispy's own <form> tag would nest.
-        self.helper = form_helper()
+        self.helper = form_helper(*self.fields)
 
 
 class HandoffDecisionForm(PlainInputFormMixin, forms.Form):
@@ -705,7 +711,7 @@ class BaselineForm(PlainInputFormMixin, forms.Form):
         if retake:
             self.fields["reason"].label = "Re-baseline: why"
         add_submission_key(self)
-        self.helper = form_helper()
+        self.helper = form_helper(*self.fields)
 
 
 class RescheduleForm(PlainInputFormMixin, forms.Form):
@@ -727,7 +733,7 @@ class RescheduleForm(PlainInputFormMixin, forms.Form):
         if confirming:
             self.fields["due"].widget = forms.HiddenInput()
             add_submission_key(self)
-        self.helper = form_helper()
+        self.helper = form_helper(*self.fields)
 
     def clean(self):
         data = super().clean()
@@ -750,5 +756,5 @@ def hidden_copy(form: forms.Form, *, token: str) -> forms.Form:
     data["slip_token"] = token
     data["submission_key"] = str(uuid.uuid4())
     form.data = data
-    form.helper = form_helper()
+    form.helper = form_helper(*form.fields)
     return form

@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from common.forms import add_service_errors
+from common.forms import add_service_errors, with_helper
 from common.submissions import REPEATED, create_once
 from projects import services
 from projects.forms import (
@@ -71,7 +71,7 @@ def form_page(
         "_form_page.html",
         {
             "nav": "projects",
-            "form": form,
+            "form": with_helper(form),
             "title": title,
             "cancel_url": cancel_url,
             "breadcrumbs": [*project_crumbs(project), *extra_crumbs],

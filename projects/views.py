@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from clients import roles
 from clients.models import Client
 from clients.widgets import options_html
-from common.forms import add_service_errors
+from common.forms import add_service_errors, with_helper
 from common.parsing import parse_id, search_text
 from common.submissions import REPEATED, create_once
 from common.versions import StaleEdit, show_stale
@@ -181,7 +181,7 @@ def _project_form_page(request, form, *, title, cancel_url, breadcrumbs):
         "_form_page.html",
         {
             "nav": "projects",
-            "form": form,
+            "form": with_helper(form),
             "title": title,
             "cancel_url": cancel_url,
             "breadcrumbs": breadcrumbs,

@@ -115,7 +115,7 @@ class BaselineCompareForm(PlainInputFormMixin, forms.Form):
         choices = [(str(b.pk), b.label) for b in baselines]
         self.fields["left"].choices = choices
         self.fields["right"].choices = [*choices, (CURRENT, CURRENT_LABEL)]
-        self.helper = form_helper()
+        self.helper = form_helper(*self.fields)
 
     def clean(self):
         data = super().clean()

@@ -40,7 +40,7 @@ class ScheduleForm(PlainInputFormMixin, forms.ModelForm):
         field.choices = [(c.pk, f"{c.name} ({c.email})") for c in contacts or []]
         if not self.instance.client_recipients_chosen:
             self.initial["client_recipients"] = [c.pk for c in default_contacts]
-        self.helper = form_helper()
+        self.helper = form_helper(*self.fields)
 
 
 class SendForm(PlainInputFormMixin, forms.Form):
@@ -61,4 +61,4 @@ class SendForm(PlainInputFormMixin, forms.Form):
         field = self.fields["client_recipients"]
         field.choices = [(c.pk, f"{c.name} ({c.email})") for c in contacts]
         field.initial = [c.pk for c in chosen]
-        self.helper = form_helper()
+        self.helper = form_helper(*self.fields)

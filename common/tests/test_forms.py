@@ -32,7 +32,7 @@ class EveryKind(forms.Form):
 
 
 def crispy_form(form: forms.Form, field_template: str) -> str:
-    form.helper = form_helper()
+    form.helper = form_helper(*form.fields)
     form.helper.field_template = field_template
     template = engines["django"].from_string("{% load crispy_forms_tags %}{% crispy form %}")
     return template.render({"form": form})
@@ -76,3 +76,63 @@ def test_a_filter_bars_field_draws_as_for_a_form_without_a_helper(data):
         assert same_markup(ours) == same_markup(crispys)
     if data:
         assert '<p id="error_1_id_size"><strong>' in str(as_crispy_field(bar["size"]))
+
+
+def test_a_widget_drawn_only_by_djangos_template_language_still_draws():
+    """The admin's widgets have no Jinja2 template: the renderer falls back for them."""
+    from django.contrib.admin.widgets import AdminDateWidget
+
+    class WithAdminWidget(forms.Form):
+        when = forms.DateField(widget=AdminDateWidget)
+        name = forms.CharField()
+
+    form = WithAdminWidget()
+    assert 'class="vDateField"' in str(form["when"])
+    assert '<input type="text" name="name"' in str(form["name"])
+
+
+def test_a_filter_bars_field_is_markup_on_its_page_not_escaped_text():
+    class Bar(FilterForm):
+        size = forms.ChoiceField(label="Size & fit", choices=[("s", "S <small>")])
+
+    page = engines["django"].from_string(
+        "{% load crispy_forms_tags %}{{ form.size|as_crispy_field }}"
+    )
+    html = page.render({"form": Bar()})
+    assert '<select name="size"' in html
+    assert ">Size &amp; fit<" in html and ">S &lt;small&gt;</option>" in html
+
+
+CHOICES = [
+    ("", "Anyone"),
+    ("a", "Ann & <Bob>"),
+    ("Team", [("1", "One"), ("2", "Two")]),
+    ("", [("3", "Three in a group with no name")]),
+    (None, "None is no value"),
+    ("a", "A second 'a'"),
+]
+
+
+@pytest.mark.parametrize(
+    "widget_class, value",
+    [
+        (forms.Select, None),
+        (forms.Select, "a"),
+        (forms.Select, "2"),
+        (forms.Select, ""),
+        (forms.SelectMultiple, ["a", "3"]),
+        (forms.SelectMultiple, []),
+    ],
+)
+def test_a_select_draws_the_options_djangos_own_draws(widget_class, value):
+    from common.forms import SelectMultiple
+
+    ours_class = SelectMultiple if widget_class is forms.SelectMultiple else Select
+    ours = ours_class(choices=CHOICES, attrs={"class": "form-select"})
+    djangos = widget_class(choices=CHOICES, attrs={"class": "form-select"})
+
+    drawn = ours.render("owner", value)
+    # Jinja2 writes an apostrophe as &#39;, Django as &#x27;: the same character.
+    theirs = djangos.render("owner", value).replace("&#39;", "&#x27;")
+    assert same_markup(drawn) == same_markup(theirs)
+    assert "Ann &amp; &lt;Bob&gt;" in drawn

@@ -1101,9 +1101,11 @@ def test_hostile_text_in_every_field_at_once_is_escaped_on_every_page_and_in_eve
 
 
 TEMPLATE_DIRS = [Path(directory) for directory in settings.TEMPLATES[0]["DIRS"]] + [
-    Path(config.path) / "templates"
+    Path(config.path) / folder
     for config in apps.get_app_configs()
     if config.label in PROJECT_APPS
+    # Django's templates, and Jinja2's: the form field and widgets (common/jinja2env.py).
+    for folder in ("templates", "jinja2")
 ]
 INLINE_HANDLER = re.compile(r"<[^>]*\s(on[a-z]+|hx-on[:\w-]*)\s*=", re.IGNORECASE)
 INLINE_SCRIPT = re.compile(r"<script\b(?![^>]*\ssrc=)[^>]*>", re.IGNORECASE)
