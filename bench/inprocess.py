@@ -52,11 +52,28 @@ def read(response):
     return response
 
 
+def client_for(cookies: dict[str, str], headers: dict[str, str] | None = None):
+    from django.test import Client
+
+    client = Client(SERVER_NAME="127.0.0.1", headers=headers or {})
+    for name, value in cookies.items():
+        client.cookies[name] = value
+    return client
+
+
+def cpu_ms_of(client, path: str) -> float:
+    """The CPU time of one request, its body read."""
+    started = time.process_time()
+    read(client.get(path))
+    return (time.process_time() - started) * 1000
+
+
 def measure(
     path: str,
     cookies: dict[str, str],
     headers: dict[str, str] | None = None,
     samples: int = SAMPLES,
+    floor=None,
 ) -> dict:
     """One page's figures: a warm-up request, then `samples` timed ones.
 
@@ -64,17 +81,18 @@ def measure(
     burst moves the mean, not the median). A page makes the same queries on every request; each
     query's time is its median over the samples too, and the slowest query is the one with the
     highest median: what it costs, not what the busiest moment of the machine made of it.
+
+    `floor`, a function timing one request of the floor page, is called after each sample:
+    the page's ratio to the floor is taken against the floor measured beside it, so that a
+    virtual machine that slows down or speeds up during a run moves both alike.
     """
     from django.db import connection
-    from django.test import Client
 
-    client = Client(SERVER_NAME="127.0.0.1", headers=headers or {})
-    for name, value in cookies.items():
-        client.cookies[name] = value
+    client = client_for(cookies, headers)
     response = read(client.get(path))
     if response.status_code != 200:
         raise RuntimeError(f"{path} answered {response.status_code} to the test client.")
-    cpu_ms, timers = [], []
+    cpu_ms, timers, floor_ms = [], [], []
     for _ in range(samples):
         timer = QueryTimer()
         with connection.execute_wrapper(timer):
@@ -84,6 +102,8 @@ def measure(
         if response.status_code != 200:
             raise RuntimeError(f"{path} answered {response.status_code} to the test client.")
         timers.append(timer)
+        if floor is not None:
+            floor_ms.append(floor())
     counts = sorted({len(timer.durations) for timer in timers})
     slowest_ms, slowest_sql = slowest_query(timers)
     return {
@@ -96,6 +116,7 @@ def measure(
         "slowest_query_max_ms": max((max(t.durations, default=0) for t in timers), default=0),
         "slowest_query": slowest_sql[:300],
         "samples": samples,
+        "floor_beside_ms": statistics.median(floor_ms) if floor_ms else None,
     }
 
 
@@ -108,8 +129,22 @@ def main() -> None:
     # As each gunicorn worker does once the app is loaded (onboarding/gunicorn.conf.py).
     gc.freeze()
     pages = json.load(sys.stdin)
+    floor_page = next((page for page in pages if page.get("floor")), None)
+    floor = None
+    if floor_page is not None:
+        floor_client = client_for(floor_page["cookies"], floor_page.get("headers"))
+
+        def floor() -> float:
+            return cpu_ms_of(floor_client, floor_page["path"])
+
     results = {
-        page["name"]: measure(page["path"], page["cookies"], page.get("headers")) for page in pages
+        page["name"]: measure(
+            page["path"],
+            page["cookies"],
+            page.get("headers"),
+            floor=None if page is floor_page else floor,
+        )
+        for page in pages
     }
     json.dump(results, sys.stdout)
 

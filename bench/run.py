@@ -533,6 +533,7 @@ def rendered(env: dict[str, str], pages: list, paths: dict, browsers: dict) -> d
                 "path": paths[page.name],
                 "cookies": browsers.get(page.login, {}),
                 "headers": page.headers(),
+                "floor": page is FLOOR,
             }
             for page in pages
         ],
@@ -542,7 +543,8 @@ def rendered(env: dict[str, str], pages: list, paths: dict, browsers: dict) -> d
     for page in pages:
         row = {"name": page.name, "login": page.login or "anonymous", "path": paths[page.name]}
         row.update(measured[page.name])
-        row["floor_ratio"] = row["cpu_ms"] / floor_ms
+        # Against the floor page measured beside this page, request by request (inprocess.py).
+        row["floor_ratio"] = row["cpu_ms"] / (row.get("floor_beside_ms") or floor_ms)
         row["cpu_ok"] = row["cpu_ms"] <= MAX_CPU_MS and row["floor_ratio"] <= MAX_FLOOR_RATIO
         row["queries_ok"] = row["queries"] <= MAX_QUERIES and len(row["query_counts"]) == 1
         row["slowest_ok"] = row["slowest_query_ms"] <= MAX_QUERY_MS
@@ -709,7 +711,8 @@ def rendered_table(rendered: dict) -> str:
     lines = [
         f"Floor page: {rendered['floor_cpu_ms']:.1f} ms of CPU. Limits: CPU ≤ {MAX_CPU_MS} ms "
         f"and ≤ {MAX_FLOOR_RATIO} × the floor page; ≤ {MAX_QUERIES} queries, none slower "
-        f"than {MAX_QUERY_MS} ms.",
+        f"than {MAX_QUERY_MS} ms. Each page's × floor is against the floor page measured "
+        "beside it, a request of each in turn.",
         "",
         "| page | login | CPU ms | × floor | queries | slowest query ms | SQL ms | target |",
         "|---|---|--:|--:|--:|--:|--:|---|",

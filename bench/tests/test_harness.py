@@ -5,6 +5,7 @@ from collections import Counter
 from types import SimpleNamespace
 
 import pytest
+from django.urls import reverse
 
 from bench import inprocess, office, run
 from bench.pages import FLOOR, PAGES
@@ -106,6 +107,37 @@ def test_a_page_is_held_to_10_ms_3_times_the_floor_12_queries_and_5_ms_a_query(m
     table = run.rendered_table(result)
     assert "| over 10 ms | pm | 10.5 | 5.25 | 5 | 1.0 | 3.0 | **MISSED** (CPU) |" in table
     assert "| queries vary | pm | 3.0 | 1.50 | 5/6 | 1.0 | 3.0 | **MISSED** (queries) |" in table
+
+
+def test_a_pages_ratio_is_against_the_floor_measured_beside_it(monkeypatch):
+    """A machine that slows down halfway through a run slows a page and its floor alike."""
+    pages = [FLOOR, SimpleNamespace(name="measured while slow", login="pm", headers=dict)]
+    slow = page_figures(7.5)
+    slow["floor_beside_ms"] = 3.0
+    measured = {FLOOR.name: page_figures(2.0), "measured while slow": slow}
+    monkeypatch.setattr(run, "in_process", lambda env, pages: measured)
+
+    result = run.rendered({}, pages, {page.name: "/" for page in pages}, {})
+
+    row = result["pages"][1]
+    assert row["floor_ratio"] == 2.5 and row["ok"]
+    assert result["floor_cpu_ms"] == 2.0
+
+
+def test_measuring_a_page_times_the_floor_after_each_of_its_requests(db, pm, client):
+    client.force_login(pm)
+    floor_calls = []
+
+    def floor() -> float:
+        floor_calls.append(1)
+        return 1.0
+
+    figures = inprocess.measure(
+        reverse("floor"), {"sessionid": client.cookies["sessionid"].value}, floor=floor
+    )
+
+    assert len(floor_calls) == inprocess.SAMPLES
+    assert figures["floor_beside_ms"] == 1.0 and figures["cpu_ms"] > 0
 
 
 def test_the_slowest_query_is_the_one_slowest_on_most_requests():
