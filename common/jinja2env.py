@@ -17,8 +17,9 @@ from django.template.loader import get_template
 from django.utils.safestring import SafeString
 from jinja2 import pass_context
 
-# Widgets whose markup differs from a label, a control and its help (check boxes, radio
-# buttons, files, fieldsets): crispy-bootstrap5's own field.html draws them.
+# Widgets whose markup differs from a label, a control and its help (radio buttons, lists of
+# check boxes, files, fieldsets): crispy-bootstrap5's own field.html draws them. A single
+# check box is drawn by the field template too, as crispy draws it (check_box_class).
 _DRAWN_BY_CRISPY = (
     forms.CheckboxInput,
     forms.RadioSelect,
@@ -41,6 +42,14 @@ def plain_control_class(field) -> str:
         return ""
     control = "form-select" if isinstance(widget, forms.Select) else "form-control"
     return f"{control} is-invalid" if field.errors else control
+
+
+def check_box_class(field) -> str:
+    """The Bootstrap class crispy gives a single check box, or "" when the field is not one."""
+    widget = field.field.widget
+    if field.is_hidden or field.use_fieldset or type(widget) is not forms.CheckboxInput:
+        return ""
+    return "form-check-input is-invalid" if field.errors else "form-check-input"
 
 
 def crispy_field(field, control_class: str) -> SafeString:
@@ -82,6 +91,7 @@ def environment(**options) -> jinja2.Environment:
     env = _Environment(autoescape=True, **options)
     env.globals.update(
         plain_control_class=plain_control_class,
+        check_box_class=check_box_class,
         crispy_field=crispy_field,
         crispy_bootstrap5_field=crispy_bootstrap5_field,
     )

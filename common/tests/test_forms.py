@@ -23,6 +23,7 @@ class EveryKind(forms.Form):
     starts = forms.DateField(label="Starts", required=False)
     count = forms.IntegerField(label="Count", required=False, help_text="")
     active = forms.BooleanField(label="Active", required=False)
+    agree = forms.BooleanField(label="I agree & sign", help_text="Ticked <b>once</b>.")
     kinds = forms.MultipleChoiceField(
         label="Kinds", choices=[("a", "A"), ("b", "B")], widget=forms.CheckboxSelectMultiple
     )
@@ -51,6 +52,7 @@ def test_a_form_draws_as_with_crispys_own_field_template(data):
     assert 'id="id_name_helptext"' in ours
     if data:
         assert 'class="textinput form-control is-invalid"' in ours
+        assert 'class="checkboxinput form-check-input is-invalid"' in ours
 
 
 @pytest.mark.parametrize(
