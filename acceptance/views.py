@@ -18,8 +18,9 @@ from django.views.decorators.http import require_http_methods, require_safe
 from acceptance import services
 from acceptance.forms import TestCaseForm, TestRunForm
 from acceptance.models import TestCase, TestRun
-from common.forms import add_service_errors, with_helper
+from common.forms import add_service_errors
 from common.submissions import REPEATED, create_once
+from common.views import render_form_page
 from projects.access import (
     can_edit_project,
     get_item_for_edit,
@@ -120,17 +121,14 @@ def case_create(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, f"Test case “{outcome.created.title}” added.")
             return redirect(outcome.url)
-    return render(
+    return render_form_page(
         request,
-        "_form_page.html",
-        {
-            "nav": "projects",
-            "form": with_helper(form),
-            "title": "New test case",
-            "breadcrumbs": _crumbs(project),
-            "cancel_url": reverse("acceptance:testing", args=[project.pk]),
-            "submit_label": "Add test case",
-        },
+        form,
+        nav="projects",
+        title="New test case",
+        cancel_url=reverse("acceptance:testing", args=[project.pk]),
+        breadcrumbs=_crumbs(project),
+        submit_label="Add test case",
     )
 
 

@@ -8,11 +8,12 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 
-from common.forms import add_service_errors, with_helper
+from common.forms import add_service_errors
 from common.submissions import REPEATED, create_once
+from common.views import render_form_page
 from projects import services
 from projects.forms import (
     CommentForm,
@@ -66,17 +67,14 @@ def form_page(
     extra_crumbs: tuple[dict[str, str], ...] = (),
     submit_label: str = "Save",
 ) -> HttpResponse:
-    return render(
+    return render_form_page(
         request,
-        "_form_page.html",
-        {
-            "nav": "projects",
-            "form": with_helper(form),
-            "title": title,
-            "cancel_url": cancel_url,
-            "breadcrumbs": [*project_crumbs(project), *extra_crumbs],
-            "submit_label": submit_label,
-        },
+        form,
+        nav="projects",
+        title=title,
+        cancel_url=cancel_url,
+        breadcrumbs=[*project_crumbs(project), *extra_crumbs],
+        submit_label=submit_label,
     )
 
 

@@ -13,10 +13,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from clients import roles
 from clients.models import Client
 from clients.widgets import options_html
-from common.forms import add_service_errors, with_helper
+from common.forms import add_service_errors
 from common.parsing import parse_id, search_text
 from common.submissions import REPEATED, create_once
 from common.versions import StaleEdit, show_stale
+from common.views import render_form_page
 from projects import selectors, services
 from projects.access import (
     can_edit_project,
@@ -176,16 +177,8 @@ def pm_options(request):
 
 
 def _project_form_page(request, form, *, title, cancel_url, breadcrumbs):
-    return render(
-        request,
-        "_form_page.html",
-        {
-            "nav": "projects",
-            "form": with_helper(form),
-            "title": title,
-            "cancel_url": cancel_url,
-            "breadcrumbs": breadcrumbs,
-        },
+    return render_form_page(
+        request, form, nav="projects", title=title, cancel_url=cancel_url, breadcrumbs=breadcrumbs
     )
 
 
