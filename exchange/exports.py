@@ -35,7 +35,8 @@ ILLEGAL_CHARACTERS = re.compile(r"[\000-\010\013\014\016-\037]")
 Value = str | int | Decimal | datetime.date | bool | None
 
 
-# What a column holds, which decides how the Excel sheet writes its cells (None is no cell).
+# What a column holds, which decides how the Excel sheet writes its cells (None or an empty text
+# is a blank cell).
 TEXT = "text"
 DATE = "date"
 NUMBER = "number"
@@ -438,7 +439,9 @@ def xlsx_bytes(sheet: Sheet) -> bytes:
     writers = [_writer(worksheet, column.kind, date) for column in sheet.columns]
     for row_index, row in enumerate(sheet.rows, start=1):
         for column_index, (write, value) in enumerate(zip(writers, row, strict=True)):
-            if value is not None:
+            # Nothing to say is a blank cell, as Excel makes one: an empty text would count as
+            # a value (COUNTA) and cost a cell of XML in every row of a plan.
+            if value is not None and value != "":
                 write(row_index, column_index, value)
     workbook.close()
     return buffer.getvalue()
