@@ -1,10 +1,13 @@
-"""The Jinja2 environment of the templates drawn once per form field: crispy's field template
-and the form widgets.
+"""The Jinja2 environment of the templates drawn many times over: crispy's field template, the
+form widgets, and the status reports.
 
 A page is drawn by Django's template language; the field template (named by every form's
 crispy helper) and the widgets are drawn by Jinja2, which Django supports as a second engine,
 at about a fifth of the cost per field. A form of twelve fields paid more for its fields'
-markup than for the rest of its page.
+markup than for the rest of its page. The weekly reports tick draws six versions of each of
+thousands of reports (reports/jinja2/reports/), which drawn by Django's template language were
+about half of its time. The filters and functions below are Django's and the apps' own, so a
+template says what it did in Django's template language.
 """
 
 import jinja2
@@ -12,10 +15,14 @@ from crispy_forms.templatetags.crispy_forms_field import CrispyFieldNode
 from django import forms
 from django.forms.renderers import DjangoTemplates as DjangoTemplatesRenderer
 from django.forms.renderers import Jinja2 as Jinja2Renderer
-from django.template import Context, TemplateDoesNotExist
+from django.template import Context, TemplateDoesNotExist, defaultfilters
 from django.template.loader import get_template
 from django.utils.safestring import SafeString
 from jinja2 import pass_context
+
+from common.dates import short_date
+from projects.templatetags import timeline_chart
+from reports.templatetags import reports_tags
 
 # Widgets whose markup differs from a label, a control and its help (radio buttons, lists of
 # check boxes, files, fieldsets): crispy-bootstrap5's own field.html draws them. A single
@@ -94,6 +101,29 @@ def environment(**options) -> jinja2.Environment:
         check_box_class=check_box_class,
         crispy_field=crispy_field,
         crispy_bootstrap5_field=crispy_bootstrap5_field,
+        report_task_rows=reports_tags.report_task_rows,
+        timeline_rows=reports_tags.timeline_rows,
+        timeline_defs=timeline_chart.timeline_defs,
+        timeline_grid=timeline_chart.timeline_grid,
+        timeline_chart_rows=timeline_chart.timeline_chart_rows,
+        timeline_go_live=timeline_chart.timeline_go_live,
+        timeline_today=timeline_chart.timeline_today,
+    )
+    env.filters.update(
+        # Django's, as its template language has them (Jinja2's `default` is kept: a template
+        # writes `default("…", true)` for Django's).
+        date=defaultfilters.date,
+        pluralize=defaultfilters.pluralize,
+        floatformat=defaultfilters.floatformat,
+        linebreaksbr=defaultfilters.linebreaksbr,
+        truncatechars=defaultfilters.truncatechars,
+        capfirst=defaultfilters.capfirst,
+        short_date=short_date,
+        bar_width=reports_tags.bar_width,
+        health_style=reports_tags.health_style,
+        severity_style=reports_tags.severity_style,
+        risk_style=reports_tags.risk_style,
+        variance_words=reports_tags.variance_words,
     )
     return env
 

@@ -122,7 +122,9 @@ TEMPLATES = [
         },
     },
     {
-        # Only what is drawn once per form field (common/jinja2env.py): each app's jinja2/.
+        # Only what is drawn many times over, each form field and each status report
+        # (common/jinja2env.py): each app's jinja2/.
+        "NAME": "jinja2",
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [],
         "APP_DIRS": True,

@@ -17,6 +17,26 @@ from projects.timeline import LABEL_WIDTH, ROW_HEIGHT, Row, Timeline
 register = template.Library()
 
 
+# What the bars of a chart refer to (the critical path's stripes, the arrows' heads): once per
+# chart, in the project's timeline or the status report's.
+DEFS = (
+    "<defs>"
+    '\n    <pattern id="timeline-critical" width="6" height="6" patternUnits="userSpaceOnUse" '
+    'patternTransform="rotate(45)"><rect width="6" height="6" fill="#b8570f"/>'
+    '<line x1="0" y1="0" x2="0" y2="6" stroke="#ffffff" stroke-width="2"/></pattern>'
+    '\n    <marker id="timeline-arrow" viewBox="0 0 6 6" refX="5" refY="3" markerWidth="6" '
+    'markerHeight="6" orient="auto"><path d="M0 0L6 3L0 6z" fill="#6c757d"/></marker>'
+    "\n  </defs>"
+)
+
+
+@register.simple_tag
+def timeline_defs() -> SafeString:
+    """The chart's patterns and markers, which its rows name by id."""
+    # Safe: fixed markup.
+    return mark_safe(DEFS)  # noqa: S308  # nosec B308 B703
+
+
 @register.simple_tag
 def timeline_grid(timeline: Timeline) -> SafeString:
     """A band behind every second row, the week and month lines with their labels, the axis."""

@@ -1,5 +1,6 @@
-"""Status report helpers for templates: the project page's report card, email-safe styles, and
-the rows of a report's timeline.
+"""Status report helpers: the project page's report card (a template tag), and for the report
+itself, drawn by Jinja2 (reports/jinja2/reports/, common/jinja2env.py), its email-safe styles
+and the rows of its timeline and task tables.
 
 Usage on the project page: {% load reports_tags %}{% project_reports_card project can_edit %}
 """
@@ -36,24 +37,20 @@ def _badge(colours: tuple[str, str]) -> str:
     return f"{BADGE}background:{background};color:{colour};"
 
 
-@register.filter
 def health_style(level: str) -> str:
     """Inline style of a health badge: health_style:"amber"."""
     return _badge(HEALTH_COLOURS.get(level, NEUTRAL))
 
 
-@register.filter
 def severity_style(severity: str) -> str:
     return _badge(SEVERITY_COLOURS.get(severity, NEUTRAL))
 
 
-@register.filter
 def risk_style(score: int, high_score: int) -> str:
     """Red for a risk at or above the high-risk score of the health settings, grey otherwise."""
     return _badge(HEALTH_COLOURS["red"] if score >= high_score else NEUTRAL)
 
 
-@register.filter
 def bar_width(percent) -> int:
     """A percentage clamped to 0–100, for drawing a bar (the text says the real number)."""
     return max(0, min(int(percent or 0), 100))
@@ -70,10 +67,10 @@ def project_reports_card(context, project, can_edit: bool) -> dict:
     }
 
 
-# The rows of the table of reports/_timeline.html, written here once per chart rather than by a
-# dozen template lookups and filters per milestone: a plan has a few dozen, and each report
-# draws its timeline four times (two versions, email and document). The chart itself is drawn
-# by the project timeline's tags (projects/templatetags/timeline_chart.py).
+# The rows of the table of reports/jinja2/reports/_timeline.html, written here once per chart
+# rather than by a dozen template lookups and filters per milestone: a plan has a few dozen, and
+# each report draws its timeline four times (two versions, email and document). The chart itself
+# is drawn by the project timeline's tags (projects/templatetags/timeline_chart.py).
 ROW = (
     '\n  <tr style="border-top:1px solid #e9ecef;">'
     '\n    <th scope="row" style="padding:4px 6px;text-align:left;font-weight:400;'
@@ -114,9 +111,6 @@ def variance_words(days: int | None) -> str:
     return f"{abs(days)} business day{plural} {'behind' if days > 0 else 'ahead'}"
 
 
-register.filter("variance_words", variance_words)
-
-
 def _email_bar(row: Row, chart: Timeline) -> str:
     """The milestone's bar as table cells (before, bar, after), which every email client draws."""
     if not row.has_bar:
@@ -135,7 +129,6 @@ def _email_bar(row: Row, chart: Timeline) -> str:
     return EMAIL_BAR.format(cells="".join(cells))
 
 
-@register.simple_tag
 def timeline_rows(chart: Timeline, medium: str) -> SafeString:
     """The table of the timeline's milestones: name and state (done, on the critical path,
     overdue), due date, baseline and variance, and in an email the bar drawn with table cells."""
@@ -179,10 +172,9 @@ def _days_late(days: int) -> str:
     )
 
 
-@register.simple_tag
 def report_task_rows(tasks: list[dict], late: bool = False) -> SafeString:
-    """The rows of reports/_task_table.html: each task's title, milestone, owner and due date,
-    and how late it is when `late`."""
+    """The rows of reports/jinja2/reports/_task_table.html: each task's title, milestone, owner
+    and due date, and how late it is when `late`."""
     months = month_abbreviations()
     rows = (
         TASK_ROW.format(

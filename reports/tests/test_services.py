@@ -4,6 +4,7 @@ import datetime
 import threading
 import time
 from decimal import Decimal
+from html import unescape
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -560,6 +561,39 @@ def test_text_in_the_report_is_escaped_in_html_but_not_in_plain_text(make_projec
     report = services.reports_send_due(now=at(MONDAY))[0]
     assert "Fish &amp; chips &lt;b&gt;Friday&lt;/b&gt;" in report.body_html
     assert "Fish & chips <b>Friday</b>" in report.body_text
+
+
+def test_odd_characters_in_names_titles_and_milestones_are_escaped_in_every_html_version(
+    make_project,
+):
+    project = make_project('Acme "R&D" <payroll>')
+    milestone = MilestoneFactory(
+        project=project, name="Data & <conversion>", due_date=MONDAY, visible_to_client=True
+    )
+    TaskFactory(
+        project=project,
+        milestone=milestone,
+        title="Load 'odd' <rows>",
+        due_date=days(-3),
+        visible_to_client=True,
+    )
+    RiskFactory(project=project, title="Vendor <late> & 'odd'", probability=5, impact=5)
+    set_schedule(project)
+    report = services.reports_send_due(now=at(MONDAY))[0]
+    client_version = report.documents.get(audience="client")
+    internal, client = report.body_html, client_version.body_html
+    for html in (internal, client, client_version.document_html):
+        assert "Acme &#34;R&amp;D&#34; &lt;payroll&gt;" in html
+        assert "Data &amp; &lt;conversion&gt;" in html
+    for html in (internal, client):
+        assert "<rows>" not in html and "<late>" not in html
+    # Each text is shown as typed once the HTML is read.
+    assert "Load 'odd' <rows>" in unescape(internal)
+    assert "Vendor <late> & 'odd'" in unescape(internal)
+    assert 'Acme "R&D" <payroll>' in report.body_text
+    assert "Load 'odd' <rows>" in report.body_text
+    assert "Vendor <late> & 'odd'" in report.body_text
+    assert "Data & <conversion>" in client_version.body_text
 
 
 def test_reports_without_recipients_are_still_stored(make_project):
