@@ -185,13 +185,26 @@ def test_a_size_at_which_no_request_finishes_is_over_the_line():
     assert knee["last_under"] <= 400 < knee["first_over"]
 
 
+def page_row(name: str, queries: int, cpu_ms: float, floor_beside_ms: float | None) -> dict:
+    """A page's row as bench_pages() records it; None for the floor page (measured alone)."""
+    row = {"name": name, "queries": queries, "cpu_ms": cpu_ms, "floor_beside_ms": None}
+    if floor_beside_ms is None:
+        row["floor_ratio"] = 1.0
+    else:
+        row.update(floor_beside_ms=floor_beside_ms, floor_ratio=cpu_ms / floor_beside_ms)
+    return row
+
+
 def test_10x_keeps_query_counts_and_cpu_within_20_percent_and_job_costs_per_item():
     reference = {
         "rendered": {
             "pages": [
-                {"name": "a", "queries": 5, "cpu_ms": 4.0},
-                {"name": "b", "queries": 5, "cpu_ms": 4.0},
-                {"name": "c", "queries": 5, "cpu_ms": 4.0},
+                page_row("floor", 4, 2.0, None),
+                page_row("a", 5, 4.0, 2.0),
+                page_row("b", 5, 4.0, 2.0),
+                page_row("c", 5, 4.0, 2.0),
+                page_row("slower machine", 5, 4.0, 2.0),
+                page_row("faster machine", 5, 4.0, 2.0),
             ]
         },
         "jobs": {
@@ -205,9 +218,14 @@ def test_10x_keeps_query_counts_and_cpu_within_20_percent_and_job_costs_per_item
     report = {
         "rendered": {
             "pages": [
-                {"name": "a", "queries": 5, "cpu_ms": 4.7},
-                {"name": "b", "queries": 5, "cpu_ms": 5.0},
-                {"name": "c", "queries": 6, "cpu_ms": 4.0},
+                page_row("floor", 4, 2.6, None),
+                page_row("a", 5, 4.7, 2.0),
+                page_row("b", 5, 5.0, 2.0),
+                page_row("c", 6, 4.0, 2.0),
+                # The machine half as fast again: the page and the floor beside it alike.
+                page_row("slower machine", 5, 6.0, 3.0),
+                # A faster machine hides no growth: the floor beside it is faster too.
+                page_row("faster machine", 5, 4.0, 1.5),
             ]
         },
         "jobs": {
@@ -220,16 +238,22 @@ def test_10x_keeps_query_counts_and_cpu_within_20_percent_and_job_costs_per_item
     }
     scaled = run.compare_scale(report, reference)
     assert {row["name"]: row["ok"] for row in scaled["pages"]} == {
+        # The floor page, the yardstick, is held to its own CPU ms.
+        "floor": False,
         "a": True,
         "b": False,
         "c": False,
+        "slower machine": True,
+        "faster machine": False,
     }
     # The sweep is held to a minute at 10×, not to its cost per item.
     assert {row["job"]: row["ok"] for row in scaled["jobs"]} == {
         "reports": False,
         "delivery": True,
     }
-    assert "| a | 5 | 5 | 4.0 | 4.7 | +18% | ok |" in run.scale_tables(scaled, 10, "x.json")
+    table = run.scale_tables(scaled, 10, "x.json")
+    assert "| a | 5 | 5 | 4.0 | 4.7 | 2.00 | 2.35 | +18% | ok |" in table
+    assert "| faster machine | 5 | 5 | 4.0 | 4.0 | 2.00 | 2.67 | +33% | **MISSED** |" in table
 
 
 def test_locust_figures_are_read_per_page_kind_and_in_all(tmp_path):
