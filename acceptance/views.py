@@ -27,16 +27,14 @@ from projects.access import (
     get_project_for_edit,
     get_project_for_view,
 )
+from projects.item_pages import project_crumbs
 from projects.models import ImplementationProject
 
 FORM_METHODS = ["GET", "HEAD", "POST"]
 
 
 def _crumbs(project: ImplementationProject, testing: bool = True) -> list[dict]:
-    crumbs = [
-        {"url": reverse("projects:list"), "label": "Projects"},
-        {"url": project.get_absolute_url(), "label": project.name},
-    ]
+    crumbs = project_crumbs(project)
     if testing:
         crumbs.append({"url": reverse("acceptance:testing", args=[project.pk]), "label": "Testing"})
     return crumbs

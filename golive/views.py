@@ -16,7 +16,6 @@ from clients import roles
 from common.forms import add_service_errors
 from common.parsing import parse_id
 from common.submissions import REPEATED, create_once
-from common.views import render_form_page
 from golive import handoff, services
 from golive.forms import (
     CutoverStepForm,
@@ -32,6 +31,7 @@ from projects.access import (
     get_project_for_edit,
     get_project_for_view,
 )
+from projects.item_pages import form_page, project_crumbs
 from projects.models import HandoffReport, ImplementationProject, Phase
 from projects.scheduling import add_business_days, holidays_from
 
@@ -41,25 +41,6 @@ EDITORS_ONLY = "Only this project's PM, its team and managers can change it."
 def _readiness_url(project_id: int, anchor: str = "") -> str:
     url = reverse("golive:readiness", args=[project_id])
     return f"{url}#{anchor}" if anchor else url
-
-
-def _crumbs(project: ImplementationProject) -> list[dict[str, str]]:
-    return [
-        {"url": reverse("projects:list"), "label": "Projects"},
-        {"url": project.get_absolute_url(), "label": project.name},
-    ]
-
-
-def _form_page(request, form, *, project, title, cancel_url, submit_label="Save", crumbs=()):
-    return render_form_page(
-        request,
-        form,
-        nav="projects",
-        title=title,
-        cancel_url=cancel_url,
-        breadcrumbs=[*_crumbs(project), *crumbs],
-        submit_label=submit_label,
-    )
 
 
 def _error_text(error: ValidationError) -> str:
@@ -96,7 +77,7 @@ def readiness(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "nav": "projects",
             "project": project,
-            "breadcrumbs": _crumbs(project),
+            "breadcrumbs": project_crumbs(project),
             "readiness": state,
             "can_edit": can_edit,
             "in_testing": phase == Phase.TESTING,
@@ -156,14 +137,14 @@ def step_create(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, f"Step “{outcome.created.title}” added.")
             return redirect(outcome.url)
-    return _form_page(
+    return form_page(
         request,
         form,
         project=project,
         title="New go-live step",
         cancel_url=_readiness_url(project.pk),
         submit_label="Add step",
-        crumbs=[{"url": _readiness_url(project.pk), "label": "Go-live readiness"}],
+        extra_crumbs=({"url": _readiness_url(project.pk), "label": "Go-live readiness"},),
     )
 
 
@@ -197,13 +178,13 @@ def step_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"Step “{form.instance.title}” saved.")
             return redirect(_readiness_url(project.pk, f"step-{step.pk}"))
-    return _form_page(
+    return form_page(
         request,
         form,
         project=project,
         title="Edit go-live step",
         cancel_url=_readiness_url(project.pk),
-        crumbs=[{"url": _readiness_url(project.pk), "label": "Go-live readiness"}],
+        extra_crumbs=({"url": _readiness_url(project.pk), "label": "Go-live readiness"},),
     )
 
 
@@ -286,14 +267,14 @@ def handoff_message(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, "Message posted; the other side is told by email.")
             return redirect(outcome.url)
-    return _form_page(
+    return form_page(
         request,
         form,
         project=project,
         title="Ask support" if not from_support else "Ask the project team",
         cancel_url=report_url,
         submit_label="Post",
-        crumbs=[{"url": report_url, "label": "Handoff report"}],
+        extra_crumbs=({"url": report_url, "label": "Handoff report"},),
     )
 
 

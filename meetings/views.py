@@ -25,6 +25,7 @@ from meetings.filters import MeetingFilter
 from meetings.forms import ActionItemForm, DecisionForm, MeetingForm
 from meetings.models import Meeting
 from projects.access import can_edit_project, get_project_for_edit, get_project_for_view
+from projects.item_pages import project_crumbs
 from projects.models import ImplementationProject
 
 FORM_METHODS = ["GET", "HEAD", "POST"]
@@ -32,8 +33,7 @@ FORM_METHODS = ["GET", "HEAD", "POST"]
 
 def _crumbs(project: ImplementationProject, meeting: Meeting | None = None) -> list[dict]:
     crumbs = [
-        {"url": reverse("projects:list"), "label": "Projects"},
-        {"url": project.get_absolute_url(), "label": project.name},
+        *project_crumbs(project),
         {"url": reverse("meetings:meeting_list", args=[project.pk]), "label": "Meetings"},
     ]
     if meeting is not None:
