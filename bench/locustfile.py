@@ -21,7 +21,7 @@ from locust import FastHttpUser, between, task
 
 with open(os.environ["BENCH_OFFICE_PEOPLE"], encoding="utf-8") as people_file:
     OFFICE = json.load(people_file)
-PEOPLE = itertools.cycle(OFFICE["people"])
+PEOPLE = itertools.cycle(enumerate(OFFICE["people"]))
 URLS: dict[str, str] = OFFICE["urls"]
 
 # What each role reads, and how often (weights), when it does not change something.
@@ -77,10 +77,23 @@ class Person(FastHttpUser):
     wait_time = between(*OFFICE.get("wait", (5, 15)))
 
     def on_start(self) -> None:
-        self.person = next(PEOPLE)
+        index, self.person = next(PEOPLE)
         self.role = self.person["role"]
         self.csrf = ""
+        self.tour = self.first_clicks(index) if OFFICE.get("tour") else []
         self.read("home")
+
+    def first_clicks(self, index: int) -> list[tuple[str, str]]:
+        """Every read and change of the role once, in order, before clicking at random.
+
+        Each person starts the round at their own place in it, so that a few clicks of each of
+        a role's people try them all (bench/tests run the office for seconds).
+        """
+        clicks = [("read", kind) for kind in READS[self.role]]
+        if self.person["projects"]:
+            clicks += [("write", kind) for kind in WRITES.get(self.role, {})]
+        start = index % len(clicks)
+        return clicks[start:] + clicks[:start]
 
     def cookies(self) -> dict[str, str]:
         """The Cookie header a browser sends: the session, and the CSRF cookie once it is set.
@@ -110,7 +123,7 @@ class Person(FastHttpUser):
     def project(self) -> dict:
         return random.choice(self.person["projects"])  # noqa: S311
 
-    def read(self, kind: str) -> None:
+    def read(self, kind: str, *, scroll: bool | None = None) -> None:
         pk = None
         if kind in ("project detail", "task list", "project timeline"):
             pk = self.project()["id"]
@@ -126,7 +139,9 @@ class Person(FastHttpUser):
         self.get(kind, self.url(kind, pk))
         for part in PARTS_ON_LOAD.get(kind, ()):
             self.get(part, self.url(part, pk), htmx=True)
-        if kind == "project detail" and random.random() < SCROLLS_DOWN:  # noqa: S311
+        if scroll is None:
+            scroll = random.random() < SCROLLS_DOWN  # noqa: S311
+        if kind == "project detail" and scroll:
             self.get("project detail, lower part", self.url(kind, pk) + "?fragment=more", htmx=True)
             self.get("client portal card", self.url("client portal card", pk), htmx=True)
 
@@ -220,6 +235,13 @@ class Person(FastHttpUser):
 
     @task
     def click(self) -> None:
+        if self.tour:
+            action, kind = self.tour.pop(0)
+            if action == "write":
+                self.write(kind)
+            else:
+                self.read(kind, scroll=True)
+            return
         share = OFFICE.get("write_share") or WRITE_SHARE[self.role]
         if random.random() < share and self.role in WRITES and self.person["projects"]:  # noqa: S311
             self.write(pick(WRITES[self.role]))

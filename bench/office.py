@@ -266,11 +266,13 @@ def run_locust(
     host: str = "",
     wait: tuple[float, float] = (5, 15),
     write_share: float | None = None,
+    tour: bool = False,
 ) -> dict:
     """One headless, time-bounded Locust run of these people; their figures.
 
-    `wait` (seconds between a person's clicks) and `write_share` (the share of clicks that
-    change something, instead of each role's own) are for the harness's tests.
+    `wait` (seconds between a person's clicks), `write_share` (the share of clicks that
+    change something, instead of each role's own) and `tour` (each person first tries every
+    click of their role once) are for the harness's tests.
     """
     from django.conf import settings
 
@@ -281,6 +283,7 @@ def run_locust(
         "people": people,
         "wait": wait,
         "write_share": write_share,
+        "tour": tour,
     }
     people_file = out.with_suffix(".people.json")
     people_file.write_text(json.dumps(office))
