@@ -120,13 +120,14 @@ PAGES = [
     Page("portfolio:dashboard", "manager", (), 5),
     # Each panel as a page of its own (without JavaScript): its figures and the navigation's
     # alert count, and no products to choose from when none is chosen (portfolio/tests pin
-    # each as htmx loads it)
-    Page("portfolio:now", "manager", (), 5, query="segment=mid_market&pm=a"),
+    # each as htmx loads it); filtered by the PM of the account's project, by a part of their
+    # username: the other PMs' names are random, and might not match
+    Page("portfolio:now", "manager", (), 5, query="segment=mid_market&pm=pm_user"),
     Page("portfolio:go_lives", "manager", (), 5),
-    Page("portfolio:time_to_go_live", "manager", (), 5, query="segment=mid_market&pm=a"),
+    Page("portfolio:time_to_go_live", "manager", (), 5, query="segment=mid_market&pm=pm_user"),
     Page("portfolio:satisfaction", "manager", (), 5),
     Page("portfolio:escalations", "manager", (), 5),
-    Page("portfolio:pm_load", "manager", (), 6, query="segment=mid_market&pm=a"),
+    Page("portfolio:pm_load", "manager", (), 6, query="segment=mid_market&pm=pm_user"),
     Page("outbox:list", "manager", (), 6),
     Page("outbox:detail", "manager", ("email",), 5),
     Page("playbooks:list", "manager", (), 7),
