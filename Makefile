@@ -18,6 +18,8 @@ VAR_DIRS := var/celery/queue var/celery/processed var/mail
 HOST := 127.0.0.1
 PORT := 8000
 PYTEST_ARGS ?=
+# The suite's processes (pytest-xdist): one per core, up to 8; TEST_WORKERS=0 runs it in one.
+TEST_WORKERS ?= auto
 
 # The browser tests drive Debian's Chromium (onboarding/tests/browser.py looks for it here).
 CHROMIUM := /usr/bin/chromium
@@ -99,7 +101,7 @@ pdf-libs: setup
 	$(PY) -c 'import weasyprint'
 
 test: chromium pdf-libs lint
-	@$(PY) -m pytest $(PYTEST_ARGS)
+	@$(PY) -m pytest -n $(TEST_WORKERS) --maxprocesses 8 $(PYTEST_ARGS)
 
 # The performance benchmark (bench/run.py says what it does; docs/performance.md has the figures).
 # PostgreSQL at BENCH_DATABASE_URL and Redis at BENCH_REDIS_URL; installs wrk with apt-get.

@@ -18,6 +18,9 @@ from django.test.testcases import LiveServerThread
 
 from bench import office
 
+# A live server, and Locust in a process of its own.
+pytestmark = pytest.mark.e2e
+
 
 class OneRequestAtATime(WSGIServer):
     """The live server without a thread per request: on SQLite the tests' in-memory database is

@@ -32,7 +32,10 @@ from django.conf import settings
 from django.db import connection
 
 SKIP_REASON = "needs PostgreSQL and Redis: run via .ci/run or set DATABASE_URL and REDIS_URL"
-E2E_REDIS_DB = 13
+# The e2e tests' Redis databases: one per process of the suite (pytest-xdist's gw0, gw1…), so
+# that tests running at once never take each other's messages, nor empty each other's queue.
+FIRST_E2E_REDIS_DB = 8
+REDIS_DATABASES = 16
 WORKER_READY_SECONDS = 60
 WORKER_STOP_SECONDS = 15
 
@@ -148,7 +151,15 @@ def e2e_redis_url() -> str:
     parts = urlsplit(base)
     if parts.scheme not in ("redis", "rediss"):
         pytest.fail(f"REDIS_URL must be a redis:// or rediss:// URL for these tests, not {base}")
-    return urlunsplit(parts._replace(path=f"/{E2E_REDIS_DB}", query=""))
+    return urlunsplit(parts._replace(path=f"/{e2e_redis_db()}", query=""))
+
+
+def e2e_redis_db() -> int:
+    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+    if FIRST_E2E_REDIS_DB + worker >= REDIS_DATABASES:
+        most = REDIS_DATABASES - FIRST_E2E_REDIS_DB
+        pytest.fail(f"The e2e tests have Redis databases for {most} test processes at most.")
+    return FIRST_E2E_REDIS_DB + worker
 
 
 @contextmanager
