@@ -1,10 +1,25 @@
-"""Named fixtures for each role, shared by every app's tests."""
+"""Named fixtures for each role, shared by every app's tests, and the live servers' one rule."""
 
 import pytest
 from django.test import override_settings
 
 from clients.roles import Role, role_groups_ensure
 from clients.tests.factories import UserFactory
+from onboarding.tests.live_servers import OneRequestAtATime, uses_sqlite
+
+
+@pytest.fixture(autouse=True, scope="session")
+def live_servers_answer_one_request_at_a_time_on_sqlite():
+    """See onboarding/tests/live_servers.py: two requests at once on the tests' in-memory SQLite
+    database can wait on each other for ever."""
+    if not uses_sqlite():
+        yield
+        return
+    from django.test.testcases import LiveServerThread
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(LiveServerThread, "server_class", OneRequestAtATime)
+        yield
 
 
 @pytest.fixture

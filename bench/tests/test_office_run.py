@@ -11,28 +11,14 @@ import os
 import pytest
 from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.core.management import call_command
-from django.core.servers.basehttp import WSGIServer
 from django.db import connections
 from django.test import override_settings
-from django.test.testcases import LiveServerThread
 
 from bench import office
+from onboarding.tests.live_servers import SerialLiveServerThread
 
 # A live server, and Locust in a process of its own.
 pytestmark = pytest.mark.e2e
-
-
-class OneRequestAtATime(WSGIServer):
-    """The live server without a thread per request: on SQLite the tests' in-memory database is
-    one connection, which concurrent requests cannot share (gunicorn's workers, in `make bench`,
-    each have their own PostgreSQL connection)."""
-
-    def __init__(self, *args, connections_override=None, **kwargs):
-        super().__init__(*args, **kwargs)
-
-
-class SerialLiveServer(LiveServerThread):
-    server_class = OneRequestAtATime
 
 
 @pytest.fixture
@@ -45,7 +31,7 @@ def demo_server(transactional_db):
     }
     for connection in shared.values():
         connection.inc_thread_sharing()
-    server = SerialLiveServer("127.0.0.1", StaticFilesHandler, connections_override=shared)
+    server = SerialLiveServerThread("127.0.0.1", StaticFilesHandler, connections_override=shared)
     server.daemon = True
     server.start()
     server.is_ready.wait()

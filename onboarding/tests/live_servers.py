@@ -1,0 +1,29 @@
+"""The live servers of the browser and office tests, one request at a time on SQLite.
+
+On SQLite the tests' in-memory database is one connection, which a live server's request threads
+share. Two requests at once (htmx loads the dashboard's panels side by side) can then stop each
+other for good: one holds SQLite's lock while it waits for Python's to run a function Django
+gives SQLite (a month's truncation), the other holds Python's while it waits for SQLite's. On
+PostgreSQL each thread has a connection of its own, and the servers stay threaded.
+"""
+
+from django.core.servers.basehttp import WSGIServer
+from django.db import connections
+from django.test.testcases import LiveServerThread
+
+
+class OneRequestAtATime(WSGIServer):
+    """Django's WSGI server without a thread per request. Django closes each connection after
+    its response when the server is not threaded, so a browser's kept-alive connection never
+    holds the others up."""
+
+    def __init__(self, *args, connections_override=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+class SerialLiveServerThread(LiveServerThread):
+    server_class = OneRequestAtATime
+
+
+def uses_sqlite() -> bool:
+    return any(connection.vendor == "sqlite" for connection in connections.all())
