@@ -1128,6 +1128,20 @@ def test_templates_hold_no_inline_script_handler_or_javascript_url():
     assert any(directory.exists() for directory in TEMPLATE_DIRS)
 
 
+def test_no_django_template_comment_spans_lines():
+    """Django's {# #} comment ends on its own line: one that goes on prints as text on the page
+    ({% comment %} spans lines; Jinja2's {# #} does too)."""
+    unclosed = [
+        f"{path}:{number}"
+        for directory in TEMPLATE_DIRS
+        if directory.name == "templates"
+        for path in directory.rglob("*.html")
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if "{#" in line and "#}" not in line.split("{#", 1)[1]
+    ]
+    assert unclosed == []
+
+
 # Logins
 
 
