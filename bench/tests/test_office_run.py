@@ -9,41 +9,20 @@ once, and none may fail.
 import os
 
 import pytest
-from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.core.management import call_command
-from django.db import connections
-from django.test import override_settings
 
 from bench import office
-from onboarding.tests.live_servers import SerialLiveServerThread
 
 # A live server, and Locust in a process of its own.
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def demo_server(transactional_db):
+def demo_server(live_server):
+    """pytest-django's live server on the demo data (one request at a time on SQLite: see
+    onboarding/tests/live_servers.py)."""
     call_command("seed_demo", verbosity=0)
-    shared = {
-        connection.alias: connection
-        for connection in connections.all()
-        if connection.vendor == "sqlite" and connection.is_in_memory_db()
-    }
-    for connection in shared.values():
-        connection.inc_thread_sharing()
-    server = SerialLiveServerThread("127.0.0.1", StaticFilesHandler, connections_override=shared)
-    server.daemon = True
-    server.start()
-    server.is_ready.wait()
-    if server.error:
-        raise server.error
-    try:
-        with override_settings(ALLOWED_HOSTS=["127.0.0.1"]):
-            yield f"http://127.0.0.1:{server.port}"
-    finally:
-        server.terminate()
-        for connection in shared.values():
-            connection.dec_thread_sharing()
+    return live_server.url
 
 
 def test_every_click_of_the_office_works(demo_server, tmp_path):

@@ -9,7 +9,6 @@ PostgreSQL each thread has a connection of its own, and the servers stay threade
 
 from django.core.servers.basehttp import WSGIServer
 from django.db import connections
-from django.test.testcases import LiveServerThread
 
 
 class OneRequestAtATime(WSGIServer):
@@ -19,10 +18,6 @@ class OneRequestAtATime(WSGIServer):
 
     def __init__(self, *args, connections_override=None, **kwargs):
         super().__init__(*args, **kwargs)
-
-
-class SerialLiveServerThread(LiveServerThread):
-    server_class = OneRequestAtATime
 
 
 def uses_sqlite() -> bool:
