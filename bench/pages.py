@@ -278,6 +278,24 @@ PAGES: list[Page] = [
     Page("project list", PM, "projects:list"),
     Page("project list, page 2 by health", MANAGER, "projects:list", query="sort=-health&page=2"),
     Page("project detail", PM, "projects:detail", PROJECT),
+    # The parts the project page loads as it is scrolled to, each asked for by htmx.
+    Page(
+        "project detail: lower part",
+        PM,
+        "projects:detail",
+        PROJECT,
+        query="fragment=more",
+        htmx=True,
+    ),
+    Page("project detail: client portal card", PM, "portal_staff:project_card", PROJECT, htmx=True),
+    Page(
+        "project detail: recent history",
+        PM,
+        "projects:detail",
+        PROJECT,
+        query="fragment=history",
+        htmx=True,
+    ),
     Page("project history", PM, "projects:history", PROJECT),
     Page("project timeline", PM, "projects:timeline", PROJECT),
     Page("portfolio timeline", MANAGER, "projects:portfolio_timeline"),
@@ -287,12 +305,22 @@ PAGES: list[Page] = [
     Page("my work (PM)", PM, "projects:my_work"),
     Page("timesheet (PM)", PM, "projects:timesheet"),
     Page("task detail", PM, "projects:task_detail", (busiest_task,)),
+    # The parts the task page loads with it.
+    Page("task detail: baseline", PM, "projects:task_baseline", (busiest_task,), htmx=True),
+    Page("task detail: client's files", PM, "portal_staff:task_files", (busiest_task,), htmx=True),
     Page("risk detail", PM, "projects:risk_detail", (first_of(Risk),)),
     Page("issue detail", PM, "projects:issue_detail", (first_of(Issue),)),
     Page("handoff report", PM, "projects:handoff_report", (handoff_project,)),
     # Clients
     Page("client list", MANAGER, "clients:list"),
     Page("client detail", MANAGER, "clients:detail", (sales_account,)),
+    Page(
+        "client detail: satisfaction",
+        MANAGER,
+        "portal_staff:client_surveys",
+        (sales_account,),
+        htmx=True,
+    ),
     Page("account status (sales rep)", SALES, "projects:account_status", (sales_account,)),
     Page("sales handoff", SALES, "clients:handoff_detail", (sales_handoff(),)),
     # Alerts, status reports and the outbox
