@@ -1,19 +1,27 @@
 """Named fixtures for each role, shared by every app's tests, and the live servers' one rule."""
 
 import pytest
+from django.core.signals import request_finished
 from django.test import override_settings
 
 from clients.roles import Role, role_groups_ensure
 from clients.tests.factories import UserFactory
-from onboarding.tests.live_servers import OneRequestAtATime, uses_sqlite
+from onboarding.tests.live_servers import (
+    OneRequestAtATime,
+    close_connections_of_server_threads,
+    uses_sqlite,
+)
 
 
 @pytest.fixture(autouse=True, scope="session")
 def live_servers_answer_one_request_at_a_time_on_sqlite():
     """See onboarding/tests/live_servers.py: two requests at once on the tests' in-memory SQLite
-    database can wait on each other for ever."""
+    database can wait on each other for ever; on PostgreSQL, a server thread's connection left
+    open would stop the test database from being dropped at the end of the run."""
     if not uses_sqlite():
+        request_finished.connect(close_connections_of_server_threads)
         yield
+        request_finished.disconnect(close_connections_of_server_threads)
         return
     from django.test.testcases import LiveServerThread
 

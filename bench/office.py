@@ -272,7 +272,8 @@ def run_locust(
 
     `wait` (seconds between a person's clicks), `write_share` (the share of clicks that
     change something, instead of each role's own) and `tour` (each person first tries every
-    click of their role once) are for the harness's tests.
+    click of their role once, and the run ends when the last of them has, or after `seconds`)
+    are for the harness's tests.
     """
     from django.conf import settings
 
