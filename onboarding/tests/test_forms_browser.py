@@ -69,6 +69,11 @@ from projects.models import (
 from reports.models import StatusReport, StatusReportSettings
 from webhooks.models import WebhookEndpoint
 
+# Longer than the other browser tests' TIMEOUT_MS: in the tests Celery runs a submission's jobs
+# inside its request, and sending a status report draws its PDFs with WeasyPrint before the
+# browser is answered (seconds on a slow, busy machine).
+SUBMIT_TIMEOUT_MS = 3 * TIMEOUT_MS
+
 # django_db: so that pytest-django sets up the test database (the module's data is committed
 # outside any test, by `site`).
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
@@ -172,7 +177,7 @@ class Site:
         """A tab logged in as `role` (the demo user the walk chose for it), kept for the module."""
         if role not in self.contexts:
             context = self.browser.new_context(base_url=self.url, viewport=DESKTOP)
-            context.set_default_timeout(TIMEOUT_MS)
+            context.set_default_timeout(SUBMIT_TIMEOUT_MS)
             context.on("weberror", lambda error: self.problems.append(f"JavaScript: {error}"))
             context.on(
                 "response",
