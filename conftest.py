@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.signals import request_finished
+from django.db import connection
 from django.test import override_settings
 
 from clients.roles import Role, role_groups_ensure
@@ -28,6 +29,25 @@ def live_servers_answer_one_request_at_a_time_on_sqlite():
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(LiveServerThread, "server_class", OneRequestAtATime)
         yield
+
+
+@pytest.fixture(autouse=True, scope="session")
+def no_connection_outlives_the_run(django_db_setup, django_db_blocker):
+    """At the end of the run, before the test database is dropped, end any other session on it.
+
+    Playwright's sync API runs an event loop in the tests' thread, and Django keeps the
+    connections that thread opens while the loop runs apart from the others: one of them could
+    stay open, out of reach of connections.close_all(), and PostgreSQL refuses to drop a
+    database in use ("is being accessed by other users").
+    """
+    yield
+    if uses_sqlite():
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
 
 
 @pytest.fixture
