@@ -8,6 +8,7 @@ from django.test import override_settings
 from clients.roles import Role, role_groups_ensure
 from clients.tests.factories import UserFactory
 from onboarding.tests.live_servers import (
+    OTHER_SESSIONS,
     OneRequestAtATime,
     close_connections_of_server_threads,
     uses_sqlite,
@@ -15,10 +16,11 @@ from onboarding.tests.live_servers import (
 
 
 @pytest.fixture(autouse=True, scope="session")
-def live_servers_answer_one_request_at_a_time_on_sqlite():
-    """See onboarding/tests/live_servers.py: two requests at once on the tests' in-memory SQLite
-    database can wait on each other for ever; on PostgreSQL, a server thread's connection left
-    open would stop the test database from being dropped at the end of the run."""
+def live_servers_fit_the_database():
+    """See onboarding/tests/live_servers.py: on SQLite one request at a time (two at once on the
+    tests' in-memory database can wait on each other for ever); on PostgreSQL no server thread
+    keeps its connection between requests (it would stop the test database from being dropped
+    at the end of the run)."""
     if not uses_sqlite():
         request_finished.connect(close_connections_of_server_threads)
         yield
@@ -44,10 +46,7 @@ def no_connection_outlives_the_run(django_db_setup, django_db_blocker):
     if uses_sqlite():
         return
     with django_db_blocker.unblock(), connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
-        )
+        cursor.execute(f"SELECT pg_terminate_backend(pid) {OTHER_SESSIONS}")
 
 
 @pytest.fixture

@@ -35,5 +35,11 @@ def close_connections_of_server_threads(**kwargs) -> None:
         connections.close_all()
 
 
+# The other sessions on the test database (PostgreSQL): none may be left when it is dropped.
+OTHER_SESSIONS = (
+    "FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+)
+
+
 def uses_sqlite() -> bool:
     return any(connection.vendor == "sqlite" for connection in connections.all())

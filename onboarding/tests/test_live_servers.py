@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import connection
 from django.urls import reverse
 
-from onboarding.tests.live_servers import uses_sqlite
+from onboarding.tests.live_servers import OTHER_SESSIONS, uses_sqlite
 
 
 def test_the_live_server_is_threaded_only_where_each_thread_has_its_own_connection(live_server):
@@ -35,10 +35,7 @@ def test_a_live_server_keeps_no_database_connection_between_requests(live_server
         assert response.status == 200
         assert response.getheader("Connection") != "close"  # kept alive, as a browser's is
         with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity"
-                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
-            )
+            cursor.execute(f"SELECT count(*) {OTHER_SESSIONS}")
             (others,) = cursor.fetchone()
     finally:
         browser.close()
