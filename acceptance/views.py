@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_safe
@@ -19,6 +19,7 @@ from acceptance import services
 from acceptance.forms import TestCaseForm, TestRunForm
 from acceptance.models import TestCase, TestRun
 from common.forms import add_service_errors
+from common.queries import get_or_404
 from common.submissions import REPEATED, create_once
 from common.views import render_form_page
 from projects.access import (
@@ -207,7 +208,7 @@ def run_attachment(request: HttpRequest, pk: int) -> HttpResponse:
     pages. Attachments are small (GOLIVE_TEST_ATTACHMENTS), so they are read whole.
     """
     visible = ImplementationProject.objects.visible_to(request.user)
-    run = get_object_or_404(TestRun.objects.only("attachment"), pk=pk, case__project__in=visible)
+    run = get_or_404(TestRun.objects.only("attachment"), pk=pk, case__project__in=visible)
     if not run.attachment:
         raise Http404
     try:

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
 from alerts import selectors, services
@@ -17,6 +17,7 @@ from alerts.models import Alert
 from clients import roles
 from common.links import pk_link
 from common.parsing import local_next_url, parse_id
+from common.queries import get_or_404
 
 # What a row of the list shows, looked up once per row in the view: the labels and the badges
 # of alerts/_level_badge.html and alerts/_status_badge.html.
@@ -100,7 +101,7 @@ def _detail_response(
 @require_safe
 def alert_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require_reader(request)
-    alert = get_object_or_404(selectors.alert_for_detail(request.user), pk=pk)
+    alert = get_or_404(selectors.alert_for_detail(request.user), pk=pk)
     return _detail_response(request, alert, resolve_form=ResolveForm())
 
 
@@ -123,7 +124,7 @@ def alert_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     alert = get_alert_for_action(request, pk)
     form = ResolveForm(request.POST)
     if not form.is_valid():
-        shown = get_object_or_404(selectors.alert_for_detail(request.user), pk=pk)
+        shown = get_or_404(selectors.alert_for_detail(request.user), pk=pk)
         return _detail_response(request, shown, resolve_form=form)
     try:
         services.alert_resolve(alert=alert, user=request.user, note=form.cleaned_data["note"])

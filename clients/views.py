@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
@@ -22,6 +22,7 @@ from clients.widgets import options_html
 from common.forms import add_service_errors
 from common.links import pk_link
 from common.parsing import parse_id, search_text
+from common.queries import get_or_404
 from common.submissions import REPEATED, create_once, repeated_url
 from common.views import render_form_page
 
@@ -29,7 +30,7 @@ from common.views import render_form_page
 
 
 def get_client_for_read(request: HttpRequest, pk: int) -> Client:
-    return get_object_or_404(Client.objects.visible_to(request.user), pk=pk)
+    return get_or_404(Client.objects.visible_to(request.user), pk=pk)
 
 
 def can_edit_clients(user) -> bool:
@@ -62,7 +63,7 @@ def get_handoff_for_read(request: HttpRequest, pk: int) -> SalesHandoff:
         "acknowledged_by",
         "project",
     )
-    return get_object_or_404(handoffs, pk=pk)
+    return get_or_404(handoffs, pk=pk)
 
 
 def get_handoff_for_edit(request: HttpRequest, pk: int) -> SalesHandoff:
@@ -187,7 +188,7 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
             Prefetch("projects", _projects_model().objects.select_related("pm")),
         )
     )
-    client = get_object_or_404(clients, pk=pk)
+    client = get_or_404(clients, pk=pk)
     return render(
         request,
         "clients/client_detail.html",
@@ -304,7 +305,7 @@ def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def contact_edit(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse:
     client = get_client_for_edit(request, pk)
-    contact = get_object_or_404(Contact.objects.filter(client=client), pk=contact_pk)
+    contact = get_or_404(Contact.objects.filter(client=client), pk=contact_pk)
     name = contact.name
     form = ContactForm(
         request.POST if request.method == "POST" else None, instance=contact, client=client

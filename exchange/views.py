@@ -6,11 +6,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clients import roles
 from common.parsing import parse_id
+from common.queries import get_or_404
 from common.submissions import REPEATED, create_once
 from exchange import exports, imports, services
 from exchange.forms import ImportUploadForm
@@ -76,7 +77,7 @@ def import_detail(request, pk: int):
     # The file's text stays in the database: the page shows what was found in it.
     runs = ImportRun.objects.select_related("created_by").defer("content")
     polled = request.htmx and request.GET.get("fragment") == "progress"
-    run = get_object_or_404(runs.defer("problems") if polled else runs, pk=pk)
+    run = get_or_404(runs.defer("problems") if polled else runs, pk=pk)
     context = {"nav": "clients", "run": run}
     if polled:
         response = render(request, "exchange/_import_status.html", context)
@@ -94,7 +95,7 @@ def import_detail(request, pk: int):
 @require_POST
 def import_start(request, pk: int):
     _check_may_import(request.user)
-    run = get_object_or_404(ImportRun.objects.defer("content", "problems"), pk=pk)
+    run = get_or_404(ImportRun.objects.defer("content", "problems"), pk=pk)
     mode = request.POST.get("mode", "")
     if mode not in ImportRun.Mode.values:
         messages.error(request, "Choose whether to import the whole file or only its good rows.")

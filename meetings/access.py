@@ -2,15 +2,15 @@
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.shortcuts import get_object_or_404
 
+from common.queries import get_or_404
 from meetings.models import Meeting
 from projects.access import can_edit_project
 
 
 def get_meeting_for_view(request, pk: int, queryset: QuerySet[Meeting] | None = None) -> Meeting:
     base = queryset if queryset is not None else Meeting.objects.select_related("project")
-    return get_object_or_404(base.visible_to(request.user), pk=pk)
+    return get_or_404(base.visible_to(request.user), pk=pk)
 
 
 def get_meeting_for_edit(request, pk: int, queryset: QuerySet[Meeting] | None = None) -> Meeting:

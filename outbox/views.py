@@ -5,13 +5,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
 from clients import roles
 from common.links import pk_link
 from common.pagination import page_without_total
 from common.parsing import parse_id
+from common.queries import get_or_404
 from outbox import services
 from outbox.filters import OutgoingEmailFilter
 from outbox.models import OutgoingEmail
@@ -84,7 +85,7 @@ def _about_object(email: OutgoingEmail):
 @require_safe
 def email_detail(request: HttpRequest, pk: int) -> HttpResponse:
     require_outbox_reader(request.user)
-    email = get_object_or_404(OutgoingEmail.objects.select_related("about_type"), pk=pk)
+    email = get_or_404(OutgoingEmail.objects.select_related("about_type"), pk=pk)
     about = _about_object(email)
     return render(
         request,
@@ -103,7 +104,7 @@ def email_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def email_retry(request: HttpRequest, pk: int) -> HttpResponse:
     require_outbox_reader(request.user)
-    email = get_object_or_404(OutgoingEmail, pk=pk)
+    email = get_or_404(OutgoingEmail, pk=pk)
     if services.email_retry(email=email):
         messages.success(request, f"The message to {email.to_email} is queued to be sent again.")
     else:

@@ -1,9 +1,9 @@
 """Who may read and change templates: PMs read them to plan; managers and admins edit."""
 
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404
 
 from clients import roles
+from common.queries import get_or_404
 from playbooks.models import ProjectTemplate
 
 
@@ -13,7 +13,7 @@ def can_edit_templates(user) -> bool:
 
 def get_template_for_view(request, pk: int, queryset=None) -> ProjectTemplate:
     base = queryset if queryset is not None else ProjectTemplate.objects.all()
-    return get_object_or_404(base.visible_to(request.user), pk=pk)
+    return get_or_404(base.visible_to(request.user), pk=pk)
 
 
 def get_template_for_edit(request, pk: int, queryset=None) -> ProjectTemplate:
@@ -26,7 +26,7 @@ def get_template_for_edit(request, pk: int, queryset=None) -> ProjectTemplate:
 def get_template_item_for_edit(request, model, pk: int):
     """A milestone or task of a template the user may edit."""
     visible = ProjectTemplate.objects.visible_to(request.user)
-    item = get_object_or_404(model.objects.select_related("template"), pk=pk, template__in=visible)
+    item = get_or_404(model.objects.select_related("template"), pk=pk, template__in=visible)
     if not can_edit_templates(request.user):
         raise PermissionDenied("Only implementation managers and admins change templates.")
     return item

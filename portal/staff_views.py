@@ -5,12 +5,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Avg, Count, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from clients.models import Client, Contact
 from common.parsing import parse_id
+from common.queries import get_or_404
 from common.submissions import REPEATED, create_once
 from portal import services
 from portal.forms import InviteForm, SignOffRequestForm
@@ -243,7 +244,7 @@ def task_files(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def client_surveys(request: HttpRequest, pk: int) -> HttpResponse:
-    client = get_object_or_404(Client.objects.visible_to(request.user).only("pk"), pk=pk)
+    client = get_or_404(Client.objects.visible_to(request.user).only("pk"), pk=pk)
     surveys = list(
         Survey.objects.filter(project__client=client)
         .select_related("contact", "project")

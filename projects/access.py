@@ -3,9 +3,9 @@
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 
 from clients import roles
+from common.queries import get_or_404
 from projects.models import ImplementationProject, ProjectMembership
 
 
@@ -21,7 +21,7 @@ def can_edit_project(user, project: ImplementationProject) -> bool:
 
 def get_project_for_view(request, pk: int, queryset=None) -> ImplementationProject:
     base = queryset if queryset is not None else ImplementationProject.objects.all()
-    return get_object_or_404(base.visible_to(request.user), pk=pk)
+    return get_or_404(base.visible_to(request.user), pk=pk)
 
 
 def get_project_for_edit(request, pk: int, queryset=None) -> ImplementationProject:
@@ -39,7 +39,7 @@ def get_item_for_view(request, model: type[Model], pk: int, queryset=None):
     # cost PostgreSQL one more join to plan, most of a task page's slowest query.
     if visible.query.has_filters():
         base = base.filter(project__in=visible)
-    return get_object_or_404(base, pk=pk)
+    return get_or_404(base, pk=pk)
 
 
 def get_item_for_edit(request, model: type[Model], pk: int, queryset=None):
@@ -54,9 +54,9 @@ def get_project_for_handoff_report(request, pk: int, queryset=None) -> Implement
     base = queryset if queryset is not None else ImplementationProject.objects.all()
     user = request.user
     if roles.is_staff_reader(user):
-        return get_object_or_404(base, pk=pk)
+        return get_or_404(base, pk=pk)
     if roles.is_sales_rep(user):
-        return get_object_or_404(base, pk=pk, client__sales_rep=user, handoff_report__isnull=False)
+        return get_or_404(base, pk=pk, client__sales_rep=user, handoff_report__isnull=False)
     raise Http404
 
 

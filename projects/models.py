@@ -800,7 +800,11 @@ class HandoffReport(models.Model):
     objects = HandoffReportQuerySet.as_manager()
 
     class Meta:
-        indexes = [models.Index(fields=["status"])]
+        indexes = [
+            # Support's queue: the sent reports, oldest first, a page at a time (read in
+            # this order, not sorted after joining every sent report to its project).
+            models.Index(fields=["status", "sent_at", "id"], name="handoff_reports_in_queue"),
+        ]
 
     def __str__(self) -> str:
         return f"Handoff report for {self.project.name}"

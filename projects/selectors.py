@@ -8,11 +8,13 @@ from operator import or_
 
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.db import connections
 from django.db.models import (
     BooleanField,
     Case,
     CharField,
     Count,
+    Exists,
     ExpressionWrapper,
     F,
     IntegerField,
@@ -522,8 +524,22 @@ def waiting_for(user: User, now: datetime) -> list[dict]:
         holder |= Q(project__pm__isnull=True)
     if is_manager or is_pm:
         # One query: the sales handoffs, with what the apps registered in projects.waiting.
+        if is_manager:
+            # Held by no other PM: no project yet, or one with no PM or this manager as PM.
+            # Said as "no project led by someone else", PostgreSQL reads the oldest handoffs
+            # and looks up each one's project, rather than joining every project to them all.
+            led_by_another = ImplementationProject.objects.filter(
+                sales_handoff=OuterRef("pk"), pm__isnull=False
+            ).exclude(pm=user)
+            handoffs = SalesHandoff.objects.filter(~Exists(led_by_another))
+        else:
+            handoffs = SalesHandoff.objects.filter(project__pm=user)
+        extra = [
+            q for q in (source(user, is_manager) for source in waiting.SOURCES) if q is not None
+        ]
+        shown = WAITING_LIMIT * (1 + len(extra))
         rows = (
-            SalesHandoff.objects.filter(holder, acknowledged_at__isnull=True)
+            handoffs.filter(acknowledged_at__isnull=True)
             .annotate(
                 kind=Value("sales_handoff", output_field=CharField()),
                 name=F("client__name"),
@@ -533,14 +549,16 @@ def waiting_for(user: User, now: datetime) -> list[dict]:
             .values_list("kind", "name", "target", "when")
             .order_by()
         )
-        extra = [
-            q for q in (source(user, is_manager) for source in waiting.SOURCES) if q is not None
-        ]
+        # The oldest, in this part of the union already: PostgreSQL then reads them in the
+        # order of its index and stops, where the union's own order would have it read them
+        # all. SQLite allows no order or limit inside a union.
+        if not extra or connections[rows.db].features.supports_slicing_ordering_in_compound:
+            rows = rows.order_by("when")[:shown]
         if extra:
-            rows = rows.union(*extra, all=True)
+            rows = rows.union(*extra, all=True).order_by("when")[:shown]
         kinds = {"sales_handoff": ("Sales handoff to acknowledge", "clients:handoff_detail")}
         kinds.update(waiting.KINDS)
-        for kind, name, target, when in rows.order_by("when")[: WAITING_LIMIT * (1 + len(extra))]:
+        for kind, name, target, when in rows:
             what, url_name = kinds[kind]
             items.append(
                 {"what": what, "name": name, "url": pk_url(url_name, target), "when": when}

@@ -5,7 +5,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -15,6 +15,7 @@ from clients.models import Client
 from clients.widgets import options_html
 from common.forms import add_service_errors
 from common.parsing import parse_id, search_text
+from common.queries import get_or_404
 from common.submissions import REPEATED, create_once
 from common.versions import StaleEdit, show_stale
 from common.views import render_form_page
@@ -109,7 +110,7 @@ def home(request):
 @require_GET
 def account_status(request, pk: int):
     """One read-only page answering a sales rep's “how is my account doing?”."""
-    client = get_object_or_404(
+    client = get_or_404(
         Client.objects.visible_to(request.user)
         .select_related("sales_rep")
         .prefetch_related("products"),
@@ -317,7 +318,7 @@ def _project_fragment(request, pk: int, fragment: str):
             initial={"health": project.computed_health, "until": timezone.localdate()}
         )
         return render(request, "projects/_health_override_form.html", context)
-    milestone = get_object_or_404(
+    milestone = get_or_404(
         project.milestones.only("name"), pk=parse_id(request.GET.get("milestone")) or 0
     )
     context.update(milestone=milestone, contacts=project.client.contacts.only("name"))
@@ -519,7 +520,7 @@ def project_member_add(request, pk: int):
 @require_POST
 def project_member_remove(request, pk: int, user_pk: int):
     project = get_project_for_edit(request, pk)
-    member = get_object_or_404(User, pk=user_pk, project_memberships__project=project)
+    member = get_or_404(User, pk=user_pk, project_memberships__project=project)
     services.project_member_remove(project=project, user=request.user, member_id=member.pk)
     messages.success(request, f"{member.get_full_name() or member.username} left the team.")
     return redirect(reverse("projects:detail", args=[project.pk]) + "#team")

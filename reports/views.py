@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from common.parsing import parse_id
 from common.pdf import pdf_response
+from common.queries import get_or_404
 from projects.access import can_edit_project, get_project_for_edit, get_project_for_view
 from reports import selectors, services
 from reports.filters import ReportFilter
@@ -60,7 +61,7 @@ def project_reports(request, pk: int):
 @require_GET
 def report_detail(request, pk: int):
     """One report exactly as it was sent, to whom, and how each delivery went."""
-    report = get_object_or_404(
+    report = get_or_404(
         StatusReport.objects.visible_to(request.user).select_related(
             "project", "project__client", "created_by"
         ),

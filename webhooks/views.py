@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -16,6 +16,7 @@ from clients import roles
 from common.forms import add_service_errors
 from common.links import pk_link
 from common.parsing import parse_id
+from common.queries import get_or_404
 from common.submissions import FIELD as SUBMISSION_KEY
 from common.submissions import REPEATED, create_once
 from common.views import render_form_page
@@ -51,7 +52,7 @@ def get_endpoint_for_admin(request: HttpRequest, pk: int) -> WebhookEndpoint:
     # Nobody but admins may know which endpoints exist: to others, any one is not found.
     if not roles.is_admin(request.user):
         raise Http404("No such webhook.")
-    return get_object_or_404(WebhookEndpoint, pk=pk)
+    return get_or_404(WebhookEndpoint, pk=pk)
 
 
 def _crumbs(endpoint: WebhookEndpoint | None = None) -> list[dict]:
@@ -217,7 +218,7 @@ def delivery_retry(request: HttpRequest, pk: int) -> HttpResponse:
     """An admin sends a failed delivery again, its attempts counted afresh."""
     if not roles.is_admin(request.user):
         raise Http404("No such delivery.")
-    delivery = get_object_or_404(WebhookDelivery.objects.select_related("endpoint"), pk=pk)
+    delivery = get_or_404(WebhookDelivery.objects.select_related("endpoint"), pk=pk)
     if services.delivery_retry(delivery=delivery):
         messages.success(
             request, f"The {delivery.get_event_display().lower()} event is queued to be sent again."
