@@ -17,6 +17,7 @@ import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from io import StringIO
+from unittest import mock
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -52,6 +53,7 @@ from playbooks.models import ProjectTemplate, TemplateMilestone, TemplateTask
 from projects import demo
 from projects.models import ImplementationProject, Issue, Milestone, Phase, Risk, Task
 from reports.models import StatusReport
+from reports.tasks import make_pdfs
 from webhooks.models import WebhookEndpoint
 
 # django_db: so that pytest-django sets up the test database (the module's data is committed
@@ -95,7 +97,11 @@ def _load_demo_data() -> None:
     try:
         call_command("seed_demo", stdout=out)
         call_command("run_escalations", stdout=out)
-        call_command("send_status_reports", "--now", stdout=out)
+        # The reports' PDFs are left to their own job (and a report's first download), so the
+        # pages show each report as in the minutes after it is sent: drawing two PDFs of each
+        # demo report, eagerly in every test process, was most of this module's setup.
+        with mock.patch.object(make_pdfs, "delay"):
+            call_command("send_status_reports", "--now", stdout=out)
     finally:
         celery_app.conf.task_always_eager = saved_eager
 
