@@ -20,7 +20,7 @@ from onboarding.tests.browser import (  # noqa: F401 (fixtures are found by name
     page,
 )
 from projects.health import refresh_health
-from projects.models import Task
+from projects.models import Health, Phase, Task
 from projects.tests.factories import MilestoneFactory, ProjectFactory, TaskFactory
 
 pytestmark = pytest.mark.browser
@@ -219,3 +219,29 @@ def test_pm_finds_the_client_of_a_new_project_by_typing_part_of_its_name(page, p
     expect(client_field.locator("option")).to_have_text(["---------", "Globex Corporation"])
     client_field.select_option(label="Globex Corporation")
     expect(client_field).to_have_value(str(Client.objects.get(name="Globex Corporation").pk))
+
+
+def test_an_upcoming_go_lives_override_and_computed_colour_stay_inside_the_card(
+    open_page,  # noqa: F811
+    pm,
+):
+    ProjectFactory(
+        pm=pm,
+        client=ClientFactory(name="Brightline Retail Group"),
+        phase=Phase.TESTING,
+        forecast_go_live=timezone.localdate() + datetime.timedelta(days=20),
+        computed_health=Health.AMBER,
+        health=Health.GREEN,
+        health_override=Health.GREEN,
+        health_override_reason="The client signed the scope change",
+        health_override_until=timezone.localdate() + datetime.timedelta(days=7),
+    )
+    # A laptop's width: the page's side column, and so the card, is at its narrowest.
+    laptop = open_page({"width": 1100, "height": 800})
+
+    log_in(laptop, pm.username)
+    card = laptop.get_by_role("region", name="Upcoming go-lives")
+    expect(card).to_contain_text("Brightline Retail Group")
+    expect(card).to_contain_text("computed Amber")
+    overflow = card.evaluate("card => card.scrollWidth - card.clientWidth")
+    assert overflow <= 0, f"the card's content runs {overflow} px past its edge"

@@ -90,16 +90,21 @@ def go_live_list(projects: list[ImplementationProject]) -> SafeString:
     """The go-lives coming (read by selectors.upcoming_go_lives), with each project's health."""
     months = month_abbreviations()
     before, after = pk_url_parts("projects:detail")
-    items = [
-        '<li class="list-group-item px-0 d-flex justify-content-between gap-2">'
-        f'<span><a href="{before}{p.pk}{after}">{escape(p.client.name)}</a>'
-        f'<span class="d-block small text-body-secondary">{label_html(PHASE_HTML, p.phase)}'
-        "</span></span>"
-        f'<span class="text-nowrap small">'
-        f"{short_date(p.forecast_go_live, with_year=False, months=months)} "
-        f"{health_badge(p.health)}{_health_markers(p)}</span></li>"
-        for p in projects
-    ]
+    items = []
+    for p in projects:
+        # The markers go under the date and badge: kept on their line, they ran out of the card.
+        markers = _health_markers(p).strip()
+        if markers:
+            markers = f'<span class="d-block mt-1">{markers}</span>'
+        items.append(
+            '<li class="list-group-item px-0 d-flex justify-content-between gap-2">'
+            f'<span><a href="{before}{p.pk}{after}">{escape(p.client.name)}</a>'
+            f'<span class="d-block small text-body-secondary">{label_html(PHASE_HTML, p.phase)}'
+            "</span></span>"
+            f'<span class="small text-end"><span class="text-nowrap">'
+            f"{short_date(p.forecast_go_live, with_year=False, months=months)} "
+            f"{health_badge(p.health)}</span>{markers}</span></li>"
+        )
     return _list(items, "No go-lives in the next weeks.")
 
 
