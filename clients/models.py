@@ -106,6 +106,9 @@ class Client(models.Model):
         indexes = [
             models.Index(fields=["account_status", "name"]),
             models.Index(fields=["segment", "name"]),
+            # The portfolio's time to go-live reads each go-live's segment (or the clients of
+            # one segment) from this index alone.
+            models.Index(fields=["segment", "id"], name="client_segments"),
             models.Index(fields=["sales_rep", "name"]),
         ]
         constraints = [

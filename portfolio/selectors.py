@@ -403,8 +403,9 @@ def pm_load(board: Dashboard, projects, links: Links) -> None:
         in_flight.filter(pm__isnull=False)
         .values("pm")
         .annotate(
-            active=Count("pk"),
-            red=Count("pk", filter=Q(health=Health.RED)),
+            # Counted from the columns of the index in_flight_by_pm, which holds no id.
+            active=Count("*"),
+            red=Count("health", filter=Q(health=Health.RED)),
             pms=Window(Count("*")),
         )
         .order_by("-active", "pm")[:PM_LOAD_ROWS]
