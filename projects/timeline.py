@@ -132,6 +132,37 @@ def _task_finish(task: Task) -> date | None:
     return task_finish(task.status, task.completed_at, task.due_date)
 
 
+# About the width of a month's label, bold at the charts' 11 units, per letter or space, and
+# the room kept between two labels.
+MONTH_LABEL_LETTER = 7
+MONTH_LABEL_GAP = 8
+
+
+def month_ticks(start: date, end: date, x_of: Callable[[date], float]) -> list[Tick]:
+    """A line at the first of each month from start to end, with the month's name as its label.
+
+    The year is written where it starts (and on the first label) rather than on every month,
+    and a month whose label would run into the one before it goes without: on a long span
+    months are narrower than "Sep 2026" and the labels ran together.
+    """
+    ticks: list[Tick] = []
+    free_from = float("-inf")  # where the next label may start
+    year_shown = None
+    d = date(start.year, start.month, 1)
+    while d <= end:
+        if d >= start:
+            x = x_of(d)
+            label = d.strftime("%b") if d.year == year_shown else d.strftime("%b %Y")
+            if x >= free_from:
+                ticks.append(Tick(x, label))
+                free_from = x + len(label) * MONTH_LABEL_LETTER + MONTH_LABEL_GAP
+                year_shown = d.year
+            else:
+                ticks.append(Tick(x))
+        d = date(d.year + (d.month == 12), d.month % 12 + 1, 1)
+    return ticks
+
+
 @dataclass
 class _Axis:
     """Dates from start to end, a day `day` units wide, from LABEL_WIDTH on."""
@@ -149,12 +180,7 @@ class _Axis:
 
     def ticks(self) -> tuple[list[Tick], list[Tick]]:
         """The month lines, and the week lines where they are far enough apart to read."""
-        months, weeks = [], []
-        d = date(self.start.year, self.start.month, 1)
-        while d <= self.end:
-            if d >= self.start:
-                months.append(Tick(self.x_of(d), d.strftime("%b %Y")))
-            d = date(d.year + (d.month == 12), d.month % 12 + 1, 1)
+        months, weeks = month_ticks(self.start, self.end, self.x_of), []
         if self.day * 7 >= 20:
             d = self.start + timedelta(days=(7 - self.start.weekday()) % 7)
             while d <= self.end:
@@ -555,6 +581,12 @@ PHASE_COLOURS = {
 _PHASE_LOOK = {phase.value: (phase.label, colour) for phase, colour in PHASE_COLOURS.items()}
 _LABEL_HTML = {label: escape(label) for label in (*Phase.labels, "Forecast to go-live")}
 PORTFOLIO_LABEL_WIDTH = 240
+# The portfolio's chart aims at the page's width on a desktop (1,116 px, less the labels and
+# the right margin), so that it scrolls sideways only for a span of more than a year or so.
+PORTFOLIO_TARGET_WIDTH = 780
+PORTFOLIO_MIN_DAY_WIDTH = 1.5
+# A chart wider than this scrolls sideways on a desktop too, and says so.
+PORTFOLIO_PAGE_WIDTH = 1100
 PORTFOLIO_ROW_HEIGHT = 26
 
 
@@ -602,6 +634,10 @@ class Portfolio:
     def body_top(self) -> int:
         return HEADER_HEIGHT
 
+    @property
+    def scrolls_on_desktop(self) -> bool:
+        return self.width > PORTFOLIO_PAGE_WIDTH
+
 
 def phase_segments(
     project: ImplementationProject, changes: list[tuple[str, str, date]], *, today: date
@@ -635,13 +671,8 @@ def phase_segments(
 def _axis(start: date, end: date, left: int) -> tuple[float, list[Tick], float]:
     """Day width, month ticks and the chart's right edge for an axis from start to end."""
     span = (end - start).days + 1
-    day = min(MAX_DAY_WIDTH, max(MIN_DAY_WIDTH, TARGET_WIDTH / span))
-    months = []
-    d = date(start.year, start.month, 1)
-    while d <= end:
-        if d >= start:
-            months.append(Tick(round(left + (d - start).days * day, 1), d.strftime("%b %Y")))
-        d = date(d.year + (d.month == 12), d.month % 12 + 1, 1)
+    day = min(MAX_DAY_WIDTH, max(PORTFOLIO_MIN_DAY_WIDTH, PORTFOLIO_TARGET_WIDTH / span))
+    months = month_ticks(start, end, lambda d: round(left + (d - start).days * day, 1))
     return day, months, round(left + span * day + 40, 1)
 
 

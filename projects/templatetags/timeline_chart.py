@@ -56,8 +56,12 @@ def timeline_grid(timeline: Timeline) -> SafeString:
     parts.append("\n  ")
     parts.extend(
         f'<line x1="{tick.x}" y1="0" x2="{tick.x}" y2="{height}" stroke="#ced4da"/>'
-        f'<text x="{int(tick.x) + 3}" y="13" fill="#212529" font-weight="600">'
-        f"{escape(tick.label)}</text>"
+        + (
+            f'<text x="{int(tick.x) + 3}" y="13" fill="#212529" font-weight="600">'
+            f"{escape(tick.label)}</text>"
+            if tick.label
+            else ""
+        )
         for tick in timeline.months
     )
     parts.append(

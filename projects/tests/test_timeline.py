@@ -288,3 +288,24 @@ def test_a_milestone_is_on_the_critical_path_when_one_of_its_tasks_is(pm):
     ]
     assert (spans[0].start, spans[0].finish) == (days(-5), days(10))
     assert (spans[2].start, spans[2].finish) == (days(10), days(40))  # after the previous one
+
+
+def test_month_labels_never_run_into_each_other_and_name_each_year_once():
+    from projects.timeline import MONTH_LABEL_LETTER, month_ticks
+
+    start, end = datetime.date(2026, 7, 20), datetime.date(2027, 6, 10)
+    # A status report's chart: a day a unit wide, so a month is narrower than "Sep 2026".
+    ticks = month_ticks(start, end, lambda d: (d - start).days * 1.0)
+    assert len(ticks) == 11  # a line at every month, August to June
+    labelled = [tick for tick in ticks if tick.label]
+    assert labelled[0].label == "Aug 2026"
+    assert [t.label for t in labelled if t.label[-4:].isdigit()] == ["Aug 2026", "Jan 2027"]
+    for before, after in zip(labelled, labelled[1:], strict=False):
+        assert before.x + len(before.label) * MONTH_LABEL_LETTER < after.x
+    assert len(labelled) < len(ticks)  # some months go without a label
+
+    # Wide months: every month named, the year only where it starts.
+    ticks = month_ticks(start, end, lambda d: (d - start).days * 4.0)
+    assert [t.label for t in ticks] == [
+        "Aug 2026", "Sep", "Oct", "Nov", "Dec", "Jan 2027", "Feb", "Mar", "Apr", "May", "Jun",
+    ]  # fmt: skip

@@ -77,8 +77,9 @@ ROW = (
     'vertical-align:top;">{name}{key}{states}</th>'
     '\n    <td style="padding:4px 6px;text-align:right;white-space:nowrap;vertical-align:top;">'
     "{finish}</td>"
-    '\n    <td style="padding:4px 6px;text-align:right;white-space:nowrap;vertical-align:top;">'
-    "{baseline}{variance}</td>"
+    # The variance may wrap under its date: on a phone the table is wider than the screen.
+    '\n    <td style="padding:4px 6px;text-align:right;vertical-align:top;">'
+    '<span style="white-space:nowrap;">{baseline}</span>{variance}</td>'
     "\n    {bar}"
     "\n  </tr>\n  "
 )
