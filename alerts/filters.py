@@ -23,7 +23,8 @@ class AlertFilter(django_filters.FilterSet):
     # Blank means what still needs someone: open or acknowledged.
     status = django_filters.ChoiceFilter(
         choices=[*Alert.Status.choices, (STATUS_ALL, "Any status")],
-        empty_label="Open or acknowledged",
+        # Short enough to be read whole in the filter bar.
+        empty_label="Not resolved",
         method="filter_status",
     )
     level = django_filters.ChoiceFilter(choices=Alert.Level.choices, empty_label="Any level")

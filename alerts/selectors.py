@@ -80,6 +80,7 @@ ALERT_ROW_FIELDS = (
     "owner__last_name",
     "owner__username",
     "project__name",
+    "project__pm",  # who an alert without an owner goes to
     "project__client__name",
 )
 

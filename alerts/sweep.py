@@ -105,7 +105,13 @@ def overdue_tasks(now: datetime, ids: list[int] | None = None) -> list[Condition
         .filter(due_date__lt=cutoff, **ACTIVE_PROJECT)
         .exclude(**HANDED_OFF)
         .values(
-            "pk", "title", "due_date", "owner_user_id", "owner_user__is_active", *PROJECT_VALUES
+            "pk",
+            "title",
+            "due_date",
+            "owner_user_id",
+            "owner_user__is_active",
+            "owner_contact__name",
+            *PROJECT_VALUES,
         ),
         ids,
     )
@@ -117,12 +123,18 @@ def overdue_tasks(now: datetime, ids: list[int] | None = None) -> list[Condition
             owner_id=_active_user(row, "owner_user_id", "owner_user__is_active"),
             subject=row["title"],
             detail=(
-                f"Task “{row['title']}” was due on {_day(row['due_date'])} and is "
-                f"{_days((today - row['due_date']).days)} overdue."
+                f"Task “{row['title']}”{_client_owner(row['owner_contact__name'])} was due on "
+                f"{_day(row['due_date'])} and is {_days((today - row['due_date']).days)} overdue."
             ),
         )
         for row in rows
     ]
+
+
+def _client_owner(contact_name: str | None) -> str:
+    # A client contact owns the task but cannot be alerted: the alert goes to the PM, who
+    # must know whom to chase.
+    return f", owned by {contact_name} at the client," if contact_name else ""
 
 
 def late_key_milestones(now: datetime, ids: list[int] | None = None) -> list[Condition]:

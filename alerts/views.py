@@ -36,6 +36,15 @@ STATUS_BADGES = {
 }
 
 
+def owner_name(alert: Alert) -> str:
+    """Who the alert is with: its owner; with none (nobody, a client contact, someone who
+    left), the PM it goes to first, or the managers when the project has no PM."""
+    owner = alert.owner
+    if owner is not None:
+        return owner.get_full_name() or owner.username
+    return "No owner: the PM" if alert.project.pm_id else "No owner: the managers"
+
+
 def _require_reader(request: HttpRequest) -> None:
     # Alerts live on project pages, which sales reps and people without a role cannot see.
     if not roles.is_staff_reader(request.user):
@@ -64,8 +73,7 @@ def alert_list(request: HttpRequest) -> HttpResponse:
         alert.status_label = STATUS_LABELS.get(alert.status, alert.status)
         alert.level_badge = LEVEL_BADGES.get(alert.level, LEVEL_BADGES[Alert.Level.OWNER])
         alert.status_badge = STATUS_BADGES.get(alert.status, "text-bg-secondary")
-        owner = alert.owner
-        alert.owner_name = (owner.get_full_name() or owner.username) if owner else "Nobody"
+        alert.owner_name = owner_name(alert)
         if alert.can_act and alert.status == Alert.Status.OPEN:
             alert.acknowledge_url = acknowledge_url(alert.pk)
     return render(
@@ -93,6 +101,7 @@ def _detail_response(
             "alert": alert,
             "history": selectors.alert_history(alert, notifications),
             "resolve_form": resolve_form,
+            "owner_name": owner_name(alert),
         },
     )
 

@@ -10,13 +10,14 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from alerts import services, sweep
 from alerts.models import Alert, AlertNotification
 from alerts.services import alerts_sweep
 from clients.roles import Role
-from clients.tests.factories import UserFactory
+from clients.tests.factories import ContactFactory, UserFactory
 from outbox.models import OutgoingEmail
 from outbox.services import email_deliver
 from projects.models import ImplementationProject, Issue, Phase, Risk, Task
@@ -96,6 +97,33 @@ def test_a_task_overdue_by_more_than_the_threshold_raises_one_alert(project, own
     assert alert.owner == owner and alert.subject == "Send census file"
     assert "3 days overdue" in alert.detail
     assert (result.found, result.opened) == (1, 1)
+
+
+def test_a_client_contacts_overdue_task_tells_the_pm_whom_to_chase(client_as, project, pm):
+    contact = ContactFactory(client=project.client, name="Wei Brooks")
+    TaskFactory(
+        project=project, title="Validate balances", owner_contact=contact, due_date=days(-4)
+    )
+    alerts_sweep(now=NOW)
+    [alert] = live()
+    assert alert.owner is None
+    assert "“Validate balances”, owned by Wei Brooks at the client, was due" in alert.detail
+    page = client_as(pm).get(reverse("alerts:list"), {"scope": "all"}).content.decode()
+    assert "No owner: the PM" in page and "Nobody" not in page
+    assert "No owner: the PM" in client_as(pm).get(alert.get_absolute_url()).content.decode()
+
+
+def test_an_alert_with_no_owner_on_a_project_with_no_pm_is_with_the_managers(client_as, manager):
+    project = ProjectFactory(pm=None)
+    TaskFactory(project=project, title="Load census", due_date=days(-4))
+    alerts_sweep(now=NOW)
+    [alert] = live()
+    browser = client_as(manager)
+    assert (
+        "No owner: the managers"
+        in browser.get(reverse("alerts:list"), {"scope": "all"}).content.decode()
+    )
+    assert "No owner: the managers" in browser.get(alert.get_absolute_url()).content.decode()
 
 
 def test_the_task_threshold_is_a_setting(settings, project, owner):
