@@ -46,6 +46,7 @@ class TestCaseForm(PlainInputFormMixin, forms.ModelForm):
         add_submission_key(self)
         self.project = project
         self.fields["product"].queryset = Product.objects.filter(projects=project).only("name")
+        self.fields["product"].empty_label = "No product in particular"
         self.fields["tester"].choices = tester_choices(project)
         self.helper = form_helper(
             "title",

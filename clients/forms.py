@@ -63,6 +63,11 @@ class TimeZoneField(forms.CharField):
             )
 
 
+# The blank choice of a required account field (Django's "---------" says nothing), in the
+# project form and in the options its search loads.
+ACCOUNT_BLANK_LABEL = "Choose an account"
+
+
 class UserChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: User) -> str:
         return obj.get_full_name() or obj.username

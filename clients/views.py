@@ -16,7 +16,14 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from clients import roles, services
 from clients.filters import ClientFilter
-from clients.forms import TIME_ZONE_LIST_ID, TIME_ZONES, ClientForm, ContactForm, SalesHandoffForm
+from clients.forms import (
+    ACCOUNT_BLANK_LABEL,
+    TIME_ZONE_LIST_ID,
+    TIME_ZONES,
+    ClientForm,
+    ContactForm,
+    SalesHandoffForm,
+)
 from clients.models import Client, Contact, SalesHandoff
 from clients.widgets import options_html
 from common.forms import add_service_errors
@@ -447,7 +454,7 @@ def client_options(request: HttpRequest) -> HttpResponse:
     choices = Client.objects.visible_to(request.user).name_choices(
         text, chosen, limit=ACCOUNT_CHOICES_SHOWN
     )
-    empty = [("", "---------")]
+    empty = [("", ACCOUNT_BLANK_LABEL)]
     if not choices:
         empty = [("", f"No account’s name contains “{text}”")]
     return HttpResponse(options_html(empty + choices, selected=chosen))

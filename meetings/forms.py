@@ -100,7 +100,11 @@ class ActionItemForm(PlainInputFormMixin, forms.Form):
         queryset=User.objects.none(), required=False, label="Owner (team)", widget=Select
     )
     owner_contact = NamedChoiceField(
-        queryset=Contact.objects.none(), required=False, label="Owner (client)", widget=Select
+        queryset=Contact.objects.none(),
+        required=False,
+        label="Owner (client)",
+        widget=Select,
+        empty_label="Nobody",
     )
     due_date = forms.DateField(widget=DateInput())
 

@@ -8,6 +8,7 @@ from django.db.models import Case, Exists, OuterRef, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
+from clients.forms import ACCOUNT_BLANK_LABEL
 from clients.models import Contact, SalesHandoff
 from clients.roles import Role
 from clients.widgets import SearchableSelect
@@ -75,6 +76,13 @@ class UserChoiceIterator(forms.models.ModelChoiceIterator):
 class UserChoiceField(forms.ModelChoiceField):
     iterator = UserChoiceIterator
 
+    def __init__(self, *args, required=True, empty_label=None, **kwargs):
+        # Django's "---------" says nothing: an optional owner may be nobody, and a required
+        # person is to be chosen.
+        if empty_label is None:
+            empty_label = "Choose someone" if required else "Nobody"
+        super().__init__(*args, required=required, empty_label=empty_label, **kwargs)
+
     def label_from_instance(self, obj: User) -> str:
         return obj.get_full_name() or obj.username
 
@@ -100,6 +108,11 @@ class ClientChoiceField(forms.ModelChoiceField):
 
     widget = SearchableSelect
     shown = 50
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.empty_label is not None:
+            self.empty_label = ACCOUNT_BLANK_LABEL
 
     def offer(self, text: str, chosen) -> None:
         """List the first accounts whose name contains `text`, and the chosen one."""
@@ -193,7 +206,12 @@ class HandoffChoiceField(forms.ModelChoiceField):
 
 
 class ProjectForm(PlainInputFormMixin, VersionedFormMixin, forms.ModelForm):
-    pm = PersonSearchField(queryset=_user_choices(Role.PM), required=False, label="Project manager")
+    pm = PersonSearchField(
+        queryset=_user_choices(Role.PM),
+        required=False,
+        label="Project manager",
+        empty_label="Not assigned yet",
+    )
 
     class Meta:
         model = ImplementationProject
@@ -398,11 +416,16 @@ class TaskForm(PlainInputFormMixin, VersionedFormMixin, forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 3}),
             "start_date": DateInput(),
             "due_date": DateInput(),
-            "depends_on": SelectMultiple(attrs={"size": 6}),
+            "depends_on": SelectMultiple(attrs={"size": 10}),
             "milestone": Select(),
             "status": Select(),
             "priority": Select(),
             "owner_contact": Select(),
+        }
+        help_texts = {
+            # A plain click in a multiple select drops what was chosen before.
+            "depends_on": "Tasks that must finish before this one can start. Hold Ctrl (⌘ on "
+            "a Mac) while you click to choose more than one, or to unchoose one.",
         }
         field_classes = {
             "milestone": NamedChoiceField,
@@ -416,9 +439,11 @@ class TaskForm(PlainInputFormMixin, VersionedFormMixin, forms.ModelForm):
         self.fields["owner_user"].queryset = _owners(project, self.instance.owner_user_id)
         # Choices are read as (id, name) rows; a chosen one is fetched with .only() on a post.
         self.fields["milestone"].queryset = project.milestones.only("pk", "name", "project")
+        self.fields["milestone"].empty_label = "No milestone"
         self.fields["owner_contact"].queryset = Contact.objects.filter(
             client_id=project.client_id
         ).only("pk", "name", "client_id")
+        self.fields["owner_contact"].empty_label = "Nobody"
         others = project.tasks.only("pk", "title", "project")
         if self.instance.pk:
             others = others.exclude(pk=self.instance.pk)

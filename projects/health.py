@@ -74,10 +74,12 @@ def assess(project: ImplementationProject, facts: ProjectFacts, thresholds: dict
     if project.baseline_go_live and project.forecast_go_live and not live:
         slip = (project.forecast_go_live - project.baseline_go_live).days
         if slip >= thresholds["SLIP_RED_DAYS"]:
-            schedule.append(_reason("schedule", Health.RED, f"Go-live {slip} days behind baseline"))
+            schedule.append(
+                _reason("schedule", Health.RED, f"Go-live {slip} calendar days behind baseline")
+            )
         elif slip >= thresholds["SLIP_AMBER_DAYS"]:
             schedule.append(
-                _reason("schedule", Health.AMBER, f"Go-live {slip} days behind baseline")
+                _reason("schedule", Health.AMBER, f"Go-live {slip} calendar days behind baseline")
             )
     if facts.overdue_key_milestones:
         level = (
@@ -104,7 +106,7 @@ def assess(project: ImplementationProject, facts: ProjectFacts, thresholds: dict
         ratio = float(facts.forecast_at_completion / project.budget_amount)
         text = (
             f"Forecast at completion {ratio:.0%} of the budget "
-            f"({facts.forecast_at_completion:,.0f} of {project.budget_amount:,.0f})"
+            f"(${facts.forecast_at_completion:,.0f} of ${project.budget_amount:,.0f})"
         )
         if ratio - 1 >= thresholds["FORECAST_OVERRUN_RED"]:
             budget.append(_reason("budget", Health.RED, text))

@@ -55,16 +55,20 @@ def history_entries(
     records: Iterable,
     *,
     limit: int | None = None,
+    shown: int | None = None,
     excluded_fields: Iterable[str] = (),
 ) -> list[dict[str, Any]]:
     """Entries for historical records given newest first, each diffed against the one before.
 
     Records may mix models and objects (a project page's history). With `limit`, one more
-    record than shown is read so the oldest shown entry still has its changes. Pass records
+    record than shown is read so the oldest shown entry still has its changes; `shown` makes
+    entries of the first `shown` records alone, the others being read as earlier versions. A
+    save that changed nothing a reader sees (only the version) makes no entry. Pass records
     with `select_related("history_user")` to avoid a query per record.
     """
     if limit is not None:
         records = records[: limit + 1]
+        shown = limit
     records = list(records)
     # The version counts saves; the fields it counts are what a reader wants.
     excluded = {"version", *excluded_fields}
@@ -80,8 +84,7 @@ def history_entries(
 
     raw: list[tuple[Any, list[tuple[Any, Any, Any]]]] = []
     wanted: dict[type, set] = defaultdict(set)
-    shown = records[:limit] if limit is not None else records
-    for index, record in enumerate(shown):
+    for index, record in enumerate(records[:shown] if shown is not None else records):
         changes = []
         prev = previous.get(index)
         if record.history_type == "~" and prev is not None:
@@ -93,6 +96,9 @@ def history_entries(
                         if value is not None:
                             wanted[field.related_model].add(value)
                 changes.append((field, change.old, change.new))
+            if not changes:
+                # Saved with nothing changed but its version: nothing to tell the reader.
+                continue
         raw.append((record, changes))
 
     related = {

@@ -390,7 +390,8 @@ def budget_percent(hours_burned: Decimal, budget_hours: Decimal | None) -> int |
 
 
 def my_tasks(user: User, today: date) -> dict[str, list[HomeTaskRow]]:
-    """The user's open tasks overdue and due this week, as the home page lists them."""
+    """The user's open tasks overdue and due in the next 7 days, as the home page lists them
+    (My work groups by the calendar week instead)."""
     # overdue() and due_between() keep the open ones.
     mine = (
         Task.objects.filter(owner_user=user)
@@ -593,12 +594,19 @@ def waiting_for(user: User, now: datetime) -> list[dict]:
             items.append(
                 {
                     "what": labels[status],
-                    "name": f"{client_name} · {project_name}",
+                    "name": _project_with_client(project_name, client_name),
                     "url": pk_url("projects:handoff_report", project_id),
                     "when": sent_at if status == HandoffReport.Status.SENT else decided_at,
                 }
             )
     return sorted(items, key=lambda item: item["when"] or now)
+
+
+def _project_with_client(project_name: str, client_name: str) -> str:
+    """The project's name, after its client's unless it begins with it ("Acme — Payroll")."""
+    if project_name == client_name or project_name.startswith(f"{client_name} "):
+        return project_name
+    return f"{client_name} · {project_name}"
 
 
 def project_phase_changes(
@@ -690,7 +698,7 @@ def history_entries_of(shown: list, older: list) -> list[dict]:
         if key(record) in unmatched:
             unmatched.discard(key(record))
             predecessors.append(record)
-    return history_entries([*shown, *predecessors])[: len(shown)]
+    return history_entries([*shown, *predecessors], shown=len(shown))
 
 
 def _history_kinds(project: ImplementationProject) -> list[QuerySet]:

@@ -30,6 +30,7 @@ from projects.budget import can_see_budget, money_of
 from projects.filters import ProjectFilter, figure_filters
 from projects.forms import (
     CommentForm,
+    ConfirmForm,
     HealthOverrideForm,
     MembershipForm,
     PhaseChangeForm,
@@ -171,7 +172,7 @@ def pm_options(request):
     choices = person_choices(
         ProjectForm.base_fields["pm"].queryset, text, chosen, limit=PM_CHOICES_SHOWN
     )
-    empty = [("", "---------")]
+    empty = [("", ProjectForm.base_fields["pm"].empty_label)]
     if not choices:
         empty = [("", f"No PM’s name contains “{text}”")]
     return HttpResponse(options_html(empty + choices, selected=chosen))
@@ -519,8 +520,34 @@ def project_member_add(request, pk: int):
 @login_required
 @require_POST
 def project_member_remove(request, pk: int, user_pk: int):
+    """Take someone off the team; while they own open tasks or issues of the project, only
+    after a page that lists them (they stay their owner until the PM hands them on)."""
     project = get_project_for_edit(request, pk)
     member = get_or_404(User, pk=user_pk, project_memberships__project=project)
+    confirm = ConfirmForm(request.POST if "confirm_page" in request.POST else None)
+    open_tasks = list(
+        selectors.task_rows(project.tasks.open().filter(owner_user=member)).order_by(
+            "due_date", "pk"
+        )
+    )
+    open_issues = list(
+        project.issues.open().filter(owner=member).select_related("owner").order_by("raised_at")
+    )
+    if (open_tasks or open_issues) and not confirm.is_valid():
+        return render(
+            request,
+            "projects/member_remove_confirm.html",
+            {
+                "nav": "projects",
+                "project": project,
+                "member": member,
+                "member_name": member.get_full_name() or member.username,
+                "open_tasks": open_tasks,
+                "open_issues": open_issues,
+                "form": confirm,
+                "back": reverse("projects:detail", args=[project.pk]) + "#team",
+            },
+        )
     services.project_member_remove(project=project, user=request.user, member_id=member.pk)
     messages.success(request, f"{member.get_full_name() or member.username} left the team.")
     return redirect(reverse("projects:detail", args=[project.pk]) + "#team")

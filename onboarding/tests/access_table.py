@@ -247,7 +247,8 @@ ACCESS: dict[str, Route] = {
     # has been signed off, so each editor is sent back to it.
     "projects:uat_signoff": Route(get=PROJECT_ACTION, post=PROJECT_ACTION),
     "projects:member_add": action(PROJECT_ACTION),
-    "projects:member_remove": action(PROJECT_ACTION),
+    # The demo member owns open tasks: the answer is the page that lists them first.
+    "projects:member_remove": action(PROJECT_FORM),
     "projects:comment": action(PROJECT_COMMENT),
     "projects:time_entry_create": form(PROJECT_FORM),
     # Milestones

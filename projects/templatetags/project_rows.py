@@ -59,6 +59,9 @@ FORECAST_PASSED = (
 )
 
 
+WENT_LIVE = '<div class="small text-body-secondary">went live</div>'
+
+
 def _health(p: ImplementationProject) -> str:
     cell = health_badge(p.health)
     if p.override_hides_computed:
@@ -74,12 +77,16 @@ def _row(p: ImplementationProject, months: tuple[str, ...]) -> str:
     name = escape(p.name)
     status = "" if p.status == "active" else f" · {label_html(STATUS_HTML, p.status)}"
     percent = int(p.progress_percent)
-    go_live = short_date(p.forecast_go_live, months=months) or "—"
-    if p.forecast_passed:
-        go_live += FORECAST_PASSED
-    slip = p.slip_days
-    if slip and slip > 0:
-        go_live += f'<div class="small text-danger">+{slip} days</div>'
+    if p.actual_go_live:
+        # Live: the day it went live, not a forecast (nor the forecast's slip).
+        go_live = f"{short_date(p.actual_go_live, months=months)}{WENT_LIVE}"
+    else:
+        go_live = short_date(p.forecast_go_live, months=months) or "—"
+        if p.forecast_passed:
+            go_live += FORECAST_PASSED
+        slip = p.slip_days
+        if slip and slip > 0:
+            go_live += f'<div class="small text-danger">+{slip} days</div>'
     return (
         f'<tr><td><a href="{pk_url("projects:detail", p.pk)}" class="fw-semibold">{name}</a>'
         f'<div class="small text-body-secondary">{escape(p.client.name)}{status}</div></td>'

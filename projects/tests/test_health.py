@@ -52,7 +52,7 @@ def test_a_project_on_plan_is_green_with_its_reasons():
 def test_go_live_slipping_past_the_red_threshold_turns_the_project_red(settings):
     project = refreshed(ProjectFactory(baseline_go_live=days(30), forecast_go_live=days(60)))
     assert project.health == Health.RED
-    assert "Go-live 30 days behind baseline" in reason_texts(project)
+    assert "Go-live 30 calendar days behind baseline" in reason_texts(project)
 
 
 def test_a_small_slip_is_amber():
@@ -149,16 +149,16 @@ def test_a_forecast_over_budget_turns_the_budget_red_while_hours_look_fine():
     # But 30 h of 150 h are done: the forecast is 15,000 against a budget of 10,000.
     project = refreshed(_priced_project(budget="10000", estimate="150", logged="30"))
     assert project.health == Health.RED
-    assert "Forecast at completion 150% of the budget (15,000 of 10,000)" in reason_texts(project)
+    assert "Forecast at completion 150% of the budget ($15,000 of $10,000)" in reason_texts(project)
 
 
 def test_a_forecast_a_little_over_budget_is_amber_and_within_it_green():
     project = refreshed(_priced_project(budget="10000", estimate="105", logged="10"))
     assert project.health == Health.AMBER
-    assert "Forecast at completion 105% of the budget (10,500 of 10,000)" in reason_texts(project)
+    assert "Forecast at completion 105% of the budget ($10,500 of $10,000)" in reason_texts(project)
     within = refreshed(_priced_project(budget="10000", estimate="80", logged="10"))
     assert within.health == Health.GREEN
-    assert "Forecast at completion 80% of the budget (8,000 of 10,000)" in reason_texts(within)
+    assert "Forecast at completion 80% of the budget ($8,000 of $10,000)" in reason_texts(within)
 
 
 # After go-live, and projects that are not active

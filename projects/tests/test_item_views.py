@@ -495,6 +495,21 @@ def test_task_history_names_the_old_and_new_owner(client_as, pm, project, contac
     assert ("Client-side owner", None, "Dana Client") in changes
 
 
+def test_a_task_saved_with_nothing_changed_adds_nothing_to_its_history(client_as, pm, project):
+    task = TaskFactory(project=project, title="Load employees")
+    task.title = "Load employees and managers"
+    task.save()
+    task.save()  # a save with nothing changed but the version, as a form saved as it was
+    task.version += 1
+    task.save()
+    response = client_as(pm).get(reverse("projects:task_detail", args=[task.pk]))
+    kinds = [(entry["kind"], entry["changes"]) for entry in response.context["history"]]
+    assert kinds == [
+        ("changed", [("Title", "Load employees", "Load employees and managers")]),
+        ("created", []),
+    ]
+
+
 def test_pm_adds_a_task_and_lands_on_its_page(client_as, pm, project, contact):
     first = TaskFactory(project=project, title="Collect census")
     response = client_as(pm).post(

@@ -140,8 +140,8 @@ def test_sales_rep_home_shows_each_accounts_health_with_why_phase_and_go_live_da
     page = client_as(sales_rep).get(reverse("home")).content.decode()
 
     assert "Northwind payroll" in page and "Amber" in page
-    assert "Go-live 12 days behind baseline" in page
-    assert 'title="Schedule: Go-live 12 days behind baseline;' in page
+    assert "Go-live 12 calendar days behind baseline" in page
+    assert 'title="Schedule: Go-live 12 calendar days behind baseline;' in page
     assert "Testing (ORT/UAT)" in page
     assert _long_date(days(42)) in page and _long_date(days(30)) in page
     assert "Quiet prospect" in page and "No project yet." in page
@@ -282,6 +282,21 @@ def test_project_list_paginates(client_as, pm, settings):
         ProjectFactory()
     response = client_as(pm).get(reverse("projects:list"), {"page": 2})
     assert len(response.context["page_obj"]) == 1
+
+
+def test_project_list_shows_when_a_live_project_went_live_not_a_forecast(client_as, pm):
+    ProjectFactory(
+        pm=pm,
+        name="Acme payroll",
+        phase=Phase.HYPERCARE,
+        forecast_go_live=datetime.date(2026, 11, 20),
+        actual_go_live=datetime.date(2026, 11, 13),
+    )
+    page = client_as(pm).get(reverse("projects:list")).content.decode()
+    row = page[page.index("Acme payroll") :]
+    row = row[: row.index("</tr>")]
+    assert "13 Nov 2026" in row and "went live" in row
+    assert "20 Nov 2026" not in row
 
 
 def test_project_list_bad_filter_value_is_a_form_error_not_a_500(client_as, pm):
@@ -598,7 +613,7 @@ def test_pm_edits_the_forecast_and_the_page_shows_the_slip(client_as, pm, projec
     response = logged_in.post(reverse("projects:edit", args=[project.pk]), data)
     assert response.status_code == 302
     page = logged_in.get(project.get_absolute_url()).content.decode()
-    assert "10 days behind baseline" in page
+    assert "10 calendar days behind baseline" in page
     project.refresh_from_db()
     assert project.health == Health.AMBER
 
@@ -755,6 +770,31 @@ def test_pm_adds_and_removes_a_team_member(client_as, pm, other_pm, project):
     assert ProjectMembership.objects.get(project=project, user=other_pm).role == "trainer"
     logged_in.post(reverse("projects:member_remove", args=[project.pk, other_pm.pk]))
     assert not ProjectMembership.objects.filter(project=project).exists()
+
+
+def test_removing_a_member_who_owns_open_work_lists_it_and_asks_first(
+    client_as, pm, other_pm, project
+):
+    ProjectMembership.objects.create(project=project, user=other_pm, role="trainer")
+    TaskFactory(project=project, title="Train the payroll team", owner_user=other_pm)
+    TaskFactory(project=project, title="Already trained", owner_user=other_pm, status="done")
+    IssueFactory(project=project, title="Trainer's laptop is locked", owner=other_pm)
+    url = reverse("projects:member_remove", args=[project.pk, other_pm.pk])
+    logged_in = client_as(pm)
+
+    page = logged_in.post(url).content.decode()
+    assert "Train the payroll team" in page and "Trainer&#x27;s laptop is locked" in page
+    assert "Already trained" not in page
+    assert ProjectMembership.objects.filter(project=project, user=other_pm).exists()
+
+    unticked = logged_in.post(url, {"confirm_page": "1"}).content.decode()
+    assert "Tick the box to confirm." in unticked
+    assert ProjectMembership.objects.filter(project=project, user=other_pm).exists()
+
+    response = logged_in.post(url, {"confirm_page": "1", "confirm": "on"})
+    assert response.status_code == 302
+    assert not ProjectMembership.objects.filter(project=project).exists()
+    assert project.tasks.get(title="Train the payroll team").owner_user == other_pm
 
 
 def test_adding_a_member_with_a_bad_role_changes_nothing(client_as, pm, other_pm, project):

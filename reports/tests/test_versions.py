@@ -166,7 +166,8 @@ def test_the_internal_version_shows_budget_in_money_and_what_the_team_needs(proj
     # 8 h at the consultant's 150/h burned; the open tasks' estimates priced at that rate.
     assert Decimal(money["cost_burned"]) == Decimal("1200.00")
     assert Decimal(money["budget_amount"]) == Decimal("987654")
-    assert "987,654" in internal.body_html and "1,200" in internal.body_html
+    assert "$987,654" in internal.body_html and "$1,200" in internal.body_html
+    assert "Budget in money: $987,654; cost burned $1,200" in internal.body_text
     assert "Forecast at completion" in internal.body_html
     assert f"{INTERNAL} notes from PM" in internal.body_text
     assert f"{INTERNAL} risk" in internal.body_html
