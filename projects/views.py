@@ -39,7 +39,7 @@ from projects.forms import (
     owner_choices,
     person_choices,
 )
-from projects.models import HEALTH_RANK, ImplementationProject, Issue, Phase, Task
+from projects.models import HEALTH_RANK, ImplementationProject, Issue, Phase, Risk, Task
 
 # Changes the project page shows; the history page has the rest.
 RECENT_HISTORY = 10
@@ -520,8 +520,8 @@ def project_member_add(request, pk: int):
 @login_required
 @require_POST
 def project_member_remove(request, pk: int, user_pk: int):
-    """Take someone off the team; while they own open tasks or issues of the project, only
-    after a page that lists them (they stay their owner until the PM hands them on)."""
+    """Take someone off the team; while they own open tasks, issues or risks of the project,
+    only after a page that lists them (they stay their owner until the PM hands them on)."""
     project = get_project_for_edit(request, pk)
     member = get_or_404(User, pk=user_pk, project_memberships__project=project)
     confirm = ConfirmForm(request.POST if "confirm_page" in request.POST else None)
@@ -533,7 +533,12 @@ def project_member_remove(request, pk: int, user_pk: int):
     open_issues = list(
         project.issues.open().filter(owner=member).select_related("owner").order_by("raised_at")
     )
-    if (open_tasks or open_issues) and not confirm.is_valid():
+    open_risks = list(
+        project.risks.filter(
+            owner=member, status__in=(Risk.Status.OPEN, Risk.Status.MITIGATING)
+        ).order_by("-score", "pk")
+    )
+    if (open_tasks or open_issues or open_risks) and not confirm.is_valid():
         return render(
             request,
             "projects/member_remove_confirm.html",
@@ -544,6 +549,7 @@ def project_member_remove(request, pk: int, user_pk: int):
                 "member_name": member.get_full_name() or member.username,
                 "open_tasks": open_tasks,
                 "open_issues": open_issues,
+                "open_risks": open_risks,
                 "form": confirm,
                 "back": reverse("projects:detail", args=[project.pk]) + "#team",
             },

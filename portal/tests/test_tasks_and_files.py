@@ -1,8 +1,11 @@
 """A contact marks their own tasks done and sends the files asked of them; the team is told."""
 
+import datetime
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from clients.roles import Role
 from clients.tests.factories import ContactFactory, UserFactory
@@ -114,3 +117,19 @@ def test_a_double_submitted_upload_stores_one_file(client, setup):
     for _ in range(2):
         client.post(url, {"file": SimpleUploadedFile("a.pdf", b"%PDF"), "submission_key": key})
     assert TaskUpload.objects.count() == 1
+
+
+def test_an_overdue_task_says_so_in_words_not_in_red_alone(client, setup):
+    task = setup["task"]
+    task.due_date = timezone.localdate() - datetime.timedelta(days=1)
+    task.save()
+    TaskFactory(
+        project=setup["project"],
+        title="Sign the pay calendar",
+        visible_to_client=True,
+        owner_contact=setup["contact"],
+        due_date=timezone.localdate() + datetime.timedelta(days=3),
+    )
+    page = client.get(reverse("portal:project", args=[setup["project"].pk])).content.decode()
+    assert page.count("overdue: was due") == 1
+    assert "overdue: was due " + task.due_date.strftime("%-d %b %Y") in page

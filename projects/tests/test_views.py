@@ -779,12 +779,15 @@ def test_removing_a_member_who_owns_open_work_lists_it_and_asks_first(
     TaskFactory(project=project, title="Train the payroll team", owner_user=other_pm)
     TaskFactory(project=project, title="Already trained", owner_user=other_pm, status="done")
     IssueFactory(project=project, title="Trainer's laptop is locked", owner=other_pm)
+    RiskFactory(project=project, title="Trainer leaves in March", owner=other_pm)
+    RiskFactory(project=project, title="Closed risk", owner=other_pm, status="closed")
     url = reverse("projects:member_remove", args=[project.pk, other_pm.pk])
     logged_in = client_as(pm)
 
     page = logged_in.post(url).content.decode()
     assert "Train the payroll team" in page and "Trainer&#x27;s laptop is locked" in page
-    assert "Already trained" not in page
+    assert "Trainer leaves in March" in page
+    assert "Already trained" not in page and "Closed risk" not in page
     assert ProjectMembership.objects.filter(project=project, user=other_pm).exists()
 
     unticked = logged_in.post(url, {"confirm_page": "1"}).content.decode()
@@ -795,6 +798,14 @@ def test_removing_a_member_who_owns_open_work_lists_it_and_asks_first(
     assert response.status_code == 302
     assert not ProjectMembership.objects.filter(project=project).exists()
     assert project.tasks.get(title="Train the payroll team").owner_user == other_pm
+
+
+def test_removing_a_member_who_owns_only_a_risk_asks_first_too(client_as, pm, other_pm, project):
+    ProjectMembership.objects.create(project=project, user=other_pm, role="trainer")
+    RiskFactory(project=project, title="Trainer leaves in March", owner=other_pm)
+    url = reverse("projects:member_remove", args=[project.pk, other_pm.pk])
+    assert "Trainer leaves in March" in client_as(pm).post(url).content.decode()
+    assert ProjectMembership.objects.filter(project=project, user=other_pm).exists()
 
 
 def test_adding_a_member_with_a_bad_role_changes_nothing(client_as, pm, other_pm, project):
