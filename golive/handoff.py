@@ -25,7 +25,7 @@ from golive.models import HandoffMessage
 from outbox.services import Message, emails_queue_bulk
 from outbox.text import one_line
 from projects import handoff_document, satisfaction
-from projects.models import HandoffReport, ImplementationProject, Phase, PhaseChange, Risk, Task
+from projects.models import HandoffReport, ImplementationProject, Phase, PhaseChange, Task
 from projects.scheduling import holidays_from, subtract_business_days
 
 EMAIL_KIND = "handoff_report"
@@ -91,9 +91,7 @@ def handoff_facts(project: ImplementationProject) -> dict:
         project.issues.open().select_related("owner"),
         key=lambda issue: (SEVERITY_ORDER.get(issue.severity, 9), issue.pk),
     )
-    risks = project.risks.filter(status__in=[Risk.Status.OPEN, Risk.Status.MITIGATING]).order_by(
-        "-score", "pk"
-    )
+    risks = project.risks.open().order_by("-score", "pk")
     configured_milestones = [
         m.name for m in milestones if m.phase in CONFIGURED_PHASES and m.is_complete
     ]

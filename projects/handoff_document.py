@@ -15,7 +15,6 @@ from projects.models import (
     ImplementationProject,
     Milestone,
     ProjectMembership,
-    Risk,
     TimeEntry,
 )
 from projects.selectors import SEVERITY_RANK
@@ -64,11 +63,7 @@ def document_context(project: ImplementationProject, report: HandoffReport | Non
             .annotate(severity_rank=SEVERITY_RANK)
             .order_by("severity_rank", "-raised_at")
         ),
-        "open_risks": list(
-            project.risks.filter(status__in=[Risk.Status.OPEN, Risk.Status.MITIGATING])
-            .select_related("owner")
-            .order_by("-score", "pk")
-        ),
+        "open_risks": list(project.risks.open().select_related("owner").order_by("-score", "pk")),
         "hours_used": hours_used,
         "hours_billable": project.hours_billable or Decimal(0),
         "budget_percent": (

@@ -180,10 +180,8 @@ def gather_facts(project_ids: list[int], today: date, thresholds: dict) -> dict[
     Each count is a subquery of the project's row; the money sums are made only for projects
     with a money budget.
     """
-    high_risks = Risk.objects.filter(
-        status__in=[Risk.Status.OPEN, Risk.Status.MITIGATING],
-        score__gte=thresholds["HIGH_RISK_SCORE"],
-        mitigation_plan="",
+    high_risks = Risk.objects.open().filter(
+        score__gte=thresholds["HIGH_RISK_SCORE"], mitigation_plan=""
     )
     money = {
         name: expression

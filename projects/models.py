@@ -567,6 +567,12 @@ class Task(models.Model):
         )
 
 
+class RiskQuerySet(models.QuerySet):
+    def open(self) -> "RiskQuerySet":
+        """Risks still to watch: open or being mitigated."""
+        return self.filter(status__in=[Risk.Status.OPEN, Risk.Status.MITIGATING])
+
+
 class Risk(models.Model):
     """Something that may go wrong: probability × impact, with an owner and a mitigation plan."""
 
@@ -606,6 +612,7 @@ class Risk(models.Model):
     version = models.PositiveIntegerField(default=0, editable=False)
 
     history = HistoricalRecords(excluded_fields=["score"])
+    objects = RiskQuerySet.as_manager()
 
     class Meta:
         ordering = ["-score", "pk"]

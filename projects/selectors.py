@@ -263,7 +263,7 @@ def detail_open_tasks(project: ImplementationProject, today: date) -> list[dict]
 def detail_open_risks(project: ImplementationProject) -> list[dict]:
     """The open risks the project page lists, highest score first, as the strings they show."""
     rows = (
-        project.risks.filter(status__in=[Risk.Status.OPEN, Risk.Status.MITIGATING])
+        project.risks.open()
         .annotate(has_plan=ExpressionWrapper(~Q(mitigation_plan=""), output_field=BooleanField()))
         .order_by("-score", "pk")
         .values(

@@ -39,7 +39,7 @@ from projects.forms import (
     owner_choices,
     person_choices,
 )
-from projects.models import HEALTH_RANK, ImplementationProject, Issue, Phase, Risk, Task
+from projects.models import HEALTH_RANK, ImplementationProject, Issue, Phase, Task
 
 # Changes the project page shows; the history page has the rest.
 RECENT_HISTORY = 10
@@ -525,35 +525,38 @@ def project_member_remove(request, pk: int, user_pk: int):
     project = get_project_for_edit(request, pk)
     member = get_or_404(User, pk=user_pk, project_memberships__project=project)
     confirm = ConfirmForm(request.POST if "confirm_page" in request.POST else None)
-    open_tasks = list(
-        selectors.task_rows(project.tasks.open().filter(owner_user=member)).order_by(
-            "due_date", "pk"
-        )
-    )
-    open_issues = list(
-        project.issues.open().filter(owner=member).select_related("owner").order_by("raised_at")
-    )
-    open_risks = list(
-        project.risks.filter(
-            owner=member, status__in=(Risk.Status.OPEN, Risk.Status.MITIGATING)
-        ).order_by("-score", "pk")
-    )
-    if (open_tasks or open_issues or open_risks) and not confirm.is_valid():
-        return render(
-            request,
-            "projects/member_remove_confirm.html",
-            {
-                "nav": "projects",
-                "project": project,
-                "member": member,
-                "member_name": member.get_full_name() or member.username,
-                "open_tasks": open_tasks,
-                "open_issues": open_issues,
-                "open_risks": open_risks,
-                "form": confirm,
-                "back": reverse("projects:detail", args=[project.pk]) + "#team",
-            },
-        )
+    if not confirm.is_valid():
+        open_work = {
+            "open_tasks": list(
+                selectors.task_rows(project.tasks.open().filter(owner_user=member)).order_by(
+                    "due_date", "pk"
+                )
+            ),
+            "open_issues": list(
+                project.issues.open()
+                .filter(owner=member)
+                .select_related("owner")
+                .order_by("raised_at")
+            ),
+            "open_risks": list(project.risks.open().filter(owner=member).order_by("-score", "pk")),
+        }
+        if any(open_work.values()):
+            name = member.get_full_name() or member.username
+            return render(
+                request,
+                "projects/member_remove_confirm.html",
+                {
+                    "nav": "projects",
+                    "project": project,
+                    "member": member,
+                    "member_name": name,
+                    **open_work,
+                    "form": confirm,
+                    "confirm_label": f"I know {name} owns this open work and remove them from "
+                    "the team anyway.",
+                    "back": reverse("projects:detail", args=[project.pk]) + "#team",
+                },
+            )
     services.project_member_remove(project=project, user=request.user, member_id=member.pk)
     messages.success(request, f"{member.get_full_name() or member.username} left the team.")
     return redirect(reverse("projects:detail", args=[project.pk]) + "#team")
